@@ -1,0 +1,7 @@
+/* The subcommands of `fnegraph`, one cmd_<name>.c each. */
+#ifndef FNEGRAPH_COMMANDS_H
+#define FNEGRAPH_COMMANDS_H
+
+int fg_cmd_info(int argc, char **argv);
+
+#endif
