@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int fg_test_failures;
-static int fg_test_checks;
+extern int fg_test_failures;
+extern int fg_test_checks;
 
 #define CHECK(cond, ...)                                                        \
     do {                                                                        \
