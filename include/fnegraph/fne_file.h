@@ -1,0 +1,76 @@
+/* The FNE cache file (DESIGN.md "Files and formats"):
+ *   /fne          float32 [N][12416], chunked by rows
+ *   /label        int32 [N]
+ *   /path         strings [N]   (relative to the dataset root)
+ *   /class_names  strings [C]
+ *   /failed_path  strings [K]   images that could not be decoded (may be empty)
+ *   attributes    weights_sha256, preprocess, resize, dataset (+ split, root,
+ *                 software version)
+ * Extraction writes it chunk by chunk through fg_fne_writer, so that an
+ * interrupted run resumes after the last complete chunk and ends with a file
+ * identical to an uninterrupted run. */
+#ifndef FNEGRAPH_FNE_FILE_H
+#define FNEGRAPH_FNE_FILE_H
+
+#include "fnegraph/error.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What produced an FNE file; a cache is reused only when all of it matches. */
+typedef struct fg_fne_meta {
+    const char *dataset;        /* adapter kind: folder, mit67, flowers102, textures, wood */
+    const char *split;          /* all, train, test */
+    const char *preprocess;     /* caffe | raw */
+    const char *resize;         /* direct | crop */
+    const char *weights_sha256; /* of the weight file */
+} fg_fne_meta;
+
+/* An FNE matrix in memory. */
+typedef struct fg_fne {
+    int64_t n;             /* images (rows) */
+    float *x;              /* [n][FG_FNE_DIM] */
+    int32_t *label;        /* [n] class index */
+    char **path;           /* [n] */
+    int n_classes;
+    char **class_names;    /* [n_classes] */
+    int64_t n_failed;
+    char **failed_path;    /* [n_failed] */
+    char dataset[32], split[16], preprocess[16], resize[16], weights_sha256[65];
+} fg_fne;
+
+/* Read a whole FNE file; errors name the file and the dataset. */
+fg_status fg_fne_read(const char *path, fg_fne *out);
+/* Free; accepts a zeroed or half-built object and leaves it zeroed. */
+void fg_fne_destroy(fg_fne *f);
+
+typedef struct fg_fne_writer fg_fne_writer;
+
+/* Start writing the FNE of n_inputs images (the full list, in order, with
+ * their labels), or resume an interrupted run of the same job: same meta, same
+ * paths and labels. *next_input receives the index of the first input not yet
+ * stored (0 for a new file). A file at `path` from a different job is an error
+ * that says what differs; a finished file is reported as FG_OK with
+ * *next_input == n_inputs. chunk_rows: rows a chunk (flush unit). */
+fg_status fg_fne_writer_open(const char *path, const fg_fne_meta *meta, int64_t n_inputs,
+                             const char *const *paths, const int32_t *labels,
+                             const char *const *class_names, int n_classes, int64_t chunk_rows,
+                             fg_fne_writer **out, int64_t *next_input);
+/* Store the result of the next input, in order: its FNE row, or row == NULL
+ * when it failed (the path is then listed in /failed_path). Durable (flushed)
+ * at every chunk boundary. */
+fg_status fg_fne_writer_put(fg_fne_writer *w, const float *row);
+/* After the last input: write the final file at `path` and remove the
+ * working state. */
+fg_status fg_fne_writer_finish(fg_fne_writer *w);
+/* Close without finishing (keeps what was flushed, for a later resume); NULL is fine. */
+void fg_fne_writer_close(fg_fne_writer *w);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
