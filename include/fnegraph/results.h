@@ -1,0 +1,87 @@
+/* The results file of a sweep (DESIGN.md "Files and formats"): two HDF5
+ * compound tables whose field names are the `--json` keys of `graph` and
+ * `cluster`, flattened (nmi_geometric, ami_max, ...):
+ *   /graphs  one row per (dataset, lo, hi, k)
+ *   /runs    one row per (dataset, lo, hi, k, communities, seed, variant)
+ * plus root attributes that make the sweep reproducible. Rows are appended
+ * and flushed one at a time, so a killed sweep loses at most the rows in
+ * flight; a row carries all its keys, so any process can append any row. */
+#ifndef FNEGRAPH_RESULTS_H
+#define FNEGRAPH_RESULTS_H
+
+#include "fnegraph/error.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { FG_NORMS = 4 }; /* min, geometric, arithmetic, max */
+extern const char *const fg_norm_names[FG_NORMS];
+
+typedef struct fg_graph_row {
+    char dataset[64];
+    double lo, hi, k;
+    int64_t n_images;
+    int64_t n_vertices;
+    int64_t n_vertices_nonisolated;
+    int64_t n_edges;
+    int64_t n_edges_if;
+    int64_t n_edges_ff;
+    int64_t n_components;
+    int64_t largest_component;        /* vertices of the largest component */
+    int64_t largest_component_images; /* image vertices in it */
+    double seconds_graph;             /* standardize + ternarize + CSR build */
+} fg_graph_row;
+
+typedef struct fg_run_row {
+    char dataset[64];
+    double lo, hi, k;
+    int64_t communities;
+    int64_t seed;
+    char variant[16];                 /* paper | standard */
+    int64_t n_images_scored;          /* image vertices in the largest component */
+    int64_t n_images_outside;         /* image vertices left out (not scored) */
+    int64_t sweeps;
+    int32_t converged;
+    double nmi[FG_NORMS];             /* fields nmi_min, nmi_geometric, ... */
+    double ami[FG_NORMS];
+    double seconds_fluidc;
+    double seconds_score;
+} fg_run_row;
+
+typedef struct fg_results fg_results;
+
+/* Open (creating if absent) a results file for appending. Attributes are
+ * written only on creation; an existing file keeps its own. */
+typedef struct fg_results_attrs {
+    const char *config_text;   /* the INI text after overrides */
+    const char *git_commit;
+    const char *cpu;
+    const char *onednn_isa;
+    const char *kernels_isa;
+    int threads;
+} fg_results_attrs;
+
+fg_status fg_results_open(const char *path, const fg_results_attrs *attrs, fg_results **out);
+/* Append one row and flush it to disk. */
+fg_status fg_results_add_graph(fg_results *r, const fg_graph_row *row);
+fg_status fg_results_add_run(fg_results *r, const fg_run_row *row);
+/* Is a row with these keys already in the file? (exact key match; the
+ * floating keys are compared as written). */
+bool fg_results_has_graph(const fg_results *r, const char *dataset, double lo, double hi, double k);
+bool fg_results_has_run(const fg_results *r, const char *dataset, double lo, double hi, double k,
+                        int64_t communities, int64_t seed, const char *variant);
+/* Close; NULL is fine. */
+void fg_results_close(fg_results *r);
+
+/* Read the whole tables of a results file (for `fnegraph table`). */
+fg_status fg_results_read(const char *path, fg_graph_row **graphs, int64_t *n_graphs,
+                          fg_run_row **runs, int64_t *n_runs);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
