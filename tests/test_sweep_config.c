@@ -1,0 +1,143 @@
+/* Sweep configs: the DESIGN.md example parses to the right grid, paths are
+ * resolved against the config's folder, overrides apply, and every mistake
+ * is an error naming file:line (or the override) and what was expected. */
+#include "fg_test.h"
+#include "fnegraph/sweep_config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[64];
+
+static const char *write_ini(const char *name, const char *text)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static const char *GOOD =
+    "; the example of DESIGN.md\n"
+    "[sweep]\n"
+    "weights     = weights/vgg16_weights_tf_dim_ordering_tf_kernels.h5\n"
+    "out         = results/table2.h5\n"
+    "thresholds  = -2:2, -1.5:1.5       ; lo:hi pairs\n"
+    "k           = 1.5, 2               ; feature-feature sparsity\n"
+    "communities = classes, 2*classes, 10   ; absolute, or a multiple of the dataset's classes\n"
+    "seeds       = 1-10                 ; a range a-b and/or a list\n"
+    "variant     = paper                ; paper | standard\n"
+    "threads     = 0                    ; 0 = all cores\n"
+    "\n"
+    "[dataset wood]                     ; one section per dataset\n"
+    "kind  = wood\n"
+    "root  = data/wood\n"
+    "split = all\n"
+    "fne   = cache/wood_fne.h5\n"
+    "\n"
+    "[dataset mit67]\n"
+    "kind = mit67\n"
+    "root = /abs/mit67\n"
+    "split = train\n"
+    "fne = cache/mit67.h5\n";
+
+/* Load `text` and expect an error mentioning `needle` (e.g. "bad.ini:3:"). */
+static void expect_error(const char *text, const char *needle, const char *const *ov, int nov)
+{
+    fg_sweep_config *cfg = calloc(1, sizeof *cfg);
+    const char *p = write_ini("bad.ini", text);
+    fg_error_clear();
+    fg_status st = fg_sweep_config_load(p, ov, nov, NULL, cfg);
+    CHECK(st == FG_EINVAL, "expected an error for:\n%s", text);
+    CHECK(strstr(fg_last_error(), needle) != NULL, "error '%s' does not mention '%s'", fg_last_error(), needle);
+    fg_sweep_config_destroy(cfg);
+    free(cfg);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/fg_cfg_XXXXXX");
+    if (!mkdtemp(dir)) FG_SKIP("cannot make a temporary folder");
+    fg_sweep_config *cfg = calloc(1, sizeof *cfg);
+    const char *p = write_ini("good.ini", GOOD);
+    CHECK_OK(fg_sweep_config_load(p, NULL, 0, NULL, cfg));
+    char want[512];
+    snprintf(want, sizeof want, "%s/weights/vgg16_weights_tf_dim_ordering_tf_kernels.h5", dir);
+    CHECK(!strcmp(cfg->weights, want), "weights relative to the config: %s", cfg->weights);
+    CHECK(cfg->n_thresholds == 2 && cfg->lo[1] == -1.5 && cfg->hi[1] == 1.5, "thresholds");
+    CHECK(cfg->n_k == 2 && cfg->k[0] == 1.5 && cfg->k[1] == 2.0, "k");
+    CHECK(cfg->n_communities == 3 && cfg->communities[0].per_class && cfg->communities[0].value == 1 &&
+              cfg->communities[1].per_class && cfg->communities[1].value == 2 &&
+              !cfg->communities[2].per_class && cfg->communities[2].value == 10,
+          "communities");
+    CHECK(fg_sweep_communities_for(&cfg->communities[1], 7) == 14, "2*classes of 7");
+    char buf[32];
+    fg_sweep_communities_str(&cfg->communities[1], buf, sizeof buf);
+    CHECK(!strcmp(buf, "2*classes"), "%s", buf);
+    CHECK(cfg->n_seeds == 10 && cfg->seeds[0] == 1 && cfg->seeds[9] == 10, "seeds 1-10");
+    CHECK(!strcmp(cfg->variant, "paper") && cfg->threads == 0 && cfg->max_iter == 100, "scalars");
+    CHECK(cfg->n_datasets == 2 && !strcmp(cfg->datasets[0].name, "wood") &&
+              !strcmp(cfg->datasets[1].split, "train") && !strcmp(cfg->datasets[1].root, "/abs/mit67"),
+          "datasets");
+    CHECK(cfg->text && strstr(cfg->text, "seeds       = 1-10"), "config text kept");
+    fg_sweep_config_destroy(cfg);
+
+    /* overrides: any key, a dataset section with its space, --out */
+    const char *ov[] = {"sweep.k=2.5", "dataset wood.root=/data/wood", "sweep.seeds = 3, 7-8",
+                        "dataset new.kind=folder", "dataset new.root=imgs", "dataset new.fne=n.h5"};
+    CHECK_OK(fg_sweep_config_load(p, ov, 6, "/tmp/r.h5", cfg));
+    CHECK(cfg->n_k == 1 && cfg->k[0] == 2.5, "k overridden");
+    CHECK(!strcmp(cfg->datasets[0].root, "/data/wood"), "root overridden: %s", cfg->datasets[0].root);
+    CHECK(cfg->n_seeds == 3 && cfg->seeds[0] == 3 && cfg->seeds[2] == 8, "seeds overridden");
+    CHECK(cfg->n_datasets == 3 && !strcmp(cfg->datasets[2].root, "imgs"), "override adds a dataset, path relative to cwd");
+    CHECK(!strcmp(cfg->out, "/tmp/r.h5"), "--out");
+    CHECK(strstr(cfg->text, "; --set sweep.k=2.5"), "overrides recorded in the text");
+    fg_sweep_config_destroy(cfg);
+
+    /* defaults: the paper's setting */
+    p = write_ini("min.ini", "[sweep]\nweights = w.h5\nout = r.h5\n[dataset d]\nkind = folder\nroot = x\nfne = f.h5\n");
+    CHECK_OK(fg_sweep_config_load(p, NULL, 0, NULL, cfg));
+    CHECK(cfg->n_thresholds == 1 && cfg->lo[0] == -2 && cfg->hi[0] == 2 && cfg->k[0] == 1.5 &&
+              cfg->communities[0].per_class && cfg->n_seeds == 1,
+          "defaults");
+    fg_sweep_config_destroy(cfg);
+    free(cfg);
+
+    expect_error("[sweep]\nweights = w.h5\ntresholds = -2:2\n", "bad.ini:3: unknown key 'tresholds' in [sweep]", NULL, 0);
+    expect_error("[sweep]\nk = 1.5, abc\n", "bad.ini:2: k: expected a non-negative number, got 'abc'", NULL, 0);
+    expect_error("[sweep]\nthresholds = -2:2, 3:1\n", "bad.ini:2: thresholds: '3:1' needs lo < hi", NULL, 0);
+    expect_error("[sweep]\nthresholds = -2\n", "bad.ini:2: thresholds: expected lo:hi pairs", NULL, 0);
+    expect_error("[sweep]\ncommunities = 3*clusters\n", "bad.ini:2: communities: expected a number, 'classes'", NULL, 0);
+    expect_error("[sweep]\nseeds = 5-2\n", "bad.ini:2: seeds: expected a range", NULL, 0);
+    expect_error("[sweep]\nvariant = fast\n", "bad.ini:2: variant: expected paper or standard", NULL, 0);
+    expect_error("\n[sweeps]\nk = 1\n", "bad.ini:2: unknown section [sweeps]", NULL, 0);
+    expect_error("[sweep]\nk = 1\nk = 2\n", "bad.ini:3: 'k' is given twice", NULL, 0);
+    expect_error("[dataset wood]\nkind = oak\n", "bad.ini:2: kind: expected folder, mit67", NULL, 0);
+    expect_error("[dataset wood]\nkind = wood\nsplit = val\n", "bad.ini:3: split: expected all, train or test", NULL, 0);
+    expect_error("[dataset wood]\ncolour = brown\n", "bad.ini:2: unknown key 'colour' in [dataset wood]", NULL, 0);
+    expect_error("[sweep]\nthis line is wrong\n", "bad.ini:2: cannot parse this line", NULL, 0);
+    expect_error("[sweep]\nthreads = -1\n", "bad.ini:2: 'threads': expected an integer in 0..4096, got '-1'", NULL, 0);
+    expect_error("[sweep]\nweights = w.h5\nout = r.h5\n[dataset wood]\nkind = wood\nroot = r\n",
+                 "bad.ini:4: [dataset wood] needs 'fne'", NULL, 0);
+    expect_error("[sweep]\nout = r.h5\n[dataset d]\nkind = folder\nroot = r\nfne = f\n", "bad.ini: [sweep] needs 'weights'", NULL, 0);
+    char longline[400];
+    memset(longline, '1', sizeof longline);
+    memcpy(longline, "[sweep]\nseeds = ", 16);
+    longline[sizeof longline - 2] = '\n';
+    longline[sizeof longline - 1] = '\0';
+    expect_error(longline, "bad.ini:2: line longer than", NULL, 0);
+    const char *bad_ov[] = {"sweep.kk=2"};
+    expect_error(GOOD, "--set 'sweep.kk=2': unknown key 'kk'", bad_ov, 1);
+    const char *bad_ov2[] = {"sweep-k=2"};
+    expect_error(GOOD, "--set 'sweep-k=2': expected section.key=value", bad_ov2, 1);
+
+    fg_sweep_config c2;
+    CHECK_FAILS(fg_sweep_config_load("/nonexistent/x.ini", NULL, 0, NULL, &c2), FG_EIO, "/nonexistent/x.ini: cannot open");
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) printf("note: could not remove %s\n", dir);
+    return fg_test_done("test_sweep_config");
+}
