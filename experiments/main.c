@@ -10,6 +10,7 @@
 
 static const fg_cmd commands[] = {
     {"info", "versions, CPU features and the code paths this machine will use", fg_cmd_info},
+    {"table", "the paper's Table 2 from a results file (Markdown or LaTeX)", fg_cmd_table},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 

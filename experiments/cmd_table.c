@@ -1,0 +1,216 @@
+/* fnegraph table: the paper's Table 2 from a results file — per dataset and
+ * setting: images, |V| (non-isolated), |E|, NMI and AMI as mean ± sd over
+ * seeds, beside the paper's values (SPEC.md §8). */
+#include "cli.h"
+#include "commands.h"
+#include "fnegraph/mem.h"
+#include "fnegraph/results.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *HELP =
+    "Usage: fnegraph table RESULTS.h5 [--format md|latex] [--nmi NORM] [--ami NORM]\n"
+    "\n"
+    "Prints Table 2 of the paper from a results file written by `fnegraph sweep`:\n"
+    "one line per dataset and setting (thresholds, k, communities, variant) with the\n"
+    "images, |V| (non-isolated vertices, as the paper counts them), |E|, and NMI and AMI\n"
+    "as mean ± sd over the seeds (sd with n-1; 0 for a single seed), and, for the\n"
+    "datasets named mit67, flowers102, textures and wood, the paper's values beside them.\n"
+    "\n"
+    "Options:\n"
+    "  --format md|latex  Markdown (default) or a LaTeX tabular\n"
+    "  --nmi NORM         NMI normalization: min, geometric (default, the paper's),\n"
+    "                     arithmetic (today's scikit-learn default) or max\n"
+    "  --ami NORM         AMI normalization: min, geometric, arithmetic or max (default, the paper's)\n"
+    "  -h, --help         this text\n"
+    "\n"
+    "Example: fnegraph table results/table2.h5 --format latex --nmi arithmetic --ami arithmetic\n";
+
+typedef struct paper_row {
+    const char *name;
+    long v, e;
+    double nmi, ami;
+} paper_row;
+
+static const paper_row PAPER[] = {{"mit67", 30186, 8396939, 0.44, 0.36},
+                                  {"flowers102", 33010, 9654464, 0.54, 0.46},
+                                  {"textures", 30459, 8561314, 0.42, 0.37},
+                                  {"wood", 25259, 5610832, 0.26, 0.20}};
+
+static int norm_index(const char *s)
+{
+    for (int i = 0; i < FG_NORMS; i++)
+        if (!strcmp(s, fg_norm_names[i])) return i;
+    return -1;
+}
+
+static void mean_sd(const double *x, int n, double *mean, double *sd)
+{
+    double s = 0, s2 = 0;
+    for (int i = 0; i < n; i++) s += x[i];
+    *mean = n ? s / n : NAN;
+    for (int i = 0; i < n; i++) s2 += (x[i] - *mean) * (x[i] - *mean);
+    *sd = n > 1 ? sqrt(s2 / (n - 1)) : 0.0;
+}
+
+static const fg_graph_row *find_graph(const fg_graph_row *g, int64_t ng, const fg_run_row *r)
+{
+    for (int64_t i = 0; i < ng; i++)
+        if (!strcmp(g[i].dataset, r->dataset) && g[i].lo == r->lo && g[i].hi == r->hi && g[i].k == r->k)
+            return &g[i];
+    return NULL;
+}
+
+static bool same_setting(const fg_run_row *a, const fg_run_row *b)
+{
+    return !strcmp(a->dataset, b->dataset) && a->lo == b->lo && a->hi == b->hi && a->k == b->k &&
+           a->communities == b->communities && !strcmp(a->variant, b->variant);
+}
+
+static void print_count(long v, bool latex)
+{
+    char buf[32], out[48];
+    snprintf(buf, sizeof buf, "%ld", v);
+    int len = (int)strlen(buf), o = 0;
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0) {
+            if (latex) o += snprintf(out + o, sizeof out - (size_t)o, "{,}");
+            else out[o++] = ',';
+        }
+        out[o++] = buf[i];
+    }
+    out[o] = '\0';
+    fputs(out, stdout);
+}
+
+int fg_cmd_table(int argc, char **argv)
+{
+    static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+                                         {"nmi", required_argument, NULL, 'n'},
+                                         {"ami", required_argument, NULL, 'a'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    bool latex = false;
+    int nmi_i = 1, ami_i = 3, c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (!strcmp(optarg, "md")) latex = false;
+            else if (!strcmp(optarg, "latex")) latex = true;
+            else return fg_cli_usage_error("table", "--format: expected md or latex, got '%s'", optarg);
+            break;
+        case 'n':
+        case 'a': {
+            int i = norm_index(optarg);
+            if (i < 0)
+                return fg_cli_usage_error("table", "--%s: expected min, geometric, arithmetic or max, got '%s'",
+                                          c == 'n' ? "nmi" : "ami", optarg);
+            if (c == 'n') nmi_i = i;
+            else ami_i = i;
+            break;
+        }
+        case 'h': fputs(HELP, stdout); return FG_EXIT_OK;
+        default: return fg_cli_usage_error("table", "unknown option or missing value: '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return fg_cli_usage_error("table", optind >= argc ? "expected a results file" : "expected one results file");
+
+    fg_graph_row *g = NULL;
+    fg_run_row *r = NULL;
+    int64_t ng = 0, nr = 0;
+    fg_status st = fg_results_read(argv[optind], &g, &ng, &r, &nr);
+    if (st != FG_OK) return fg_cli_fail("table", st);
+    if (!nr) {
+        fg_free(g);
+        fg_free(r);
+        fprintf(stderr, "fnegraph table: %s has no runs yet\n", argv[optind]);
+        return FG_EXIT_FAIL;
+    }
+    char *done = calloc((size_t)nr, 1);
+    double *nmi = malloc((size_t)nr * sizeof *nmi), *ami = malloc((size_t)nr * sizeof *ami);
+    const char *nn = fg_norm_names[nmi_i], *an = fg_norm_names[ami_i];
+    if (latex) {
+        printf("%% fnegraph table %s: NMI (%s), AMI (%s), mean $\\pm$ sd over seeds\n", argv[optind], nn, an);
+        printf("\\begin{tabular}{lrrrrrrr|rrrr}\n\\hline\n");
+        printf("dataset & lo:hi & $k$ & comm. & images & $|V|$ & $|E|$ & seeds & NMI & AMI & paper $|V|$ & "
+               "paper $|E|$ \\\\\n");
+    } else {
+        printf("NMI: %s, AMI: %s, mean ± sd over seeds; paper: Garcia-Gasulla et al. 2017, Table 2\n\n", nn, an);
+        printf("| dataset | lo:hi | k | communities | variant | images | \\|V\\| | \\|E\\| | seeds | NMI | AMI "
+               "| paper \\|V\\| | paper \\|E\\| | paper NMI | paper AMI |\n");
+        printf("|---|---|---|---|---|---:|---:|---:|---:|---|---|---:|---:|---:|---:|\n");
+    }
+    if (latex) printf("\\hline\n");
+    for (int64_t i = 0; i < nr; i++) {
+        if (done[i]) continue;
+        int n = 0;
+        for (int64_t j = i; j < nr; j++)
+            if (!done[j] && same_setting(&r[i], &r[j])) {
+                done[j] = 1;
+                nmi[n] = r[j].nmi[nmi_i];
+                ami[n] = r[j].ami[ami_i];
+                n++;
+            }
+        double nm, ns, am, as;
+        mean_sd(nmi, n, &nm, &ns);
+        mean_sd(ami, n, &am, &as);
+        const fg_graph_row *gr = find_graph(g, ng, &r[i]);
+        const paper_row *p = NULL;
+        for (size_t k = 0; k < sizeof PAPER / sizeof PAPER[0]; k++)
+            if (!strcmp(PAPER[k].name, r[i].dataset)) p = &PAPER[k];
+        if (latex) {
+            printf("%s & %g:%g & %g & %lld & ", r[i].dataset, r[i].lo, r[i].hi, r[i].k, (long long)r[i].communities);
+            if (gr) {
+                print_count((long)gr->n_images, true);
+                printf(" & ");
+                print_count((long)gr->n_vertices_nonisolated, true);
+                printf(" & ");
+                print_count((long)gr->n_edges, true);
+            } else {
+                printf("-- & -- & --");
+            }
+            printf(" & %d & %.2f $\\pm$ %.2f & %.2f $\\pm$ %.2f & ", n, nm, ns, am, as);
+            if (p) {
+                print_count(p->v, true);
+                printf(" & ");
+                print_count(p->e, true);
+            } else {
+                printf("-- & --");
+            }
+            printf(" \\\\\n");
+        } else {
+            printf("| %s | %g:%g | %g | %lld | %s | ", r[i].dataset, r[i].lo, r[i].hi, r[i].k,
+                   (long long)r[i].communities, r[i].variant);
+            if (gr) {
+                print_count((long)gr->n_images, false);
+                printf(" | ");
+                print_count((long)gr->n_vertices_nonisolated, false);
+                printf(" | ");
+                print_count((long)gr->n_edges, false);
+            } else {
+                printf("— | — | —");
+            }
+            printf(" | %d | %.3f ± %.3f | %.3f ± %.3f | ", n, nm, ns, am, as);
+            if (p) {
+                print_count(p->v, false);
+                printf(" | ");
+                print_count(p->e, false);
+                printf(" | %.2f | %.2f |\n", p->nmi, p->ami);
+            } else {
+                printf("— | — | — | — |\n");
+            }
+        }
+    }
+    if (latex) printf("\\hline\n\\end{tabular}\n");
+    free(done);
+    free(nmi);
+    free(ami);
+    fg_free(g);
+    fg_free(r);
+    return FG_EXIT_OK;
+}
