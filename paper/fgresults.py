@@ -1,0 +1,71 @@
+"""Read fnegraph results files (HDF5: /graphs and /runs compound tables).
+
+Used by make_table2.py and make_figures.py; needs only Debian's python3-h5py
+and python3-numpy. Field names are those of `fnegraph cluster --json`,
+flattened (nmi_geometric, ami_max, ...); see DESIGN.md.
+"""
+import math
+
+import h5py
+import numpy as np
+
+NORMS = ("min", "geometric", "arithmetic", "max")
+
+# Garcia-Gasulla et al. 2017, Table 2 (SPEC.md section 8)
+PAPER = {
+    "mit67": dict(images=6700, classes=67, V=30186, E=8396939, nmi=0.44, ami=0.36),
+    "flowers102": dict(images=8189, classes=102, V=33010, E=9654464, nmi=0.54, ami=0.46),
+    "textures": dict(images=5640, classes=47, V=30459, E=8561314, nmi=0.42, ami=0.37),
+    "wood": dict(images=438, classes=7, V=25259, E=5610832, nmi=0.26, ami=0.20),
+}
+
+
+def _text(v):
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def _rows(ds):
+    names = ds.dtype.names
+    out = []
+    for rec in ds[()]:
+        row = {}
+        for n in names:
+            v = rec[n]
+            row[n] = _text(v) if ds.dtype[n].kind in "SOU" else v.item()
+        out.append(row)
+    return out
+
+
+def read(path):
+    """Return (graphs, runs, attrs): two lists of dicts and the root attributes."""
+    with h5py.File(path, "r") as f:
+        if "graphs" not in f or "runs" not in f:
+            raise SystemExit(f"{path}: not an fnegraph results file (no /graphs or /runs)")
+        attrs = {k: _text(v) for k, v in f.attrs.items()}
+        return _rows(f["graphs"]), _rows(f["runs"]), attrs
+
+
+def mean_sd(values):
+    """Mean and sample standard deviation (n-1; 0 for one value), as `fnegraph table`."""
+    x = np.asarray(values, dtype=float)
+    if x.size == 0:
+        return math.nan, math.nan
+    return float(x.mean()), float(x.std(ddof=1)) if x.size > 1 else 0.0
+
+
+SETTING = ("dataset", "lo", "hi", "k", "communities", "variant")
+
+
+def group_runs(runs, keys=SETTING):
+    """Group run rows by the given keys; returns {key tuple: [rows]} in first-seen order."""
+    groups = {}
+    for r in runs:
+        groups.setdefault(tuple(r[k] for k in keys), []).append(r)
+    return groups
+
+
+def graph_for(graphs, run):
+    for g in graphs:
+        if (g["dataset"], g["lo"], g["hi"], g["k"]) == (run["dataset"], run["lo"], run["hi"], run["k"]):
+            return g
+    return None
