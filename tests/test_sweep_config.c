@@ -134,6 +134,24 @@ int main(void)
     const char *bad_ov2[] = {"sweep-k=2"};
     expect_error(GOOD, "--set 'sweep-k=2': expected section.key=value", bad_ov2, 1);
 
+    /* the shipped configs: table2.ini is the paper's exact setting */
+    cfg = calloc(1, sizeof *cfg);
+    CHECK_OK(fg_sweep_config_load(FG_SOURCE_DIR "/experiments/configs/table2.ini", NULL, 0, NULL, cfg));
+    CHECK(cfg->n_thresholds == 1 && cfg->lo[0] == -2 && cfg->hi[0] == 2 && cfg->n_k == 1 && cfg->k[0] == 1.5 &&
+              cfg->n_communities == 1 && cfg->communities[0].per_class && cfg->communities[0].value == 1 &&
+              cfg->n_seeds == 10 && !strcmp(cfg->variant, "paper") && cfg->n_datasets == 4,
+          "table2.ini is the paper's setting");
+    int mit_train = 0;
+    for (int i = 0; i < cfg->n_datasets; i++)
+        mit_train |= !strcmp(cfg->datasets[i].kind, "mit67") && !strcmp(cfg->datasets[i].split, "train");
+    CHECK(mit_train, "table2.ini uses mit67's train split");
+    fg_sweep_config_destroy(cfg);
+    CHECK_OK(fg_sweep_config_load(FG_SOURCE_DIR "/experiments/configs/sweep.ini", NULL, 0, NULL, cfg));
+    CHECK(cfg->n_thresholds == 4 && cfg->n_k == 3 && cfg->n_communities == 3 && cfg->n_seeds == 5,
+          "sweep.ini is a real grid");
+    fg_sweep_config_destroy(cfg);
+    free(cfg);
+
     fg_sweep_config c2;
     CHECK_FAILS(fg_sweep_config_load("/nonexistent/x.ini", NULL, 0, NULL, &c2), FG_EIO, "/nonexistent/x.ini: cannot open");
     char cmd[128];
