@@ -10,6 +10,7 @@
 
 static const fg_cmd commands[] = {
     {"info", "versions, CPU features and the code paths this machine will use", fg_cmd_info},
+    {"gen-weights", "write a Keras-layout VGG16 file with seeded random (He) weights", fg_cmd_gen_weights},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
