@@ -303,6 +303,8 @@ static void mismatches(const char *path)
     unlink(partial);
     run(path, 0, 37); /* an unfinished job */
     CHECK(exists(partial) && !exists(path), "the work file exists, the final file does not yet");
+    fg_fne fx;
+    CHECK_FAILS(fg_fne_read(partial, &fx), FG_EFORMAT, "the work file of an unfinished extraction");
     fg_fne_meta m = meta();
     m.preprocess = "raw";
     expect_open_fails(path, &m, N, paths, labels, classes, C, "preprocess is 'caffe' there, 'raw' now", partial);

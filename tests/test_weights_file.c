@@ -77,13 +77,17 @@ static void attr_empty(hid_t obj, int flavour)
 
 static void dataset(hid_t g, const char *name, hid_t type, int rank, const hsize_t *dims)
 {
-    hid_t sp = H5Screate_simple(rank, dims, NULL);
-    hid_t d = H5Dcreate2(g, name, type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t sp = H5Screate_simple(rank, dims, NULL), lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t d = H5Dcreate2(g, name, type, sp, lcpl, H5P_DEFAULT, H5P_DEFAULT);
     H5Dclose(d);
+    H5Pclose(lcpl);
     H5Sclose(sp);
 }
 
-static void make_file(const char *path, defect def)
+/* whole_model: the layout of Keras 2's model.save: everything under
+ * /model_weights, weight names "<layer>/kernel:0" in a subgroup. */
+static void make_file(const char *path, defect def, bool whole_model)
 {
     const char *names[32];
     int n = 0;
@@ -95,7 +99,8 @@ static void make_file(const char *path, defect def)
         names[n++] = s;
         if (def == D_EXTRA_LAYER && !strcmp(s, "block5_conv3")) names[n++] = "block5_conv4";
     }
-    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t f = whole_model ? H5Gcreate2(file, "model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : file;
     if (def != D_NO_LAYER_NAMES) attr_strings(f, "layer_names", names, n);
     for (int i = 0; i < n; i++) {
         const char *s = names[i];
@@ -110,9 +115,9 @@ static void make_file(const char *path, defect def)
         }
         char wn[3][64];
         const char *wp[3] = {wn[0], wn[1], wn[2]};
-        snprintf(wn[0], sizeof wn[0], "%s_W_1:0", s);
-        snprintf(wn[1], sizeof wn[1], "%s_b_1:0", s);
-        snprintf(wn[2], sizeof wn[2], "%s_extra_1:0", s);
+        snprintf(wn[0], sizeof wn[0], whole_model ? "%s/kernel:0" : "%s_W_1:0", s);
+        snprintf(wn[1], sizeof wn[1], whole_model ? "%s/bias:0" : "%s_b_1:0", s);
+        snprintf(wn[2], sizeof wn[2], whole_model ? "%s/extra:0" : "%s_extra_1:0", s);
         bool three = def == D_THREE_WEIGHTS && !strcmp(s, "block1_conv2");
         if (!(def == D_NO_WEIGHT_NAMES && !strcmp(s, "block4_conv1"))) attr_strings(g, "weight_names", wp, three ? 3 : 2);
         hsize_t k[4], b[2];
@@ -149,7 +154,8 @@ static void make_file(const char *path, defect def)
         if (three) dataset(g, wn[2], H5T_IEEE_F32LE, 1, b);
         H5Gclose(g);
     }
-    H5Fclose(f);
+    if (whole_model) H5Gclose(f);
+    H5Fclose(file);
 }
 
 static bool zeroed(const fg_weights *w)
@@ -204,9 +210,15 @@ int main(void)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, cases[i].file);
-        make_file(p, cases[i].d);
+        make_file(p, cases[i].d, false);
         expect_fail(p, cases[i].code, cases[i].n1, cases[i].n2);
     }
+    /* a Keras 2 whole-model file: the weights under /model_weights, other names */
+    snprintf(p, sizeof p, "%s/model.h5", dir);
+    make_file(p, D_SHAPE, true);
+    expect_fail(p, FG_ESHAPE, "dataset /model_weights/fc1/fc1/kernel:0", "expected (25088, 4096)");
+    make_file(p, D_NONE, true);
+    expect_fail(p, FG_EFORMAT, "/model_weights/block1_conv1/block1_conv1/kernel:0", "no data");
 
     /* a truncated HDF5 file: the well-formed skeleton cut in half */
     snprintf(p, sizeof p, "%s/nodata.h5", dir);

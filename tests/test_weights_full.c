@@ -206,11 +206,11 @@ int main(void)
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     CHECK(access(tmp, F_OK) != 0, "the temporary file is gone after the rename");
 
-    /* without fc8: the FNE layers are unchanged */
-    fg_weights g2;
-    CHECK_OK(fg_weights_generate(7, false, &g2));
+    /* without fc8 (generation without fc8 gives the same 15 layers:
+     * test_weights_gen): the file loads to the same arrays */
+    fg_weights g2 = g;
+    g2.fc8_kernel = g2.fc8_bias = NULL;
     CHECK_OK(fg_weights_save(path, &g2));
-    fg_weights_destroy(&g2);
     load_and_compare(path, &g, "no fc8");
 
     /* written by another hand: other empty weight_names, other storage */

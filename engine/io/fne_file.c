@@ -172,7 +172,7 @@ static fg_status read_file(const char *path, fg_fne *out, bool with_x)
     if (!path || !out) return FG_FAIL(FG_EINVAL, "fg_fne_read: null argument");
     memset(out, 0, sizeof *out);
     fg_i_h5_quiet_begin(&q);
-    st = fg_i_h5_probe(path, "FNE file", NULL);
+    st = fg_i_h5_probe(path, "an FNE file", NULL);
     if (st == FG_ENOTFOUND) {
         char partial[4200];
         struct stat sb;
@@ -186,6 +186,12 @@ static fg_status read_file(const char *path, fg_fne *out, bool with_x)
     f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) {
         st = FG_FAIL(FG_EFORMAT, "%s: HDF5 cannot open it (corrupt, or being written by another process)", path);
+        goto done;
+    }
+    if (H5Aexists(f, FG_I_FNE_WORK_MARK) > 0) {
+        st = FG_FAIL(FG_EFORMAT,
+                     "%s: the work file of an unfinished extraction, not an FNE file: run the "
+                     "same extract command again to complete it", path);
         goto done;
     }
     FG_CHECK_GOTO(st, open_matrix(f, path, &d, &n));

@@ -7,6 +7,9 @@
 
 #include <hdf5.h>
 
+/* Root attribute that marks PATH.partial, the work file of an unfinished run. */
+#define FG_I_FNE_WORK_MARK "fnegraph_work_file"
+
 /* Rows in one HDF5 chunk of the final /fne (12416 floats a row: 3.2 MB). */
 enum { FG_I_FNE_CHUNK_ROWS = 64 };
 

@@ -179,6 +179,9 @@ static fg_status create_partial(fg_fne_writer *w)
     if (w->f < 0)
         return FG_FAIL(FG_EIO, "%s: cannot create the file (folder missing or not writable?)", w->partial);
     FG_CHECK_GOTO(st, fg_i_fne_write_attrs(w->f, w->partial, &w->attrs));
+    FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(w->f, FG_I_FNE_WORK_MARK,
+                                             "unfinished extraction: inputs 0../progress-1 are stored",
+                                             w->partial));
     FG_CHECK_GOTO(st, fg_i_h5_write_strings(w->f, "path", (const char *const *)w->paths, w->n, w->partial));
     FG_CHECK_GOTO(st, write_int32(w->f, "label", w->labels, w->n, w->partial));
     FG_CHECK_GOTO(st, fg_i_h5_write_strings(w->f, "class_names", (const char *const *)w->class_names,

@@ -61,11 +61,11 @@ fg_status fg_i_h5_probe(const char *path, const char *what, int64_t *size)
         goto done;
     }
     if (S_ISDIR(sb.st_mode)) {
-        st = FG_FAIL(FG_EIO, "%s: is a folder, not a %s", path, what);
+        st = FG_FAIL(FG_EIO, "%s: is a folder, not %s", path, what);
         goto done;
     }
     if (sb.st_size == 0) {
-        st = FG_FAIL(FG_EFORMAT, "%s: empty file (0 bytes), not a %s", path, what);
+        st = FG_FAIL(FG_EFORMAT, "%s: empty file (0 bytes), not %s", path, what);
         goto done;
     }
     /* the superblock sits at 0, 512, 1024, 2048, ... */
@@ -87,7 +87,7 @@ fg_status fg_i_h5_probe(const char *path, const char *what, int64_t *size)
         }
     }
     if (base < 0) {
-        st = FG_FAIL(FG_EFORMAT, "%s: not an HDF5 file (no HDF5 signature), so not a %s", path,
+        st = FG_FAIL(FG_EFORMAT, "%s: not an HDF5 file (no HDF5 signature), so not %s", path,
                      what);
         goto done;
     }

@@ -22,7 +22,7 @@ void fg_i_h5_quiet_begin(fg_i_h5_quiet *q);
 void fg_i_h5_quiet_end(const fg_i_h5_quiet *q);
 
 /* Check that path is a readable, complete HDF5 file before HDF5 opens it.
- * what names the expected content in messages ("Keras weight file"). On
+ * what names the expected content in messages ("a Keras weight file"). On
  * success *size (when not NULL) receives the file size. */
 fg_status fg_i_h5_probe(const char *path, const char *what, int64_t *size);
 
@@ -30,7 +30,8 @@ fg_status fg_i_h5_probe(const char *path, const char *what, int64_t *size);
  * (is_attr true) of obj: fixed- or variable-length. An empty dataspace (no
  * points, or the null dataspace) of any type gives *n = 0. *out is one
  * fg_alloc'd block (the pointer table followed by the strings): free it with
- * fg_free. file and label name the thing in messages. */
+ * fg_free. Messages read "<file>: <label> ...", so label names the thing:
+ * "dataset /path", "attribute 'weight_names' of group /fc1". */
 fg_status fg_i_h5_read_strings(hid_t obj, const char *name, bool is_attr, const char *file,
                                const char *label, char ***out, int64_t *n);
 /* Read a scalar string attribute into buf (bufsize with the terminator). */

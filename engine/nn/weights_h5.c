@@ -79,8 +79,8 @@ static void shape_str(char *buf, size_t n, int rank, const hsize_t *d)
 }
 
 /* Check one dataset's type and shape and plan how to read it. */
-static fg_status plan_dataset(hid_t root, const char *file, const char *layer, const char *wname,
-                              int l, int which, ds_plan *p)
+static fg_status plan_dataset(hid_t root, const char *rootname, const char *file,
+                              const char *layer, const char *wname, int l, int which, ds_plan *p)
 {
     fg_status st = FG_OK;
     hid_t d = H5I_INVALID_HID, type = H5I_INVALID_HID, space = H5I_INVALID_HID;
@@ -88,11 +88,11 @@ static fg_status plan_dataset(hid_t root, const char *file, const char *layer, c
     hsize_t want[4], got[8];
     char tn[48], ws[96], gs[160];
     snprintf(p->h5path, sizeof p->h5path, "%s/%s", layer, wname);
-    snprintf(p->label, sizeof p->label, "dataset /%s", p->h5path);
+    snprintf(p->label, sizeof p->label, "dataset %s/%s", rootname, p->h5path);
     int rank = fg_i_weight_shape(l, which, want);
     if (H5Lexists(root, p->h5path, H5P_DEFAULT) <= 0) {
-        st = FG_FAIL(FG_ENOTFOUND, "%s: %s is missing (listed in weight_names of /%s)", file,
-                     p->label, layer);
+        st = FG_FAIL(FG_ENOTFOUND, "%s: %s is missing (listed in weight_names of %s/%s)", file,
+                     p->label, rootname, layer);
         goto done;
     }
     d = H5Dopen2(root, p->h5path, H5P_DEFAULT);
@@ -163,6 +163,7 @@ fg_status fg_weights_load(const char *path, fg_weights *out)
 {
     fg_status st = FG_OK;
     fg_i_h5_quiet q;
+    const char *rootname = ""; /* "/model_weights" in a whole-model file */
     hid_t f = H5I_INVALID_HID, root = H5I_INVALID_HID, g = H5I_INVALID_HID;
     char **names = NULL, **wn = NULL;
     int64_t nl = 0, nw = 0;
@@ -172,7 +173,7 @@ fg_status fg_weights_load(const char *path, fg_weights *out)
     if (!path || !out) return FG_FAIL(FG_EINVAL, "fg_weights_load: null argument");
     memset(out, 0, sizeof *out);
     fg_i_h5_quiet_begin(&q);
-    FG_CHECK_GOTO(st, fg_i_h5_probe(path, "Keras weight file", NULL));
+    FG_CHECK_GOTO(st, fg_i_h5_probe(path, "a Keras weight file", NULL));
     f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) {
         st = FG_FAIL(FG_EFORMAT, "%s: HDF5 cannot open it (corrupt file, or open for writing elsewhere)", path);
@@ -184,6 +185,7 @@ fg_status fg_weights_load(const char *path, fg_weights *out)
         H5Lexists(f, "model_weights", H5P_DEFAULT) > 0) {
         H5Gclose(root);
         root = H5Gopen2(f, "model_weights", H5P_DEFAULT);
+        rootname = "/model_weights";
     }
     if (root < 0 || H5Aexists(root, "layer_names") <= 0) {
         st = FG_FAIL(FG_EFORMAT,
@@ -208,10 +210,10 @@ fg_status fg_weights_load(const char *path, fg_weights *out)
     for (int64_t i = 0; i < nl; i++) {
         const char *layer = names[i];
         char label[320];
-        snprintf(label, sizeof label, "attribute 'weight_names' of group /%s", layer);
+        snprintf(label, sizeof label, "attribute 'weight_names' of group %s/%s", rootname, layer);
         if (H5Lexists(root, layer, H5P_DEFAULT) <= 0 || (g = H5Gopen2(root, layer, H5P_DEFAULT)) < 0) {
-            st = FG_FAIL(FG_ENOTFOUND, "%s: layer_names lists '%s' but there is no group /%s", path,
-                         layer, layer);
+            st = FG_FAIL(FG_ENOTFOUND, "%s: layer_names lists '%s' but there is no group %s/%s",
+                         path, layer, rootname, layer);
             goto done;
         }
         FG_CHECK_GOTO(st, fg_i_h5_read_strings(g, "weight_names", true, path, label, &wn, &nw));
@@ -232,12 +234,13 @@ fg_status fg_weights_load(const char *path, fg_weights *out)
                 }
                 if (nw != 2) {
                     st = FG_FAIL(FG_EFORMAT,
-                                 "%s: weight_names of /%s lists %lld datasets, expected 2 "
-                                 "(kernel, bias)", path, layer, (long long)nw);
+                                 "%s: weight_names of %s/%s lists %lld datasets, expected 2 "
+                                 "(kernel, bias)", path, rootname, layer, (long long)nw);
                     goto done;
                 }
                 for (int k = 0; k < 2; k++)
-                    FG_CHECK_GOTO(st, plan_dataset(root, path, layer, wn[k], l, k, &plan[2 * l + k]));
+                    FG_CHECK_GOTO(st, plan_dataset(root, rootname, path, layer, wn[k], l, k,
+                                                   &plan[2 * l + k]));
                 seen[l] = 1;
             }
         }
@@ -251,8 +254,8 @@ fg_status fg_weights_load(const char *path, fg_weights *out)
             st = FG_FAIL(FG_ENOTFOUND, "%s: layer_names has no '%s' (%s), a layer the FNE needs",
                          path, L->keras, L->name);
         else
-            st = FG_FAIL(FG_EFORMAT, "%s: layer /%s (%s) has no weights (empty weight_names)", path,
-                         L->keras, L->name);
+            st = FG_FAIL(FG_EFORMAT, "%s: layer %s/%s (%s) has no weights (empty weight_names)",
+                         path, rootname, L->keras, L->name);
         goto done;
     }
 
