@@ -411,7 +411,8 @@ static void edge_jobs(void)
     CHECK(f.n == 0 && f.n_failed == 0 && f.n_classes == C, "a job of no inputs");
     fg_fne_destroy(&f);
     snprintf(p, sizeof p, "%s/all_failed.h5", dir);
-    CHECK_OK(fg_fne_writer_open(p, &m, 5, (const char *const *)paths, labels, classes, C, 2, &w, &next));
+    /* a chunk far larger than the job: the buffer is the job's size */
+    CHECK_OK(fg_fne_writer_open(p, &m, 5, (const char *const *)paths, labels, classes, C, (int64_t)1 << 40, &w, &next));
     for (int i = 0; i < 5; i++) CHECK_OK(fg_fne_writer_put(w, NULL));
     CHECK_OK(fg_fne_writer_finish(w));
     fg_fne_writer_close(w);

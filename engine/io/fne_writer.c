@@ -33,6 +33,7 @@ struct fg_fne_writer {
     char *path, *partial, *tmp;
     hid_t f, d_fne, d_status, d_progress;
     int64_t n, next, flushed, chunk;
+    int64_t cap;       /* rows buf holds: min(chunk, n) */
     float *buf;        /* rows flushed..next-1 */
     uint8_t *status;   /* [n] */
     char **paths;      /* copies of the job */
@@ -372,12 +373,13 @@ fg_status fg_fne_writer_open(const char *path, const fg_fne_meta *meta, int64_t 
     w->f = w->d_fne = w->d_status = w->d_progress = H5I_INVALID_HID;
     w->n = n_inputs;
     w->chunk = chunk_rows;
+    w->cap = chunk_rows < n_inputs ? chunk_rows : (n_inputs > 0 ? n_inputs : 1);
     w->n_classes = n_classes;
     FG_CHECK_GOTO(st, fg_i_fne_attrs_from_meta(meta, &w->attrs));
     w->path = fg_i_path_with_suffix(path, "");
     w->partial = fg_i_path_with_suffix(path, ".partial");
     w->tmp = fg_i_path_with_suffix(path, ".tmp");
-    w->buf = fg_alloc((size_t)chunk_rows, FG_FNE_DIM * sizeof(float));
+    w->buf = fg_alloc((size_t)w->cap, FG_FNE_DIM * sizeof(float));
     w->status = fg_calloc((size_t)n_inputs, 1);
     w->paths = copy_strings(paths, n_inputs);
     w->labels = fg_alloc((size_t)n_inputs, sizeof(int32_t));
@@ -396,6 +398,7 @@ fg_status fg_fne_writer_open(const char *path, const fg_fne_meta *meta, int64_t 
                          "or choose another --out", path, why);
             goto done;
         }
+        /* made by this job (the software version may differ: the cache stays valid) */
         w->finished = true;
         w->next = w->flushed = n_inputs;
         /* a crash between the rename and the removal can leave this job's partial file */
@@ -430,7 +433,7 @@ fg_status fg_fne_writer_put(fg_fne_writer *w, const float *row)
     if (!w) return FG_FAIL(FG_EINVAL, "fg_fne_writer_put: null writer");
     if (w->finished || w->next >= w->n)
         return FG_FAIL(FG_EINVAL, "%s: all %lld inputs are already stored", w->path, (long long)w->n);
-    if (w->f < 0 || w->broken || w->next - w->flushed >= w->chunk)
+    if (w->f < 0 || w->broken || w->next - w->flushed >= w->cap)
         return FG_FAIL(FG_EINVAL, "%s: the writer failed earlier", w->path);
     float *dst = w->buf + (size_t)(w->next - w->flushed) * FG_FNE_DIM;
     if (row) memcpy(dst, row, FG_FNE_DIM * sizeof(float));

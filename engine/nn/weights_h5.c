@@ -195,7 +195,7 @@ fg_status fg_weights_load(const char *path, fg_weights *out)
     }
     FG_CHECK_GOTO(st, fg_i_h5_read_strings(root, "layer_names", true, path,
                                            "root attribute 'layer_names'", &names, &nl));
-    if (!listed(names, nl, "fc1") && !listed(names, nl, "fc2")) {
+    if (!listed(names, nl, "fc1") && !listed(names, nl, "fc2") && listed(names, nl, "block5_conv3")) {
         st = FG_FAIL(FG_EFORMAT,
                      "%s: this is the VGG16 'notop' weight file (layer_names has no fc1/fc2): the "
                      "full-network embedding needs fc6/fc7 (Keras fc1/fc2); use "
