@@ -62,7 +62,7 @@ int fg_i_weight_shape(int l, int which, hsize_t dims[4])
 /* One dataset to load. */
 typedef struct ds_plan {
     char h5path[320]; /* relative to the weights root: "<layer>/<weight name>" */
-    char label[340];  /* "dataset /<layer>/<weight name>" */
+    char label[400];  /* "dataset /<layer>/<weight name>" */
     float *dest;
     uint64_t offset;  /* file offset of the raw data when direct */
     uint64_t bytes;
@@ -87,7 +87,9 @@ static fg_status plan_dataset(hid_t root, const char *rootname, const char *file
     hid_t dcpl = H5I_INVALID_HID;
     hsize_t want[4], got[8];
     char tn[48], ws[96], gs[160];
-    snprintf(p->h5path, sizeof p->h5path, "%s/%s", layer, wname);
+    if ((size_t)snprintf(p->h5path, sizeof p->h5path, "%s/%s", layer, wname) >= sizeof p->h5path)
+        return FG_FAIL(FG_EFORMAT, "%s: weight_names of %s/%s holds a name of %zu characters", file,
+                       rootname, layer, strlen(wname));
     snprintf(p->label, sizeof p->label, "dataset %s/%s", rootname, p->h5path);
     int rank = fg_i_weight_shape(l, which, want);
     if (H5Lexists(root, p->h5path, H5P_DEFAULT) <= 0) {
