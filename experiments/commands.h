@@ -4,5 +4,6 @@
 
 int fg_cmd_info(int argc, char **argv);
 int fg_cmd_table(int argc, char **argv);
+int fg_cmd_gen_weights(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 static const fg_cmd commands[] = {
     {"info", "versions, CPU features and the code paths this machine will use", fg_cmd_info},
     {"table", "the paper's Table 2 from a results file (Markdown or LaTeX)", fg_cmd_table},
+    {"gen-weights", "write a Keras-layout VGG16 file with seeded random (He) weights", fg_cmd_gen_weights},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 

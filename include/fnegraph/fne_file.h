@@ -67,7 +67,9 @@ fg_status fg_fne_writer_put(fg_fne_writer *w, const float *row);
 /* After the last input: write the final file at `path` and remove the
  * working state. */
 fg_status fg_fne_writer_finish(fg_fne_writer *w);
-/* Close without finishing (keeps what was flushed, for a later resume); NULL is fine. */
+/* Close without finishing, for a later resume: the rows put since the last
+ * chunk boundary are flushed first, so a resume starts after the last row put
+ * (after a crash: after the last complete chunk). NULL is fine. */
 void fg_fne_writer_close(fg_fne_writer *w);
 
 #ifdef __cplusplus

@@ -1,0 +1,262 @@
+/* The FNE cache file (DESIGN.md "Files and formats"): reading it, and the
+ * attribute handling the writer (fne_writer.c) shares.
+ *   /fne float32 [N][12416] chunked by 64 rows; /label int32 [N];
+ *   /path, /class_names, /failed_path: variable-length UTF-8 strings;
+ *   root attributes dataset, split, preprocess, resize, weights_sha256,
+ *   fnegraph_version (variable-length UTF-8 strings).
+ * Reading checks every shape and label range; cost O(N * 12416). */
+#include "io/fne_file_i.h"
+
+#include "fnegraph/mem.h"
+#include "fnegraph/vgg16.h"
+#include "io/h5_helpers.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const ATTR_NAMES[6] = {"dataset", "split", "preprocess", "resize",
+                                          "weights_sha256", "fnegraph_version"};
+
+static char *attr_field(fg_i_fne_attrs *a, int i, size_t *size)
+{
+    char *f[6] = {a->dataset, a->split, a->preprocess, a->resize, a->weights_sha256, a->version};
+    size_t s[6] = {sizeof a->dataset, sizeof a->split, sizeof a->preprocess, sizeof a->resize,
+                   sizeof a->weights_sha256, sizeof a->version};
+    *size = s[i];
+    return f[i];
+}
+
+fg_status fg_i_fne_attrs_from_meta(const fg_fne_meta *meta, fg_i_fne_attrs *a)
+{
+    const char *v[6] = {meta->dataset, meta->split, meta->preprocess, meta->resize,
+                        meta->weights_sha256, FNEGRAPH_VERSION};
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i < 6; i++) {
+        size_t size;
+        char *dst = attr_field(a, i, &size);
+        if (!v[i]) return FG_FAIL(FG_EINVAL, "FNE file: meta.%s is not set", ATTR_NAMES[i]);
+        if (strlen(v[i]) >= size)
+            return FG_FAIL(FG_EINVAL, "FNE file: %s '%s' is longer than %zu characters",
+                           ATTR_NAMES[i], v[i], size - 1);
+        memcpy(dst, v[i], strlen(v[i]) + 1);
+    }
+    return FG_OK;
+}
+
+fg_status fg_i_fne_read_attrs(hid_t f, const char *file, fg_i_fne_attrs *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i < 6; i++) {
+        size_t size;
+        char *dst = attr_field(a, i, &size);
+        /* split and the version are fnegraph's additions: optional for other writers */
+        if ((i == 1 || i == 5) && H5Aexists(f, ATTR_NAMES[i]) <= 0) {
+            snprintf(dst, size, "%s", i == 1 ? "all" : "unknown");
+            continue;
+        }
+        fg_status st = fg_i_h5_read_attr_str(f, ATTR_NAMES[i], file, dst, size);
+        if (st != FG_OK) return st;
+    }
+    return FG_OK;
+}
+
+fg_status fg_i_fne_write_attrs(hid_t f, const char *file, const fg_i_fne_attrs *a)
+{
+    fg_i_fne_attrs c = *a;
+    for (int i = 0; i < 6; i++) {
+        size_t size;
+        fg_status st = fg_i_h5_write_attr_str(f, ATTR_NAMES[i], attr_field(&c, i, &size), file);
+        if (st != FG_OK) return st;
+    }
+    return FG_OK;
+}
+
+int fg_i_fne_attrs_diff(const fg_i_fne_attrs *have, const fg_i_fne_attrs *want, bool version,
+                        char *why, size_t n)
+{
+    fg_i_fne_attrs h = *have, w = *want;
+    for (int i = 0; i < (version ? 6 : 5); i++) {
+        size_t size;
+        const char *x = attr_field(&h, i, &size), *y = attr_field(&w, i, &size);
+        if (strcmp(x, y) != 0) {
+            snprintf(why, n, "%s is '%s' there, '%s' now", ATTR_NAMES[i], x, y);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+fg_status fg_i_fne_read_int32(hid_t f, const char *name, const char *file, int64_t n, int32_t **out)
+{
+    fg_status st = FG_OK;
+    hid_t d = H5I_INVALID_HID, type = H5I_INVALID_HID, space = H5I_INVALID_HID;
+    hsize_t dim = 0;
+    char tn[48];
+    *out = NULL;
+    if (H5Lexists(f, name, H5P_DEFAULT) <= 0 || (d = H5Dopen2(f, name, H5P_DEFAULT)) < 0) {
+        st = FG_FAIL(FG_ENOTFOUND, "%s: dataset /%s is missing", file, name);
+        goto done;
+    }
+    type = H5Dget_type(d);
+    space = H5Dget_space(d);
+    if (type < 0 || space < 0 || H5Tget_class(type) != H5T_INTEGER) {
+        st = FG_FAIL(FG_EFORMAT, "%s: dataset /%s holds %s values, expected integers", file, name,
+                     type < 0 ? "unreadable" : fg_i_h5_type_name(type, tn, sizeof tn));
+        goto done;
+    }
+    if (H5Sget_simple_extent_ndims(space) != 1 || H5Sget_simple_extent_dims(space, &dim, NULL) < 0 ||
+        (int64_t)dim != n) {
+        st = FG_FAIL(FG_ESHAPE, "%s: dataset /%s should hold %lld values, one per image", file,
+                     name, (long long)n);
+        goto done;
+    }
+    *out = fg_alloc((size_t)n, sizeof(int32_t));
+    if (!*out) {
+        st = FG_ENOMEM;
+        goto done;
+    }
+    if (n > 0 && H5Dread(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
+        st = FG_FAIL(FG_EFORMAT, "%s: cannot read dataset /%s (corrupt or truncated file?)", file, name);
+        goto done;
+    }
+done:
+    if (st != FG_OK) {
+        fg_free(*out);
+        *out = NULL;
+    }
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    if (d >= 0) H5Dclose(d);
+    return st;
+}
+
+/* Open /fne, check its type and width; *n receives its rows. */
+static fg_status open_matrix(hid_t f, const char *file, hid_t *d, int64_t *n)
+{
+    fg_status st = FG_OK;
+    hid_t type = H5I_INVALID_HID, space = H5I_INVALID_HID;
+    hsize_t dims[2] = {0, 0};
+    char tn[48];
+    if (H5Lexists(f, "fne", H5P_DEFAULT) <= 0 || (*d = H5Dopen2(f, "fne", H5P_DEFAULT)) < 0) {
+        return FG_FAIL(FG_ENOTFOUND, "%s: dataset /fne is missing: not an FNE file", file);
+    }
+    type = H5Dget_type(*d);
+    space = H5Dget_space(*d);
+    if (type < 0 || space < 0 || H5Tget_class(type) != H5T_FLOAT) {
+        st = FG_FAIL(FG_EFORMAT, "%s: dataset /fne holds %s values, expected float32", file,
+                     type < 0 ? "unreadable" : fg_i_h5_type_name(type, tn, sizeof tn));
+        goto done;
+    }
+    if (H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, NULL) < 0 ||
+        dims[1] != FG_FNE_DIM) {
+        st = FG_FAIL(FG_ESHAPE, "%s: dataset /fne has shape (%llu, %llu), expected (N, %d)", file,
+                     (unsigned long long)dims[0], (unsigned long long)dims[1], FG_FNE_DIM);
+        goto done;
+    }
+    *n = (int64_t)dims[0];
+done:
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    return st;
+}
+
+static fg_status read_file(const char *path, fg_fne *out, bool with_x)
+{
+    fg_status st = FG_OK;
+    fg_i_h5_quiet q;
+    hid_t f = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    int64_t n = 0, nn = 0;
+    char **cls = NULL;
+    fg_i_fne_attrs a;
+    if (!path || !out) return FG_FAIL(FG_EINVAL, "fg_fne_read: null argument");
+    memset(out, 0, sizeof *out);
+    fg_i_h5_quiet_begin(&q);
+    st = fg_i_h5_probe(path, "an FNE file", NULL);
+    if (st == FG_ENOTFOUND) {
+        char partial[4200];
+        struct stat sb;
+        snprintf(partial, sizeof partial, "%s.partial", path);
+        if (stat(partial, &sb) == 0)
+            st = FG_FAIL(FG_ENOTFOUND,
+                         "%s: the extraction that makes it has not finished (%s exists): run "
+                         "the same extract command again to resume it", path, partial);
+    }
+    if (st != FG_OK) goto done;
+    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) {
+        st = FG_FAIL(FG_EFORMAT, "%s: HDF5 cannot open it (corrupt, or being written by another process)", path);
+        goto done;
+    }
+    if (H5Aexists(f, FG_I_FNE_WORK_MARK) > 0) {
+        st = FG_FAIL(FG_EFORMAT,
+                     "%s: the work file of an unfinished extraction, not an FNE file: run the "
+                     "same extract command again to complete it", path);
+        goto done;
+    }
+    FG_CHECK_GOTO(st, open_matrix(f, path, &d, &n));
+    FG_CHECK_GOTO(st, fg_i_fne_read_attrs(f, path, &a));
+    memcpy(out->dataset, a.dataset, sizeof out->dataset);
+    memcpy(out->split, a.split, sizeof out->split);
+    memcpy(out->preprocess, a.preprocess, sizeof out->preprocess);
+    memcpy(out->resize, a.resize, sizeof out->resize);
+    memcpy(out->weights_sha256, a.weights_sha256, sizeof out->weights_sha256);
+    FG_CHECK_GOTO(st, fg_i_fne_read_int32(f, "label", path, n, &out->label));
+    FG_CHECK_GOTO(st, fg_i_h5_read_strings(f, "path", false, path, "dataset /path", &out->path, &nn));
+    if (nn != n) {
+        st = FG_FAIL(FG_ESHAPE, "%s: dataset /path has %lld names for %lld rows of /fne", path,
+                     (long long)nn, (long long)n);
+        goto done;
+    }
+    FG_CHECK_GOTO(st, fg_i_h5_read_strings(f, "class_names", false, path, "dataset /class_names",
+                                           &cls, &nn));
+    out->class_names = cls;
+    out->n_classes = (int)nn;
+    if (nn > 1000000) {
+        st = FG_FAIL(FG_ESHAPE, "%s: dataset /class_names lists %lld classes", path, (long long)nn);
+        goto done;
+    }
+    for (int64_t i = 0; i < n; i++)
+        if (out->label[i] < 0 || out->label[i] >= out->n_classes) {
+            st = FG_FAIL(FG_EFORMAT, "%s: /label[%lld] = %d (image %s) is not a class index 0..%d",
+                         path, (long long)i, out->label[i], out->path[i], out->n_classes - 1);
+            goto done;
+        }
+    if (H5Lexists(f, "failed_path", H5P_DEFAULT) > 0)
+        FG_CHECK_GOTO(st, fg_i_h5_read_strings(f, "failed_path", false, path,
+                                               "dataset /failed_path", &out->failed_path,
+                                               &out->n_failed));
+    out->n = n;
+    if (with_x) {
+        out->x = fg_alloc((size_t)n, (size_t)FG_FNE_DIM * sizeof(float));
+        if (!out->x) {
+            st = FG_ENOMEM;
+            goto done;
+        }
+        if (n > 0 && H5Dread(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out->x) < 0) {
+            st = FG_FAIL(FG_EFORMAT, "%s: cannot read dataset /fne (corrupt or truncated file?)", path);
+            goto done;
+        }
+    }
+done:
+    if (d >= 0) H5Dclose(d);
+    if (f >= 0) H5Fclose(f);
+    fg_i_h5_quiet_end(&q);
+    if (st != FG_OK) fg_fne_destroy(out);
+    return st;
+}
+
+fg_status fg_fne_read(const char *path, fg_fne *out) { return read_file(path, out, true); }
+
+fg_status fg_i_fne_read_header(const char *path, fg_fne *out) { return read_file(path, out, false); }
+
+void fg_fne_destroy(fg_fne *f)
+{
+    if (!f) return;
+    fg_free(f->x);
+    fg_free(f->label);
+    fg_free(f->path);
+    fg_free(f->class_names);
+    fg_free(f->failed_path);
+    memset(f, 0, sizeof *f);
+}

@@ -1,0 +1,36 @@
+/* Internal: pieces of the FNE cache format (fne_file.c) that the writer
+ * (fne_writer.c) shares. */
+#ifndef FNEGRAPH_IO_FNE_FILE_I_H
+#define FNEGRAPH_IO_FNE_FILE_I_H
+
+#include "fnegraph/fne_file.h"
+
+#include <hdf5.h>
+
+/* Root attribute that marks PATH.partial, the work file of an unfinished run. */
+#define FG_I_FNE_WORK_MARK "fnegraph_work_file"
+
+/* Rows in one HDF5 chunk of the final /fne (12416 floats a row: 3.2 MB). */
+enum { FG_I_FNE_CHUNK_ROWS = 64 };
+
+/* The root attributes of an FNE file (the final one and the partial one). */
+typedef struct fg_i_fne_attrs {
+    char dataset[32], split[16], preprocess[16], resize[16], weights_sha256[65];
+    char version[32]; /* fnegraph_version */
+} fg_i_fne_attrs;
+
+/* Fill attrs from meta and this build's version; an over-long or missing
+ * field is an FG_EINVAL naming it. */
+fg_status fg_i_fne_attrs_from_meta(const fg_fne_meta *meta, fg_i_fne_attrs *a);
+fg_status fg_i_fne_read_attrs(hid_t f, const char *file, fg_i_fne_attrs *a);
+fg_status fg_i_fne_write_attrs(hid_t f, const char *file, const fg_i_fne_attrs *a);
+/* First difference between the job (want) and a file (have), as
+ * "preprocess is 'raw' there, 'caffe' now"; returns 0 when they match. */
+int fg_i_fne_attrs_diff(const fg_i_fne_attrs *have, const fg_i_fne_attrs *want, bool version,
+                        char *why, size_t n);
+/* A 1-D integer dataset of exactly n values, as int32. */
+fg_status fg_i_fne_read_int32(hid_t f, const char *name, const char *file, int64_t n, int32_t **out);
+/* Everything of an FNE file but the matrix (out->x stays NULL). */
+fg_status fg_i_fne_read_header(const char *path, fg_fne *out);
+
+#endif
