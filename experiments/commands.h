@@ -3,5 +3,6 @@
 #define FNEGRAPH_COMMANDS_H
 
 int fg_cmd_info(int argc, char **argv);
+int fg_cmd_demo_data(int argc, char **argv);
 
 #endif

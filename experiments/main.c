@@ -10,6 +10,7 @@
 
 static const fg_cmd commands[] = {
     {"info", "versions, CPU features and the code paths this machine will use", fg_cmd_info},
+    {"demo-data", "write a synthetic class-per-folder JPEG image set", fg_cmd_demo_data},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -121,8 +121,8 @@ fg_status fg_image_decode_memory(const void *data, size_t size, const char *name
         if (other) return FG_FAIL(FG_EFORMAT, "%s: unsupported image format (%s)", name, other);
         char sig[16] = "";
         size_t k = size < 4 ? size : 4;
-        for (size_t i = 0; i < k; i++)
-            snprintf(sig + 3 * i, sizeof sig - 3 * i, "%s%02x", i ? " " : "", p[i]);
+        for (size_t i = 0, at = 0; i < k; i++)
+            at += (size_t)snprintf(sig + at, sizeof sig - at, "%s%02x", i ? " " : "", p[i]);
         return FG_FAIL(FG_EFORMAT, "%s: not an image (unknown signature %s)", name, sig);
     }
     }
