@@ -203,6 +203,20 @@ static void test_bad_files(void)
     junk[0] = 0xFF, junk[1] = 0xD8, junk[2] = 0xFF, junk[3] = 0xC0, junk[4] = 0, junk[5] = 2;
     fx_write_bytes(fx_path(dir, "junk.jpg"), junk, sizeof junk);
     check_refused("junk.jpg", "corrupt JPEG data");
+    /* a 12-bit (extended sequential) frame: valid JPEG, not something an 8-bit libjpeg decodes */
+    long sof0 = find_marker(p, n, 0xC0);
+    if (sof0 > 0) {
+        uint8_t *q = malloc(n);
+        memcpy(q, p, n);
+        q[sof0 + 1] = 0xC1;
+        q[sof0 + 4] = 12;
+        fx_write_bytes(fx_path(dir, "twelve_bit.jpg"), q, n);
+        check_refused("twelve_bit.jpg", "unsupported JPEG variant");
+        q[sof0 + 1] = 0xC3, q[sof0 + 4] = 8; /* lossless process */
+        fx_write_bytes(fx_path(dir, "lossless.jpg"), q, n);
+        check_refused("lossless.jpg", "unsupported JPEG variant");
+        free(q);
+    }
     /* a size no one should allocate */
     long sof = find_marker(p, n, 0xC0);
     CHECK(sof > 0, "no SOF0 in a baseline file");

@@ -209,6 +209,33 @@ static void test_numpy(void)
     fx_rmtree(dir);
 }
 
+/* fg_image_file_to_input is decode (with the mode's size hint) + to_input */
+static void test_file_to_input(void)
+{
+    char dir[4096];
+    if (fx_tmpdir("fg_test_image_resize", dir, sizeof dir)) return;
+    fg_image img, dec;
+    CHECK_OK(fg_image_create(1200, 700, &img));
+    fx_smooth_rgb(1200, 700, 5, img.rgb);
+    const char *path = fx_path(dir, "big.jpg");
+    CHECK_OK(fg_image_write_jpeg(path, &img, 90, 0));
+    float *a = fg_alloc(NIN, sizeof *a), *b = fg_alloc(NIN, sizeof *b);
+    for (int mode = 0; mode < 2; mode++) {
+        CHECK_OK(fg_image_file_to_input(path, (fg_resize_mode)mode, FG_PREPROCESS_CAFFE, a));
+        CHECK_OK(fg_image_decode_file(path, fg_resize_min_side((fg_resize_mode)mode), &dec));
+        CHECK(dec.scale_denom == 2, "a 1200x700 JPEG is decoded at 1/2 for %s", mode ? "crop" : "direct");
+        CHECK_OK(fg_image_to_input(&dec, (fg_resize_mode)mode, FG_PREPROCESS_CAFFE, b));
+        CHECK(!memcmp(a, b, NIN * sizeof *a), "fg_image_file_to_input differs from decode + to_input");
+        fg_image_destroy(&dec);
+    }
+    CHECK_FAILS(fg_image_file_to_input(fx_path(dir, "none.jpg"), FG_RESIZE_DIRECT, FG_PREPROCESS_RAW, a), FG_ENOTFOUND,
+                "none.jpg: cannot open");
+    fg_free(a);
+    fg_free(b);
+    fg_image_destroy(&img);
+    fx_rmtree(dir);
+}
+
 static void test_names_and_errors(void)
 {
     fg_resize_mode m;
@@ -238,6 +265,7 @@ int main(void)
     test_geometry();
     test_against_reference();
     test_numpy();
+    test_file_to_input();
     test_names_and_errors();
     return fg_test_done("test_image_resize");
 }

@@ -166,6 +166,10 @@ static fg_status decode_job(jpeg_job *job)
         if (job->err.pub.msg_code == JERR_NO_BACKING_STORE || job->err.pub.msg_code == JERR_OUT_OF_MEMORY)
             return FG_FAIL(FG_EFORMAT, "%s: JPEG needs more than %ld MiB of working memory to decode",
                            job->name, JPEG_MAX_WORK_MEMORY >> 20);
+        int code = job->err.pub.msg_code;
+        if (code == JERR_BAD_PRECISION || code == JERR_SOF_UNSUPPORTED || code == JERR_ARITH_NOTIMPL ||
+            code == JERR_NOT_COMPILED)
+            return FG_FAIL(FG_EFORMAT, "%s: unsupported JPEG variant (%s)", job->name, job->err.msg);
         return FG_FAIL(FG_EFORMAT, "%s: corrupt JPEG data (%s)", job->name, job->err.msg);
     }
     jpeg_create_decompress(&job->cinfo);

@@ -185,6 +185,16 @@ fg_status fg_image_to_input(const fg_image *img, fg_resize_mode mode, fg_preproc
                     pre == FG_PREPROCESS_CAFFE ? &MAP_CAFFE : &MAP_RGB, out);
 }
 
+fg_status fg_image_file_to_input(const char *path, fg_resize_mode mode, fg_preprocess pre, float *out)
+{
+    fg_image img;
+    fg_status st = fg_image_decode_file(path, fg_resize_min_side(mode), &img);
+    if (st != FG_OK) return st;
+    st = fg_image_to_input(&img, mode, pre, out);
+    fg_image_destroy(&img);
+    return st;
+}
+
 fg_status fg_resize_mode_parse(const char *s, fg_resize_mode *out)
 {
     if (s && !strcmp(s, "direct")) *out = FG_RESIZE_DIRECT;

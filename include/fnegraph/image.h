@@ -128,6 +128,11 @@ int fg_resize_min_side(fg_resize_mode mode);
  * R - 123.68) with B, G, R the unrounded bilinear values; raw: (R, G, B). */
 fg_status fg_image_to_input(const fg_image *img, fg_resize_mode mode, fg_preprocess pre, float *out);
 
+/* The whole path for one file: decode with min_side_hint =
+ * fg_resize_min_side(mode) (JPEG DCT scaling where it keeps the size
+ * needed), then fg_image_to_input. Errors name the path. */
+fg_status fg_image_file_to_input(const char *path, fg_resize_mode mode, fg_preprocess pre, float *out);
+
 /* Option strings: "direct"/"crop", "caffe"/"raw". Parsing an unknown name is
  * FG_EINVAL with a message that lists the accepted names. */
 fg_status fg_resize_mode_parse(const char *s, fg_resize_mode *out);
