@@ -12,6 +12,7 @@ static const fg_cmd commands[] = {
     {"info", "versions, CPU features and the code paths this machine will use", fg_cmd_info},
     {"table", "the paper's Table 2 from a results file (Markdown or LaTeX)", fg_cmd_table},
     {"gen-weights", "write a Keras-layout VGG16 file with seeded random (He) weights", fg_cmd_gen_weights},
+    {"demo-data", "write a synthetic class-per-folder JPEG image set", fg_cmd_demo_data},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -4,15 +4,18 @@
 #define FNEGRAPH_FNEGRAPH_H
 
 #include "fnegraph/cpu.h"
+#include "fnegraph/dataset.h"
 #include "fnegraph/edges_file.h"
 #include "fnegraph/error.h"
 #include "fnegraph/fne_file.h"
+#include "fnegraph/image.h"
 #include "fnegraph/info.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/csr.h"
 #include "fnegraph/results.h"
 #include "fnegraph/rng.h"
 #include "fnegraph/sweep_config.h"
+#include "fnegraph/synth.h"
 #include "fnegraph/vgg16.h"
 #include "fnegraph/weights.h"
 
