@@ -3,5 +3,7 @@
 #define FNEGRAPH_COMMANDS_H
 
 int fg_cmd_info(int argc, char **argv);
+int fg_cmd_cluster(int argc, char **argv);
+int fg_cmd_score(int argc, char **argv);
 
 #endif

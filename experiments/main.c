@@ -10,6 +10,8 @@
 
 static const fg_cmd commands[] = {
     {"info", "versions, CPU features and the code paths this machine will use", fg_cmd_info},
+    {"cluster", "Fluid Communities on a graph file (--edges), scored against its labels", fg_cmd_cluster},
+    {"score", "NMI and AMI (four normalizations) of two labelings", fg_cmd_score},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
