@@ -314,9 +314,10 @@ static fg_status check_connected(const fg_csr *g, uint16_t *adj16, uint32_t *que
         for (uint64_t i = off[v]; i < off[v + 1]; i++) {
             uint32_t u = adj[i];
             if (adj16) adj16[i] = (uint16_t)u;
-            queue[tail] = u;
-            tail += mark[u] ^ 1;
-            mark[u] = 1;
+            if (!mark[u]) {
+                mark[u] = 1;
+                queue[tail++] = u;
+            }
         }
     }
     if (tail == n) return FG_OK;
