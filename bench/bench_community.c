@@ -16,6 +16,7 @@
  * DIR/flowers102.h5 and DIR/wood.h5 (the edge file format) for
  * bench/networkx_fluidc.py. */
 #include "bench_common.h"
+#include "community/fluid_private.h"
 #include "fnegraph/community.h"
 #include "fnegraph/csr.h"
 #include "fnegraph/edges_file.h"
@@ -121,6 +122,7 @@ static int build_shape(shape *s)
 typedef struct fluid_case {
     shape *s;
     fg_fluid_variant variant;
+    fg_isa isa; /* the dense read-back kernel (sweep cases) */
 } fluid_case;
 
 /* Sweeps only (the seeding and connectivity check excluded), averaged over a
@@ -128,6 +130,10 @@ typedef struct fluid_case {
 static void bm_fluid_sweep(bench_state *st, void *ctx)
 {
     fluid_case *fc = ctx;
+    if (fc->isa > fg_cpu_isa()) {
+        bench_skip(st, "the CPU (or FNEGRAPH_ISA) does not allow this ISA");
+        return;
+    }
     if (!build_shape(fc->s)) {
         bench_skip(st, "graph generation failed");
         return;
@@ -143,6 +149,7 @@ static void bm_fluid_sweep(bench_state *st, void *ctx)
             bench_skip(st, fg_last_error());
             return;
         }
+        fg_i_fluid_set_isa(f, fc->isa);
         bench_resume(st);
         double t0 = now();
         for (uint32_t i = 0; i < FG_FLUID_DEFAULT_MAX_ITER; i++) {
@@ -274,23 +281,29 @@ static void bm_scores(bench_state *st, void *ctx)
 
 int main(int argc, char **argv)
 {
-    static fluid_case cases[] = {
-        {&shapes[0], FG_FLUID_PAPER}, {&shapes[0], FG_FLUID_STANDARD},
-        {&shapes[1], FG_FLUID_PAPER}, {&shapes[1], FG_FLUID_STANDARD},
-    };
+    static fluid_case sweep_cases[2][2][3], run_cases[2][2];
     char name[128];
     bench_context_fnegraph();
     bench_add_context("threads_used", "1 (FluidC is sequential; igraph too)");
-    for (int i = 0; i < 4; i++) {
-        const char *var = fg_fluid_variant_name(cases[i].variant);
-        snprintf(name, sizeof name, "community/fluidc_sweep/%s/%s", var, cases[i].s->name);
-        bench_case_unit_ms(bench_case_iterations(bench_case_real_time(bench_register(name, bm_fluid_sweep, &cases[i])), 3));
-        snprintf(name, sizeof name, "community/fluidc_run/%s/%s", var, cases[i].s->name);
-        bench_case_unit_ms(bench_case_iterations(bench_case_real_time(bench_register(name, bm_fluid_run, &cases[i])), 3));
-    }
-    for (int i = 1; i < 4; i += 2) {
-        snprintf(name, sizeof name, "community/fluidc_vs_igraph/standard/%s", cases[i].s->name);
-        bench_case_unit_ms(bench_case_iterations(bench_case_real_time(bench_register(name, bm_fluid_vs_igraph, &cases[i])), 2));
+    for (int g = 0; g < 2; g++)
+        for (int v = 0; v < 2; v++) {
+            fg_fluid_variant var = v ? FG_FLUID_STANDARD : FG_FLUID_PAPER;
+            for (int i = 0; i < 3; i++) {
+                sweep_cases[g][v][i] = (fluid_case){&shapes[g], var, (fg_isa)i};
+                snprintf(name, sizeof name, "community/fluidc_sweep_%s/%s/%s", fg_isa_name((fg_isa)i),
+                         fg_fluid_variant_name(var), shapes[g].name);
+                bench_case_unit_ms(bench_case_iterations(
+                    bench_case_real_time(bench_register(name, bm_fluid_sweep, &sweep_cases[g][v][i])), 3));
+            }
+            run_cases[g][v] = (fluid_case){&shapes[g], var, fg_cpu_isa()};
+            snprintf(name, sizeof name, "community/fluidc_run/%s/%s", fg_fluid_variant_name(var), shapes[g].name);
+            bench_case_unit_ms(
+                bench_case_iterations(bench_case_real_time(bench_register(name, bm_fluid_run, &run_cases[g][v])), 3));
+        }
+    for (int g = 0; g < 2; g++) {
+        snprintf(name, sizeof name, "community/fluidc_vs_igraph/standard/%s", shapes[g].name);
+        bench_case_unit_ms(
+            bench_case_iterations(bench_case_real_time(bench_register(name, bm_fluid_vs_igraph, &run_cases[g][1])), 2));
     }
     bench_case_unit_ms(bench_register("metrics/nmi_ami_all4/scalar/8189x102x102", bm_scores, NULL));
     return bench_main(argc, argv);

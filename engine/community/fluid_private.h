@@ -8,6 +8,7 @@
 #define FNEGRAPH_FLUID_PRIVATE_H
 
 #include "fnegraph/community.h"
+#include "fnegraph/cpu.h"
 
 /* Label the connected components of g: comp[v] (caller's [n_vertices]) gets
  * 0..n_comp-1, numbered by their smallest vertex. *largest is the id of the
@@ -27,6 +28,16 @@ fg_status fg_i_fluid_component_subgraph(const fg_csr *g, const uint32_t *comp, u
  * unassigned, else 0..k-1; every community non-empty), recomputing the sizes,
  * densities and image counts. */
 fg_status fg_i_fluid_force(fg_fluid *f, const int32_t *membership);
+
+/* The dense read-back kernel (fluid_scan.c): max over c < k of
+ * (sum of the four counter copies, `stride` apart) * dens[c]; 0 when all
+ * counts are 0. Counts must be below 2^31. */
+typedef double (*fg_i_fluid_best_fn)(const uint32_t *cnt, uint32_t stride, const double *dens, uint32_t k);
+double fg_i_fluid_best_ref(const uint32_t *cnt, uint32_t stride, const double *dens, uint32_t k);
+/* The body for an ISA (the best one up to it). */
+fg_i_fluid_best_fn fg_i_fluid_best_for(fg_isa isa);
+/* Tests and benchmarks: use the kernel of this ISA (capped by the CPU's). */
+void fg_i_fluid_set_isa(fg_fluid *f, fg_isa isa);
 
 /* Tests only: 0 = choose per vertex (the default), 1 = always the dense
  * counting path, 2 = always the touched-list path. Both give the same result. */

@@ -1,33 +1,42 @@
 /* Fluid Communities: F. Parés, D. Garcia-Gasulla et al., "Fluid Communities:
  * a competitive, scalable and diverse community detection algorithm",
- * Complex Networks 2017 (arXiv:1703.09307), as NetworkX asyn_fluidc runs it,
- * with the paper's modification (SPEC.md §6).
+ * Complex Networks 2017 (arXiv:1703.09307), as NetworkX 2.8's asyn_fluidc
+ * runs it, with the paper's modification (SPEC.md §6).
  *
  * k communities, density d(c) = 1/|c|. Seeds: k distinct random vertices
  * (paper variant: image vertices). A sweep visits every vertex in a fresh
  * random order; for v, score(c) = d(c) x (number of vertices of c among v and
- * its neighbours). Candidates are the communities within 1e-4 of the best
- * score; v keeps its community when it is a candidate, else it moves to a
- * uniformly drawn candidate and both densities change at once
- * (asynchronous). Paper variant: an image vertex that is the last image of
- * its community is not moved. The run stops after a sweep without a move or
- * after max_iter sweeps.
+ * its neighbours). Candidates are the communities in reach within 1e-4 of the
+ * best score; v keeps its community when it is a candidate, else it moves to
+ * a uniformly drawn candidate (in ascending community order) and both
+ * densities change at once (asynchronous). Paper variant: an image vertex
+ * that is the last image of its community is not moved. The run stops after
+ * a sweep without a move or after max_iter sweeps. A community never empties:
+ * a vertex alone in its community scores 1 there, and no community scores
+ * more than 1.
  *
  * Precision: a score is the integer count times the density, both in double,
  * i.e. the exact sum of the densities rounded once; NetworkX adds the
- * densities one at a time. The two differ by far less than the 1e-4
- * tolerance, which only ever compares scores.
+ * densities one at a time. The difference is far below the 1e-4 tolerance
+ * (tests/support/ref_fluidc.c sums like NetworkX; the runs agree exactly).
  *
- * Cost per sweep: O(n + m) and no O(k) work per vertex. The neighbour
- * histogram uses four interleaved counter copies (neighbour i goes to copy
- * i mod 4), which breaks the store-to-load chain when consecutive neighbours
- * share a community (the common case once communities form); a community
- * enters the touched list the first time one of its copies leaves zero, and
- * only touched counters are read and reset. The membership the inner loop
- * gathers is a compact copy (1 byte per vertex for k <= 255, else 2 or 4) so
- * that it stays in L1/L2 while the adjacency (4 bytes per arc) streams from
- * memory; the next vertices' lists are prefetched because the visiting order
- * is random. Memory: O(n + k) besides the graph. */
+ * Cost per sweep: O(n + m), one pass over every neighbour list; the work per
+ * vertex is O(deg + 1), never O(k). Neighbour communities are counted in four
+ * counter copies (neighbour i in copy i mod 4), which breaks the
+ * store-to-load chain when consecutive neighbours share a community. Two
+ * ways to read the counts back:
+ *   - k <= deg(v) ("dense"): one pass over the k counters, then a clear of
+ *     them; that costs no more than the neighbour loop itself, and it has no
+ *     per-neighbour bookkeeping;
+ *   - k > deg(v) ("touched list"): the distinct communities met are listed
+ *     (a flag per community) and only their counters are read and reset.
+ * Both give the same result (tests force each). The inner loop gathers a
+ * compact copy of the membership (1 byte per vertex for k <= 255, else 2 or
+ * 4), which stays in L1/L2, from a 16-bit copy of the adjacency when the ids
+ * fit (half the bytes to stream per sweep; made during the connectivity
+ * check), and the lists of the vertices a few places ahead in the random
+ * order are prefetched. Memory besides the graph: 2 bytes per arc (when
+ * n <= 65536) and O(n + k). */
 #include "fluid_private.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/rng.h"
@@ -58,7 +67,8 @@ struct fg_fluid {
     uint8_t *seen;        /* [k + 1] in the touched list (sparse path), zero between vertices */
     uint32_t *touched;    /* [k + 2] distinct communities met (sparse path) */
     uint32_t *cand_c;     /* [k + 1] communities in reach, then the candidates */
-    double *score;        /* [k + 1] their scores */
+    double *score;        /* [k + 1] their scores (touched-list path) */
+    fg_i_fluid_best_fn best_fn; /* the dense read-back for this CPU */
     fg_rng rng;
 };
 
@@ -145,6 +155,7 @@ static inline __attribute__((always_inline)) uint64_t sweep_t(fg_fluid *f, int a
     uint8_t *seen = f->seen;
     double *score = f->score;
     const double *dens = f->dens;
+    const fg_i_fluid_best_fn best_fn = f->best_fn;
     uint64_t moved = 0;
 
     for (uint32_t p = 0; p < n; p++) {
@@ -175,18 +186,17 @@ static inline __attribute__((always_inline)) uint64_t sweep_t(fg_fluid *f, int a
                 cnt3[memb_get(memb, adj_get(nb, i + 3, aw), mw)]++;
             }
             for (; i < deg; i++) cnt[memb_get(memb, adj_get(nb, i, aw), mw)]++;
-            double best = -1.0;
-            for (uint32_t c = 0; c < K; c++) {
-                uint32_t s = cnt[c] + cnt1[c] + cnt2[c] + cnt3[c];
-                double sc = s ? (double)s * dens[c] : -1.0; /* -1: not in reach */
-                score[c] = sc;
-                best = sc > best ? sc : best;
-            }
+            /* absent communities score 0, present ones more than 0 */
+            const double best = best_fn(cnt, S, dens, K);
+            const double cur_score =
+                cur != K ? (double)(cnt[cur] + cnt1[cur] + cnt2[cur] + cnt3[cur]) * dens[cur] : -1.0;
+            if (best > 0.0 && (cur == K || best - cur_score >= FLUID_TOL)) /* else stay */
+                for (uint32_t c = 0; c < K; c++) {
+                    uint32_t s = cnt[c] + cnt1[c] + cnt2[c] + cnt3[c];
+                    if (s && best - (double)s * dens[c] < FLUID_TOL) cand_c[nc++] = c;
+                }
             memset(cnt, 0, 4 * (size_t)S * sizeof *cnt);
-            if (best < 0.0) continue;                                     /* no community in reach */
-            if (cur != K && best - score[cur] < FLUID_TOL) continue;      /* the current one is a candidate */
-            for (uint32_t c = 0; c < K; c++)
-                if (best - score[c] < FLUID_TOL) cand_c[nc++] = c;
+            if (nc == 0) continue; /* nothing in reach, or the current community is a candidate */
         } else {
             /* sparse: a touched list of the distinct communities met, and
              * only those counters are read and reset */
@@ -363,6 +373,8 @@ fg_status fg_fluid_create(const fg_csr *g, const fg_fluid_opts *opts, fg_fluid *
     f->variant = opts->variant;
     f->max_iter = opts->max_iter ? opts->max_iter : FG_FLUID_DEFAULT_MAX_ITER;
     f->mw = k <= UINT8_MAX ? 1 : k <= UINT16_MAX ? 2 : 4;
+    /* counts stay below 2^31 when n does: what the SIMD read-backs assume */
+    f->best_fn = g->n_vertices <= (uint32_t)INT32_MAX ? fg_i_fluid_best_for(fg_cpu_isa()) : fg_i_fluid_best_ref;
     size_t slots = 4 * ((size_t)k + 1);
     f->memb = fg_alloc(f->n, (size_t)f->mw);
     f->order = fg_alloc(f->n, sizeof *f->order);
@@ -447,6 +459,12 @@ void fg_fluid_membership(const fg_fluid *f, int32_t *out)
 }
 
 void fg_i_fluid_set_path(fg_fluid *f, int path) { f->path = path; }
+
+void fg_i_fluid_set_isa(fg_fluid *f, fg_isa isa)
+{
+    fg_isa cap = fg_cpu_isa();
+    f->best_fn = fg_i_fluid_best_for(isa < cap ? isa : cap);
+}
 
 fg_status fg_i_fluid_force(fg_fluid *f, const int32_t *membership)
 {
