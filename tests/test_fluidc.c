@@ -165,6 +165,28 @@ static void against_reference(void)
     printf("reference: %d of %d runs identical\n", agree, runs);
 }
 
+/* the private component helpers `fnegraph cluster` uses */
+static void components(void)
+{
+    /* components {0, 3, 5, 6}, {1, 4}, {2}, {7, 8, 9}; images 0..3 */
+    uint32_t e[] = {0, 3, 3, 5, 5, 6, 0, 6, 1, 4, 7, 8, 8, 9};
+    fg_csr g, sub;
+    CHECK_OK(fg_csr_from_edge_list(10, 4, e, 7, "parts", &g));
+    uint32_t comp[10], n_comp = 0, largest = 0, size = 0, *to = NULL;
+    CHECK_OK(fg_i_fluid_components(&g, comp, &n_comp, &largest, &size));
+    CHECK(n_comp == 4 && largest == 0 && size == 4, "4 components, the largest (id %u) has %u", largest, size);
+    CHECK(comp[0] == 0 && comp[1] == 1 && comp[2] == 2 && comp[7] == 3 && comp[6] == 0 && comp[4] == 1,
+          "components numbered by their smallest vertex");
+    CHECK_OK(fg_i_fluid_component_subgraph(&g, comp, 0, &sub, &to));
+    CHECK(sub.n_vertices == 4 && sub.n_images == 2 && fg_csr_n_edges(&sub) == 4, "subgraph %u vertices, %u images",
+          sub.n_vertices, sub.n_images);
+    CHECK(to && to[0] == 0 && to[1] == 3 && to[2] == 5 && to[3] == 6, "renumbered in increasing original order");
+    CHECK_OK(fg_csr_validate(&sub));
+    fg_csr_destroy(&sub);
+    fg_free(to);
+    fg_csr_destroy(&g);
+}
+
 /* dense and touched-list paths, forced, sweep by sweep */
 static void paths_agree(void)
 {
@@ -434,6 +456,7 @@ static void planted(void)
 int main(void)
 {
     errors();
+    components();
     against_reference();
     paths_agree();
     kernels_agree();
