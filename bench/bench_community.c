@@ -122,11 +122,14 @@ static int build_shape(shape *s)
 typedef struct fluid_case {
     shape *s;
     fg_fluid_variant variant;
-    fg_isa isa; /* the dense read-back kernel (sweep cases) */
+    fg_isa isa;      /* the read-back kernels (sweep cases) */
+    int incremental; /* 0 automatic, 1 never: every sweep recounts every list */
 } fluid_case;
 
 /* Sweeps only (the seeding and connectivity check excluded), averaged over a
- * whole run of up to 100 sweeps. */
+ * whole run of up to 100 sweeps: with the incremental mode automatic, the
+ * average of what a run does; with it off, the cost of one counting sweep
+ * (every neighbour list read). */
 static void bm_fluid_sweep(bench_state *st, void *ctx)
 {
     fluid_case *fc = ctx;
@@ -139,7 +142,7 @@ static void bm_fluid_sweep(bench_state *st, void *ctx)
         return;
     }
     double t_sweeps = 0;
-    uint64_t sweeps = 0, runs = 0;
+    uint64_t sweeps = 0, runs = 0, incr = 0;
     uint64_t seed = 1;
     while (bench_keep_running(st)) {
         bench_pause(st);
@@ -150,6 +153,7 @@ static void bm_fluid_sweep(bench_state *st, void *ctx)
             return;
         }
         fg_i_fluid_set_isa(f, fc->isa);
+        fg_i_fluid_set_incremental(f, fc->incremental);
         bench_resume(st);
         double t0 = now();
         for (uint32_t i = 0; i < FG_FLUID_DEFAULT_MAX_ITER; i++) {
@@ -160,11 +164,13 @@ static void bm_fluid_sweep(bench_state *st, void *ctx)
         }
         t_sweeps += now() - t0;
         runs++;
+        incr += fg_i_fluid_incremental_sweeps(f);
         bench_pause(st);
         fg_fluid_destroy(f);
         bench_resume(st);
     }
     bench_set_counter(st, "sweeps_per_run", (double)sweeps / (double)runs, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "incremental_sweeps_per_run", (double)incr / (double)runs, BENCH_COUNTER_DEFAULT);
     bench_set_counter(st, "ms_per_sweep", 1e3 * t_sweeps / (double)sweeps, BENCH_COUNTER_DEFAULT);
     bench_set_counter(st, "arcs_per_ns",
                       (double)sweeps * (double)fc->s->g.offsets[fc->s->g.n_vertices] / (t_sweeps * 1e9),
@@ -281,21 +287,24 @@ static void bm_scores(bench_state *st, void *ctx)
 
 int main(int argc, char **argv)
 {
-    static fluid_case sweep_cases[2][2][3], run_cases[2][2];
+    static fluid_case sweep_cases[2][2][2][3], run_cases[2][2];
     char name[128];
     bench_context_fnegraph();
     bench_add_context("threads_used", "1 (FluidC is sequential; igraph too)");
     for (int g = 0; g < 2; g++)
         for (int v = 0; v < 2; v++) {
             fg_fluid_variant var = v ? FG_FLUID_STANDARD : FG_FLUID_PAPER;
-            for (int i = 0; i < 3; i++) {
-                sweep_cases[g][v][i] = (fluid_case){&shapes[g], var, (fg_isa)i};
-                snprintf(name, sizeof name, "community/fluidc_sweep_%s/%s/%s", fg_isa_name((fg_isa)i),
-                         fg_fluid_variant_name(var), shapes[g].name);
-                bench_case_unit_ms(bench_case_iterations(
-                    bench_case_real_time(bench_register(name, bm_fluid_sweep, &sweep_cases[g][v][i])), 3));
-            }
-            run_cases[g][v] = (fluid_case){&shapes[g], var, fg_cpu_isa()};
+            for (int mode = 0; mode < 2; mode++)
+                for (int i = 0; i < 3; i++) {
+                    fluid_case *fc = &sweep_cases[g][v][mode][i];
+                    *fc = (fluid_case){&shapes[g], var, (fg_isa)i, mode};
+                    snprintf(name, sizeof name, "community/fluidc_%s_%s/%s/%s",
+                             mode ? "counting_sweep" : "sweep", fg_isa_name((fg_isa)i), fg_fluid_variant_name(var),
+                             shapes[g].name);
+                    bench_case_unit_ms(
+                        bench_case_iterations(bench_case_real_time(bench_register(name, bm_fluid_sweep, fc)), 3));
+                }
+            run_cases[g][v] = (fluid_case){&shapes[g], var, fg_cpu_isa(), 0};
             snprintf(name, sizeof name, "community/fluidc_run/%s/%s", fg_fluid_variant_name(var), shapes[g].name);
             bench_case_unit_ms(
                 bench_case_iterations(bench_case_real_time(bench_register(name, bm_fluid_run, &run_cases[g][v])), 3));

@@ -115,11 +115,16 @@ static void errors(void)
     fg_csr_destroy(&g);
 }
 
-static int run_same(const fg_csr *g, uint32_t k, uint64_t seed, int paper, uint32_t max_iter, const char *what)
+/* One run through fg_fluid_run and three through the stepping API with the
+ * incremental mode automatic, off and from the first sweep: all four must be
+ * the reference's run. *incr_sweeps (may be NULL) gets the incremental
+ * sweeps of the automatic run. */
+static int run_same_incr(const fg_csr *g, uint32_t k, uint64_t seed, int paper, uint32_t max_iter, const char *what,
+                         uint32_t *incr_sweeps)
 {
     fg_fluid_opts o = {k, seed, paper ? FG_FLUID_PAPER : FG_FLUID_STANDARD, max_iter};
     fg_fluid_result res;
-    int32_t *ref = malloc((size_t)g->n_vertices * sizeof *ref);
+    int32_t *ref = malloc((size_t)g->n_vertices * sizeof *ref), *m = malloc((size_t)g->n_vertices * sizeof *m);
     uint32_t sweeps = 0;
     int conv = 0, same = 0;
     CHECK(ref_fluidc(g, k, seed, paper, max_iter, ref, &sweeps, &conv) == 0, "reference run");
@@ -132,8 +137,33 @@ static int run_same(const fg_csr *g, uint32_t k, uint64_t seed, int paper, uint3
               (unsigned long long)seed, paper ? "paper" : "standard", res.sweeps, sweeps, res.converged, conv);
         fg_fluid_result_destroy(&res);
     }
+    for (int policy = 0; policy <= 2; policy++) {
+        fg_fluid *f = NULL;
+        CHECK_OK(fg_fluid_create(g, &o, &f));
+        if (!f) break;
+        fg_i_fluid_set_incremental(f, policy);
+        uint64_t moved = 1;
+        while (moved && fg_fluid_sweeps(f) < max_iter) CHECK_OK(fg_fluid_sweep(f, &moved));
+        fg_fluid_membership(f, m);
+        int ok = !memcmp(ref, m, (size_t)g->n_vertices * sizeof *ref) && fg_fluid_sweeps(f) == sweeps;
+        CHECK(ok, "%s (k=%u seed=%llu): incremental policy %d differs from the reference", what, k,
+              (unsigned long long)seed, policy);
+        /* (the table must fit in 256 MB: not so for n = 70000 and k = 66000) */
+        if (policy == 2 && (double)g->n_vertices * ((k + 31) & ~31u) * 2 <= 256.0 * (1 << 20))
+            CHECK(fg_i_fluid_incremental_sweeps(f) == fg_fluid_sweeps(f), "policy 2: every sweep incremental");
+        if (policy == 1) CHECK(fg_i_fluid_incremental_sweeps(f) == 0, "policy 1: no incremental sweep");
+        if (policy == 0 && incr_sweeps) *incr_sweeps = fg_i_fluid_incremental_sweeps(f);
+        same &= ok;
+        fg_fluid_destroy(f);
+    }
     free(ref);
+    free(m);
     return same;
+}
+
+static int run_same(const fg_csr *g, uint32_t k, uint64_t seed, int paper, uint32_t max_iter, const char *what)
+{
+    return run_same_incr(g, k, seed, paper, max_iter, what, NULL);
 }
 
 static void against_reference(void)
@@ -242,14 +272,20 @@ static void kernels_agree(void)
                 cnt[j * stride + c] = fg_rng_below(&r, 3) ? 0 : (uint32_t)fg_rng_below(&r, t % 2 ? 100000 : 40);
         }
         double ref = fg_i_fluid_best_ref(cnt, stride, dens, k);
+        uint16_t *row = calloc(stride, sizeof *row);
+        for (uint32_t c = 0; c < k; c++) row[c] = (uint16_t)(cnt[c] & 0xffff);
+        double ref16 = fg_i_fluid_best16_ref(row, dens, k);
         for (int isa = FG_ISA_AVX2; isa <= (int)cap; isa++) {
             double x = fg_i_fluid_best_for((fg_isa)isa)(cnt, stride, dens, k);
-            same &= memcmp(&x, &ref, sizeof x) == 0;
+            double y = fg_i_fluid_best16_for((fg_isa)isa)(row, dens, k);
+            same &= memcmp(&x, &ref, sizeof x) == 0 && memcmp(&y, &ref16, sizeof y) == 0;
         }
+        free(row);
         free(cnt);
         free(dens);
     }
-    CHECK(same, "dense read-back: every ISA's kernel returns the _ref bits (up to %s)", fg_isa_name(cap));
+    CHECK(same, "read-backs (counter copies, 16-bit rows): every ISA's kernel returns the _ref bits (up to %s)",
+          fg_isa_name(cap));
 
     fg_csr g;
     random_graph(2000, 500, 60.0 / 2000, 31, &g);
@@ -415,6 +451,20 @@ static void planted(void)
         worst = fmin(worst, nmi[s]);
         mean += nmi[s] / 10;
         fg_fluid_result_destroy(&res);
+    }
+    /* a larger one, dense enough and slow enough to settle for the
+     * automatic switch to the incremental mode */
+    {
+        planted_spec big = {8, 150, 250, 0.15, 0.03, 0.08, 0.02, 77};
+        fg_csr gb;
+        CHECK_OK(planted_graph(&big, &gb, NULL));
+        uint32_t incr = 0, total = 0;
+        for (uint64_t seed = 1; seed <= 3; seed++) {
+            run_same_incr(&gb, 8, seed, (int)(seed % 2), 100, "large planted graph", &incr);
+            total += incr;
+        }
+        CHECK(total > 0, "runs on the large planted graph switched to the incremental mode (%u sweeps)", total);
+        fg_csr_destroy(&gb);
     }
     printf("planted partition (5 blocks, 200 images, 300 features): NMI >= 0.95 for %d of 10 seeds, worst %.3f, "
            "mean %.3f\n", good, worst, mean);

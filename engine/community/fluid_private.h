@@ -36,11 +36,21 @@ typedef double (*fg_i_fluid_best_fn)(const uint32_t *cnt, uint32_t stride, const
 double fg_i_fluid_best_ref(const uint32_t *cnt, uint32_t stride, const double *dens, uint32_t k);
 /* The body for an ISA (the best one up to it). */
 fg_i_fluid_best_fn fg_i_fluid_best_for(fg_isa isa);
-/* Tests and benchmarks: use the kernel of this ISA (capped by the CPU's). */
+/* The same from one row of 16-bit counts: max over c < k of row[c] * dens[c]. */
+typedef double (*fg_i_fluid_best16_fn)(const uint16_t *row, const double *dens, uint32_t k);
+double fg_i_fluid_best16_ref(const uint16_t *row, const double *dens, uint32_t k);
+fg_i_fluid_best16_fn fg_i_fluid_best16_for(fg_isa isa);
+/* Tests and benchmarks: use the kernels of this ISA (capped by the CPU's). */
 void fg_i_fluid_set_isa(fg_fluid *f, fg_isa isa);
 
 /* Tests only: 0 = choose per vertex (the default), 1 = always the dense
  * counting path, 2 = always the touched-list path. Both give the same result. */
 void fg_i_fluid_set_path(fg_fluid *f, int path);
+/* Tests and benchmarks: the incremental mode (fluidc.c) 0 = when it pays
+ * (the default), 1 = never, 2 = from the first sweep where allowed. All give
+ * the same result. */
+void fg_i_fluid_set_incremental(fg_fluid *f, int policy);
+/* Sweeps done in incremental mode so far. */
+uint32_t fg_i_fluid_incremental_sweeps(const fg_fluid *f);
 
 #endif

@@ -69,3 +69,54 @@ fg_i_fluid_best_fn fg_i_fluid_best_for(fg_isa isa)
     if (isa >= FG_ISA_AVX2) return best_avx2;
     return fg_i_fluid_best_ref;
 }
+
+/* The same read-back from one row of 16-bit counts (the incremental mode's
+ * table): max over c < k of row[c] * dens[c]. */
+double fg_i_fluid_best16_ref(const uint16_t *row, const double *dens, uint32_t k)
+{
+    double best = 0.0;
+    for (uint32_t c = 0; c < k; c++) {
+        double sc = (double)row[c] * dens[c];
+        best = sc > best ? sc : best;
+    }
+    return best;
+}
+
+__attribute__((target("avx2"))) static double best16_avx2(const uint16_t *row, const double *dens, uint32_t k)
+{
+    __m256d best = _mm256_setzero_pd();
+    uint32_t c = 0;
+    for (; c + 4 <= k; c += 4) {
+        __m128i s = _mm_cvtepu16_epi32(_mm_loadl_epi64((const __m128i *)(row + c)));
+        best = _mm256_max_pd(best, _mm256_mul_pd(_mm256_cvtepi32_pd(s), _mm256_loadu_pd(dens + c)));
+    }
+    double lanes[4];
+    _mm256_storeu_pd(lanes, best);
+    double b = lanes[0];
+    for (int i = 1; i < 4; i++) b = lanes[i] > b ? lanes[i] : b;
+    for (; c < k; c++) {
+        double sc = (double)row[c] * dens[c];
+        b = sc > b ? sc : b;
+    }
+    return b;
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq"))) static double best16_avx512(const uint16_t *row,
+                                                                                          const double *dens,
+                                                                                          uint32_t k)
+{
+    __m512d best = _mm512_setzero_pd();
+    for (uint32_t c = 0; c < k; c += 8) {
+        __mmask8 m = k - c >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (k - c)) - 1);
+        __m256i s = _mm256_cvtepu16_epi32(_mm_maskz_loadu_epi16(m, row + c));
+        best = _mm512_max_pd(best, _mm512_mul_pd(_mm512_cvtepu32_pd(s), _mm512_maskz_loadu_pd(m, dens + c)));
+    }
+    return _mm512_reduce_max_pd(best);
+}
+
+fg_i_fluid_best16_fn fg_i_fluid_best16_for(fg_isa isa)
+{
+    if (isa >= FG_ISA_AVX512) return best16_avx512;
+    if (isa >= FG_ISA_AVX2) return best16_avx2;
+    return fg_i_fluid_best16_ref;
+}

@@ -31,7 +31,8 @@ typedef struct fg_fluid_opts {
     uint32_t k;               /* number of communities, >= 1 */
     uint64_t seed;            /* seeds the fg_rng of the run */
     fg_fluid_variant variant;
-    uint32_t max_iter;        /* sweeps at most; 0 means FG_FLUID_DEFAULT_MAX_ITER */
+    uint32_t max_iter;        /* fg_fluid_run: sweeps at most (NetworkX runs max_iter + 1);
+                                 0 means FG_FLUID_DEFAULT_MAX_ITER */
 } fg_fluid_opts;
 
 /* "paper" / "standard"; NULL for an unknown value. */
@@ -65,7 +66,9 @@ typedef struct fg_fluid fg_fluid;
  * alive and unchanged until fg_fluid_destroy. */
 fg_status fg_fluid_create(const fg_csr *g, const fg_fluid_opts *opts, fg_fluid **out);
 /* One sweep over all vertices in a fresh random order; *moved (may be NULL)
- * gets the number of vertices that changed community (0: converged). */
+ * gets the number of vertices that changed community (0: converged). It
+ * does not look at max_iter: the caller decides when to stop (fg_fluid_run
+ * stops after max_iter sweeps). O(n + m). */
 fg_status fg_fluid_sweep(fg_fluid *f, uint64_t *moved);
 /* Sweeps done so far. */
 uint32_t fg_fluid_sweeps(const fg_fluid *f);
