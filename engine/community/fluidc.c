@@ -515,9 +515,9 @@ fg_status fg_fluid_create(const fg_csr *g, const fg_fluid_opts *opts, fg_fluid *
         uint64_t max_deg = 0;
         for (uint32_t v = 0; v < f->n; v++)
             if (g->offsets[v + 1] - g->offsets[v] > max_deg) max_deg = g->offsets[v + 1] - g->offsets[v];
-        f->tstride = (k + 31u) & ~31u;
+        f->tstride = k <= UINT16_MAX ? (k + 31u) & ~31u : 0;
         double avg_deg = (double)g->offsets[f->n] / f->n;
-        f->incr_possible = max_deg <= UINT16_MAX && f->tstride <= (1u << 20) &&
+        f->incr_possible = max_deg <= UINT16_MAX && f->tstride > 0 &&
                            (double)f->n * f->tstride * sizeof *f->tab <= (double)TABLE_MAX_BYTES;
         f->incr_pays = 2.0 * f->tstride <= avg_deg;
     }
