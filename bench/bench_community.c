@@ -1,7 +1,9 @@
 /* Benchmarks of the communities and scores stage (issue 5 targets):
  *   FluidC per sweep and per run, on one core, on a flowers102-shaped graph
  *   (33,021 vertices, ~9.61 M edges, k = 102) and a wood-shaped one (25,270
- *   vertices, ~5.61 M edges, k = 7);
+ *   vertices, ~5.61 M edges, k = 7), per ISA of the read-back kernels:
+ *   fluidc_sweep_* as runs go (counting sweeps, then the incremental mode),
+ *   fluidc_counting_sweep_* with every sweep reading every neighbour list;
  *   igraph 0.10's C igraph_community_fluid_communities on the same graph with
  *   the same number of communities, side by side (when built with Debian's
  *   libigraph-dev), the ratio as a counter;
