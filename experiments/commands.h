@@ -6,5 +6,7 @@ int fg_cmd_info(int argc, char **argv);
 int fg_cmd_table(int argc, char **argv);
 int fg_cmd_gen_weights(int argc, char **argv);
 int fg_cmd_demo_data(int argc, char **argv);
+int fg_cmd_cluster(int argc, char **argv);
+int fg_cmd_score(int argc, char **argv);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef FNEGRAPH_FNEGRAPH_H
 #define FNEGRAPH_FNEGRAPH_H
 
+#include "fnegraph/community.h"
 #include "fnegraph/cpu.h"
 #include "fnegraph/dataset.h"
 #include "fnegraph/edges_file.h"
@@ -11,6 +12,7 @@
 #include "fnegraph/image.h"
 #include "fnegraph/info.h"
 #include "fnegraph/mem.h"
+#include "fnegraph/metrics.h"
 #include "fnegraph/csr.h"
 #include "fnegraph/results.h"
 #include "fnegraph/rng.h"

@@ -1,0 +1,56 @@
+/* Internals of engine/community shared with the command line and the tests.
+ *
+ * The connected-component helpers are private on purpose: the public
+ * components API belongs to engine/graph; these exist so that FluidC can
+ * check connectivity and `fnegraph cluster` can take the largest component
+ * without depending on it. */
+#ifndef FNEGRAPH_FLUID_PRIVATE_H
+#define FNEGRAPH_FLUID_PRIVATE_H
+
+#include "fnegraph/community.h"
+#include "fnegraph/cpu.h"
+
+/* Label the connected components of g: comp[v] (caller's [n_vertices]) gets
+ * 0..n_comp-1, numbered by their smallest vertex. *largest is the id of the
+ * largest (the first one among equals) and *largest_size its vertex count.
+ * O(n + m). An empty graph gives n_comp = 0. */
+fg_status fg_i_fluid_components(const fg_csr *g, uint32_t *comp, uint32_t *n_comp, uint32_t *largest,
+                                uint32_t *largest_size);
+
+/* The subgraph induced by component `id`, its vertices renumbered in
+ * increasing original order (so image vertices stay first and neighbour
+ * lists stay sorted); *n_images_in counts its image vertices and
+ * (*to_orig)[i] (fg_alloc'd) is the original id of vertex i. O(n + m). */
+fg_status fg_i_fluid_component_subgraph(const fg_csr *g, const uint32_t *comp, uint32_t id, fg_csr *sub,
+                                        uint32_t **to_orig);
+
+/* Tests only: replace the current state by membership[n_vertices] (-1 =
+ * unassigned, else 0..k-1; every community non-empty), recomputing the sizes,
+ * densities and image counts. */
+fg_status fg_i_fluid_force(fg_fluid *f, const int32_t *membership);
+
+/* The dense read-back kernel (fluid_scan.c): max over c < k of
+ * (sum of the four counter copies, `stride` apart) * dens[c]; 0 when all
+ * counts are 0. Counts must be below 2^31. */
+typedef double (*fg_i_fluid_best_fn)(const uint32_t *cnt, uint32_t stride, const double *dens, uint32_t k);
+double fg_i_fluid_best_ref(const uint32_t *cnt, uint32_t stride, const double *dens, uint32_t k);
+/* The body for an ISA (the best one up to it). */
+fg_i_fluid_best_fn fg_i_fluid_best_for(fg_isa isa);
+/* The same from one row of 16-bit counts: max over c < k of row[c] * dens[c]. */
+typedef double (*fg_i_fluid_best16_fn)(const uint16_t *row, const double *dens, uint32_t k);
+double fg_i_fluid_best16_ref(const uint16_t *row, const double *dens, uint32_t k);
+fg_i_fluid_best16_fn fg_i_fluid_best16_for(fg_isa isa);
+/* Tests and benchmarks: use the kernels of this ISA (capped by the CPU's). */
+void fg_i_fluid_set_isa(fg_fluid *f, fg_isa isa);
+
+/* Tests only: 0 = choose per vertex (the default), 1 = always the dense
+ * counting path, 2 = always the touched-list path. Both give the same result. */
+void fg_i_fluid_set_path(fg_fluid *f, int path);
+/* Tests and benchmarks: the incremental mode (fluidc.c) 0 = when it pays
+ * (the default), 1 = never, 2 = from the first sweep where allowed. All give
+ * the same result. */
+void fg_i_fluid_set_incremental(fg_fluid *f, int policy);
+/* Sweeps done in incremental mode so far. */
+uint32_t fg_i_fluid_incremental_sweeps(const fg_fluid *f);
+
+#endif

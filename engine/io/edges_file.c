@@ -1,0 +1,324 @@
+/* The edge file (DESIGN.md "Files and formats", include/fnegraph/edges_file.h):
+ *   /edges  int32 [E][2], u < v, ascending (u, v) as written here
+ *   /label  int32 [n_images], optional
+ *   root attributes n_vertices, n_images (int64 scalars)
+ * Reading accepts any integer type for the datasets and attributes (h5py
+ * writes int64 by default) and checks every edge: u < v, both in range; the
+ * CSR builder then refuses duplicates. Errors name the file and the dataset,
+ * attribute or edge row. Edges move in blocks of 2^20 rows: O(E) time and one
+ * block of buffer besides the edge list. */
+#include "fnegraph/edges_file.h"
+#include "fnegraph/mem.h"
+
+#include <hdf5.h>
+#include <string.h>
+
+#define BLOCK_ROWS ((hsize_t)1 << 20)
+
+typedef struct quiet_h5 {
+    H5E_auto2_t func;
+    void *data;
+} quiet_h5;
+
+/* Silence HDF5's own error printing for the duration of one call. */
+static void h5_quiet(quiet_h5 *q)
+{
+    H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+static void h5_restore(const quiet_h5 *q) { H5Eset_auto2(H5E_DEFAULT, q->func, q->data); }
+
+static const char *type_class_name(hid_t t)
+{
+    switch (H5Tget_class(t)) {
+    case H5T_INTEGER: return "integer";
+    case H5T_FLOAT: return "floating-point";
+    case H5T_STRING: return "string";
+    case H5T_COMPOUND: return "compound";
+    case H5T_ENUM: return "enum";
+    case H5T_ARRAY: return "array";
+    default: return "non-numeric";
+    }
+}
+
+static fg_status write_attr_i64(hid_t loc, const char *path, const char *name, int64_t v)
+{
+    fg_status st = FG_OK;
+    hid_t sp = H5Screate(H5S_SCALAR), a = H5I_INVALID_HID;
+    if (sp < 0) return FG_FAIL(FG_EBACKEND, "%s: HDF5 could not create a dataspace", path);
+    a = H5Acreate2(loc, name, H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0 || H5Awrite(a, H5T_NATIVE_INT64, &v) < 0)
+        st = FG_FAIL(FG_EIO, "%s: could not write attribute %s", path, name);
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(sp);
+    return st;
+}
+
+/* Write rows [*done, *done + *fill) of /edges from buf. */
+static fg_status flush_rows(hid_t ds, hid_t sp, const char *path, const int32_t *buf, hsize_t *done, hsize_t *fill)
+{
+    fg_status st = FG_OK;
+    hsize_t start[2] = {*done, 0}, count[2] = {*fill, 2};
+    hid_t mem = H5Screate_simple(2, count, NULL);
+    if (mem < 0 || H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+        H5Dwrite(ds, H5T_NATIVE_INT32, mem, sp, H5P_DEFAULT, buf) < 0)
+        st = FG_FAIL(FG_EIO, "%s: writing /edges rows %llu..%llu failed (disk full?)", path,
+                     (unsigned long long)*done, (unsigned long long)(*done + *fill - 1));
+    if (mem >= 0) H5Sclose(mem);
+    *done += *fill;
+    *fill = 0;
+    return st;
+}
+
+fg_status fg_edges_file_write(const char *path, const fg_csr *g, const int32_t *labels)
+{
+    fg_status st = FG_OK;
+    quiet_h5 q;
+    hid_t f = H5I_INVALID_HID, sp = H5I_INVALID_HID, ds = H5I_INVALID_HID;
+    int32_t *buf = NULL;
+    if (!path || !g || !g->offsets) return FG_FAIL(FG_EINVAL, "fg_edges_file_write: null argument");
+    if (g->n_vertices > (uint32_t)INT32_MAX)
+        return FG_FAIL(FG_EINVAL, "%s: %u vertices do not fit the file's int32 vertex ids", path, g->n_vertices);
+    h5_quiet(&q);
+    const hsize_t E = fg_csr_n_edges(g);
+    f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f < 0) {
+        st = FG_FAIL(FG_EIO, "%s: cannot create the file", path);
+        goto done;
+    }
+    FG_CHECK_GOTO(st, write_attr_i64(f, path, "n_vertices", g->n_vertices));
+    FG_CHECK_GOTO(st, write_attr_i64(f, path, "n_images", g->n_images));
+    hsize_t dims[2] = {E, 2};
+    sp = H5Screate_simple(2, dims, NULL);
+    ds = sp < 0 ? H5I_INVALID_HID : H5Dcreate2(f, "edges", H5T_STD_I32LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (ds < 0) {
+        st = FG_FAIL(FG_EIO, "%s: cannot create dataset /edges [%llu][2]", path, (unsigned long long)E);
+        goto done;
+    }
+    hsize_t rows = E < BLOCK_ROWS ? E : BLOCK_ROWS;
+    buf = fg_alloc(2 * (size_t)(rows ? rows : 1), sizeof *buf);
+    if (!buf) {
+        st = FG_ENOMEM;
+        goto done;
+    }
+    hsize_t done_rows = 0, fill = 0;
+    for (uint32_t u = 0; u < g->n_vertices; u++)
+        for (uint64_t i = g->offsets[u]; i < g->offsets[u + 1]; i++) {
+            uint32_t v = g->adj[i];
+            if (v <= u) continue;
+            if (fill == rows) FG_CHECK_GOTO(st, flush_rows(ds, sp, path, buf, &done_rows, &fill));
+            buf[2 * fill] = (int32_t)u;
+            buf[2 * fill + 1] = (int32_t)v;
+            fill++;
+        }
+    if (fill) FG_CHECK_GOTO(st, flush_rows(ds, sp, path, buf, &done_rows, &fill));
+    if (done_rows != E) {
+        st = FG_FAIL(FG_EINTERNAL, "%s: wrote %llu edges of %llu (the graph breaks the CSR invariants)", path,
+                     (unsigned long long)done_rows, (unsigned long long)E);
+        goto done;
+    }
+    H5Dclose(ds);
+    H5Sclose(sp);
+    ds = sp = H5I_INVALID_HID;
+    if (labels) {
+        hsize_t ld[1] = {g->n_images};
+        sp = H5Screate_simple(1, ld, NULL);
+        ds = sp < 0 ? H5I_INVALID_HID : H5Dcreate2(f, "label", H5T_STD_I32LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        if (ds < 0 || H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, labels) < 0) {
+            st = FG_FAIL(FG_EIO, "%s: cannot write /label [%u]", path, g->n_images);
+            goto done;
+        }
+    }
+done:
+    fg_free(buf);
+    if (ds >= 0) H5Dclose(ds);
+    if (sp >= 0) H5Sclose(sp);
+    if (f >= 0 && H5Fclose(f) < 0 && st == FG_OK) st = FG_FAIL(FG_EIO, "%s: closing the file failed", path);
+    h5_restore(&q);
+    return st;
+}
+
+/* An integer attribute on the root, or failing that on /edges. */
+static fg_status read_attr_i64(hid_t f, const char *path, const char *name, int64_t *v)
+{
+    fg_status st = FG_OK;
+    hid_t a = H5I_INVALID_HID, t = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+    if (H5Aexists(f, name) > 0) a = H5Aopen(f, name, H5P_DEFAULT);
+    else if (H5Lexists(f, "edges", H5P_DEFAULT) > 0 && H5Aexists_by_name(f, "edges", name, H5P_DEFAULT) > 0)
+        a = H5Aopen_by_name(f, "edges", name, H5P_DEFAULT, H5P_DEFAULT);
+    else return FG_FAIL(FG_EFORMAT, "%s: attribute %s is missing (on / or /edges)", path, name);
+    if (a < 0) return FG_FAIL(FG_EFORMAT, "%s: cannot open attribute %s", path, name);
+    t = H5Aget_type(a);
+    sp = H5Aget_space(a);
+    if (t < 0 || H5Tget_class(t) != H5T_INTEGER) {
+        st = FG_FAIL(FG_EFORMAT, "%s: attribute %s is %s; expected an integer", path, name,
+                     t < 0 ? "unreadable" : type_class_name(t));
+        goto done;
+    }
+    if (sp < 0 || H5Sget_simple_extent_npoints(sp) != 1) {
+        st = FG_FAIL(FG_EFORMAT, "%s: attribute %s must hold one value", path, name);
+        goto done;
+    }
+    if (H5Aread(a, H5T_NATIVE_INT64, v) < 0) st = FG_FAIL(FG_EFORMAT, "%s: cannot read attribute %s", path, name);
+done:
+    if (sp >= 0) H5Sclose(sp);
+    if (t >= 0) H5Tclose(t);
+    H5Aclose(a);
+    return st;
+}
+
+/* Open dataset `name`, check it is integer-typed with the expected rank and
+ * (where given) sizes; *rows gets dims[0]. */
+static fg_status open_int_dataset(hid_t f, const char *path, const char *name, int rank, hsize_t dim1, hid_t *ds,
+                                  hsize_t *rows)
+{
+    fg_status st = FG_OK;
+    hid_t t = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+    hsize_t dims[2] = {0, 0};
+    *ds = H5Dopen2(f, name, H5P_DEFAULT);
+    if (*ds < 0) return FG_FAIL(FG_EFORMAT, "%s: /%s is not a dataset", path, name);
+    t = H5Dget_type(*ds);
+    sp = H5Dget_space(*ds);
+    if (t < 0 || H5Tget_class(t) != H5T_INTEGER) {
+        st = FG_FAIL(FG_EFORMAT, "%s: /%s has %s values; expected int32", path, name,
+                     t < 0 ? "unreadable" : type_class_name(t));
+        goto done;
+    }
+    int r = sp < 0 ? -1 : H5Sget_simple_extent_ndims(sp);
+    if (r != rank || H5Sget_simple_extent_dims(sp, dims, NULL) < 0 || (rank == 2 && dims[1] != dim1)) {
+        if (rank == 2)
+            st = FG_FAIL(FG_ESHAPE, "%s: /%s must have shape [E][%llu], found rank %d%s", path, name,
+                         (unsigned long long)dim1, r, r == 2 ? " with another second dimension" : "");
+        else st = FG_FAIL(FG_ESHAPE, "%s: /%s must have rank %d, found %d", path, name, rank, r);
+        goto done;
+    }
+    *rows = dims[0];
+done:
+    if (sp >= 0) H5Sclose(sp);
+    if (t >= 0) H5Tclose(t);
+    if (st != FG_OK) {
+        H5Dclose(*ds);
+        *ds = H5I_INVALID_HID;
+    }
+    return st;
+}
+
+fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
+{
+    fg_status st = FG_OK;
+    quiet_h5 q;
+    hid_t f = H5I_INVALID_HID, ds = H5I_INVALID_HID, sp = H5I_INVALID_HID, mem = H5I_INVALID_HID;
+    int64_t *blk = NULL, *lab64 = NULL;
+    uint32_t *edges = NULL;
+    if (!path || !g || !labels) return FG_FAIL(FG_EINVAL, "fg_edges_file_read: null argument");
+    memset(g, 0, sizeof *g);
+    *labels = NULL;
+    h5_quiet(&q);
+    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) {
+        st = FG_FAIL(FG_EIO, "%s: not an HDF5 file, or it cannot be read", path);
+        goto done;
+    }
+    int64_t nv = 0, ni = 0;
+    FG_CHECK_GOTO(st, read_attr_i64(f, path, "n_vertices", &nv));
+    FG_CHECK_GOTO(st, read_attr_i64(f, path, "n_images", &ni));
+    if (nv < 0 || nv > INT32_MAX) {
+        st = FG_FAIL(FG_EFORMAT, "%s: attribute n_vertices = %lld is out of range (0..2^31-1)", path, (long long)nv);
+        goto done;
+    }
+    if (ni < 0 || ni > nv) {
+        st = FG_FAIL(FG_EFORMAT, "%s: attribute n_images = %lld is out of range (0..n_vertices = %lld)", path,
+                     (long long)ni, (long long)nv);
+        goto done;
+    }
+    if (H5Lexists(f, "edges", H5P_DEFAULT) <= 0) {
+        st = FG_FAIL(FG_EFORMAT, "%s: dataset /edges is missing", path);
+        goto done;
+    }
+    hsize_t E = 0;
+    FG_CHECK_GOTO(st, open_int_dataset(f, path, "edges", 2, 2, &ds, &E));
+    sp = H5Dget_space(ds);
+    edges = fg_alloc(2 * (size_t)E, sizeof *edges);
+    hsize_t rows = E < BLOCK_ROWS ? E : BLOCK_ROWS;
+    blk = fg_alloc(2 * (size_t)(rows ? rows : 1), sizeof *blk);
+    if (sp < 0 || !edges || !blk) {
+        st = sp < 0 ? FG_FAIL(FG_EBACKEND, "%s: /edges: no dataspace", path) : FG_ENOMEM;
+        goto done;
+    }
+    for (hsize_t r0 = 0; r0 < E; r0 += rows) {
+        hsize_t cnt = E - r0 < rows ? E - r0 : rows;
+        hsize_t start[2] = {r0, 0}, count[2] = {cnt, 2};
+        mem = H5Screate_simple(2, count, NULL);
+        if (mem < 0 || H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+            H5Dread(ds, H5T_NATIVE_INT64, mem, sp, H5P_DEFAULT, blk) < 0) {
+            st = FG_FAIL(FG_EIO, "%s: reading /edges rows %llu..%llu failed (truncated file?)", path,
+                         (unsigned long long)r0, (unsigned long long)(r0 + cnt - 1));
+            goto done;
+        }
+        H5Sclose(mem);
+        mem = H5I_INVALID_HID;
+        for (hsize_t i = 0; i < cnt; i++) {
+            int64_t u = blk[2 * i], v = blk[2 * i + 1];
+            unsigned long long row = (unsigned long long)(r0 + i);
+            if (u < 0 || v < 0 || u >= nv || v >= nv) {
+                st = FG_FAIL(FG_EFORMAT, "%s: /edges row %llu is (%lld, %lld): a vertex outside 0..n_vertices-1 = %lld",
+                             path, row, (long long)u, (long long)v, (long long)(nv - 1));
+                goto done;
+            }
+            if (u >= v) {
+                st = FG_FAIL(FG_EFORMAT, "%s: /edges row %llu is (%lld, %lld): each row must have u < v", path, row,
+                             (long long)u, (long long)v);
+                goto done;
+            }
+            edges[2 * (r0 + i)] = (uint32_t)u;
+            edges[2 * (r0 + i) + 1] = (uint32_t)v;
+        }
+    }
+    H5Sclose(sp);
+    H5Dclose(ds);
+    sp = ds = H5I_INVALID_HID;
+    if (H5Lexists(f, "label", H5P_DEFAULT) > 0) {
+        hsize_t nl = 0;
+        FG_CHECK_GOTO(st, open_int_dataset(f, path, "label", 1, 0, &ds, &nl));
+        if (nl != (hsize_t)ni) {
+            st = FG_FAIL(FG_ESHAPE, "%s: /label has %llu entries but n_images = %lld", path, (unsigned long long)nl,
+                         (long long)ni);
+            goto done;
+        }
+        lab64 = fg_alloc((size_t)ni, sizeof *lab64);
+        *labels = fg_alloc((size_t)ni, sizeof **labels);
+        if (!lab64 || !*labels) {
+            st = FG_ENOMEM;
+            goto done;
+        }
+        if (ni > 0 && H5Dread(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, lab64) < 0) {
+            st = FG_FAIL(FG_EIO, "%s: reading /label failed", path);
+            goto done;
+        }
+        for (int64_t i = 0; i < ni; i++) {
+            if (lab64[i] < INT32_MIN || lab64[i] > INT32_MAX) {
+                st = FG_FAIL(FG_EFORMAT, "%s: /label[%lld] = %lld does not fit int32", path, (long long)i,
+                             (long long)lab64[i]);
+                goto done;
+            }
+            (*labels)[i] = (int32_t)lab64[i];
+        }
+    }
+    FG_CHECK_GOTO(st, fg_csr_from_edge_list((uint32_t)nv, (uint32_t)ni, edges, E, path, g));
+done:
+    fg_free(blk);
+    fg_free(lab64);
+    fg_free(edges);
+    if (mem >= 0) H5Sclose(mem);
+    if (sp >= 0) H5Sclose(sp);
+    if (ds >= 0) H5Dclose(ds);
+    if (f >= 0) H5Fclose(f);
+    h5_restore(&q);
+    if (st != FG_OK) {
+        fg_csr_destroy(g);
+        fg_free(*labels);
+        *labels = NULL;
+    }
+    return st;
+}
