@@ -33,21 +33,23 @@ static float *random_fne(fg_rng *r, int64_t n, int64_t d)
 }
 
 /* Kernels on hand-made statistics: random values plus planted values at and
- * around z = lo and z = hi. */
+ * around z = lo and z = hi; 23 rows, so the AVX-512 kernel's groups of rows
+ * end with a partial one; also one row at a time. */
 static void twin_kernels(fg_rng *r, int64_t d)
 {
     enum { ROWS = 23 };
     float *x = fg_alloc((size_t)(ROWS * d), sizeof *x), *m = fg_alloc((size_t)d, sizeof *m),
           *s = fg_alloc((size_t)d, sizeof *s);
     int64_t words = (d + 63) / 64;
-    uint64_t *a = fg_alloc((size_t)(4 * words), sizeof *a), *b = a + 2 * words;
+    uint64_t *a = fg_alloc((size_t)(ROWS * 2 * words), sizeof *a);
+    uint64_t *b = fg_alloc((size_t)(ROWS * 2 * words), sizeof *b);
+    uint64_t *c = fg_alloc((size_t)(ROWS * 2 * words), sizeof *c);
     const float lo = -0.75f, hi = 1.5f;
     for (int64_t f = 0; f < d; f++) {
         /* half the means are multiples of 1/8, so that m + t*s is exact and z hits t exactly */
         m[f] = f % 2 ? (float)fg_rng_normal(r) : (float)((int)fg_rng_below(r, 33) - 16) / 8;
         s[f] = f % 17 == 3 ? 0.0f : (float)(0.25 * (1 + (int)fg_rng_below(r, 8))); /* powers-of-two-ish */
     }
-    int mismatches = 0, at_threshold = 0;
     for (int64_t i = 0; i < ROWS; i++) {
         float *row = x + i * d;
         for (int64_t f = 0; f < d; f++) {
@@ -63,25 +65,46 @@ static void twin_kernels(fg_rng *r, int64_t d)
                 row[f] = v;
             }
         }
-        int64_t ba = fg_i_ternarize_row_ref(row, m, s, d, lo, hi, a, a + words);
-        int64_t bb = fg_i_ternarize_row_avx512(row, m, s, d, lo, hi, b, b + words);
-        mismatches += ba != -1 || bb != -1 || memcmp(a, b, (size_t)(2 * words) * sizeof *a) != 0;
+    }
+    int64_t ba = fg_i_ternarize_rows_ref(x, ROWS, d, m, s, lo, hi, a);
+    int64_t bb = fg_i_ternarize_rows_avx512(x, ROWS, d, m, s, lo, hi, b);
+    int64_t bc = -1;
+    for (int64_t i = 0; i < ROWS; i++)
+        bc &= fg_i_ternarize_rows_avx512(x + i * d, 1, d, m, s, lo, hi, c + i * 2 * words);
+    size_t bytes = (size_t)(ROWS * 2 * words) * sizeof *a;
+    CHECK(ba == -1 && bb == -1 && bc == -1, "d = %lld: finite data reported non-finite", (long long)d);
+    CHECK(!memcmp(a, b, bytes) && !memcmp(a, c, bytes), "d = %lld: AVX-512 kernel (rows grouped and single) differs from the scalar one",
+          (long long)d);
+    int mismatches = 0, at_threshold = 0;
+    for (int64_t i = 0; i < ROWS; i++) {
+        const float *row = x + i * d;
+        const uint64_t *pa = a + i * 2 * words;
         for (int64_t f = 0; f < d; f++) {
             float z = s[f] != 0 ? (row[f] - m[f]) / s[f] : 0.0f;
             at_threshold += z == hi || z == lo;
             int want = z > hi ? 1 : z < lo ? -1 : 0;
-            int got = (a[f / 64] >> (f % 64) & 1) ? 1 : (a[words + f / 64] >> (f % 64) & 1) ? -1 : 0;
+            int got = (pa[f / 64] >> (f % 64) & 1) ? 1 : (pa[words + f / 64] >> (f % 64) & 1) ? -1 : 0;
             mismatches += want != got;
         }
-        if (d % 64) mismatches += ((a[words - 1] | a[2 * words - 1]) >> (d % 64)) != 0;
+        if (d % 64) mismatches += ((pa[words - 1] | pa[2 * words - 1]) >> (d % 64)) != 0;
     }
-    CHECK(mismatches == 0, "d = %lld: %d rows/features differ between the kernels or from z's definition",
+    CHECK(mismatches == 0, "d = %lld: %d features differ from z's definition or bits past d set",
           (long long)d, mismatches);
     CHECK(d < 8 || at_threshold > 0, "d = %lld: the test planted no value exactly at a threshold", (long long)d);
+    /* the first non-finite value in row-major order, from both kernels */
+    x[7 * d + d / 2] = NAN;
+    x[9 * d] = INFINITY;
+    x[7 * d + d - 1] = -INFINITY;
+    ba = fg_i_ternarize_rows_ref(x, ROWS, d, m, s, lo, hi, a);
+    bb = fg_i_ternarize_rows_avx512(x, ROWS, d, m, s, lo, hi, b);
+    CHECK(ba == 7 * d + d / 2 && bb == ba, "d = %lld: first non-finite at %lld, kernels say %lld, %lld",
+          (long long)d, (long long)(7 * d + d / 2), (long long)ba, (long long)bb);
     fg_free(x);
     fg_free(m);
     fg_free(s);
     fg_free(a);
+    fg_free(b);
+    fg_free(c);
 }
 
 static void stats_vs_long_double(const float *x, int64_t n, int64_t d, const fg_fne_stats *st)
@@ -160,6 +183,7 @@ int main(void)
         CHECK(bad == 0, "row 0 (outside the split) coded with the split's statistics: %d wrong", bad);
         fg_codes_destroy(&c);
         int64_t outside[] = {0, 61};
+        fg_fne_stats_destroy(&s_sub);
         CHECK_FAILS(fg_fne_stats_compute(x, n, d, outside, 2, NULL, &s_sub), FG_EINVAL, "row 61");
         fg_fne_stats_destroy(&s_split);
         fg_fne_stats_destroy(&s_sub);

@@ -137,6 +137,8 @@ void fg_i_float_thresholds(double lo, double hi, float *lo_f, float *hi_f)
     *hi_f = h;
 }
 
+enum { ROW_GROUP = 8 }; /* images a kernel call (the kernel streams several at once) */
+
 void fg_codes_destroy(fg_codes *c)
 {
     if (!c) return;
@@ -178,16 +180,16 @@ fg_status fg_i_codes_ternarize(const float *x, int64_t n, int64_t d, const fg_fn
         sd[f] = (float)s->std[f];
     }
     fg_i_ternarize_fn kern = fg_i_ternarize_kernel(isa);
-    int64_t bad_row = -1, bad_f = -1, words = out->words;
+    int64_t bad_row = -1, bad_f = -1, words = out->words, groups = (n + ROW_GROUP - 1) / ROW_GROUP;
 #pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; i++) {
-        uint64_t *pos = out->bits + i * 2 * words;
-        int64_t b = kern(x + i * d, m, sd, d, lo_f, hi_f, pos, pos + words);
+    for (int64_t g = 0; g < groups; g++) {
+        int64_t i0 = g * ROW_GROUP, nr = n - i0 < ROW_GROUP ? n - i0 : ROW_GROUP;
+        int64_t b = kern(x + i0 * d, nr, d, m, sd, lo_f, hi_f, out->bits + i0 * 2 * words);
         if (b >= 0) {
 #pragma omp critical(fg_ternarize_bad)
-            if (bad_row < 0 || i < bad_row) {
-                bad_row = i;
-                bad_f = b;
+            if (bad_row < 0 || i0 + b / d < bad_row) {
+                bad_row = i0 + b / d;
+                bad_f = b % d;
             }
         }
     }

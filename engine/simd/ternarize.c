@@ -24,8 +24,8 @@
 
 #define FG_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
 
-int64_t fg_i_ternarize_row_ref(const float *x, const float *m, const float *s, int64_t d, float lo,
-                               float hi, uint64_t *pos, uint64_t *neg)
+static int64_t row_ref(const float *x, const float *m, const float *s, int64_t d, float lo, float hi,
+                       uint64_t *pos, uint64_t *neg)
 {
     int64_t words = (d + 63) / 64, bad = -1;
     for (int64_t w = 0; w < words; w++) {
@@ -43,54 +43,86 @@ int64_t fg_i_ternarize_row_ref(const float *x, const float *m, const float *s, i
     return bad;
 }
 
+int64_t fg_i_ternarize_rows_ref(const float *x, int64_t nr, int64_t d, const float *m,
+                                const float *s, float lo, float hi, uint64_t *bits)
+{
+    const int64_t words = (d + 63) / 64;
+    for (int64_t r = 0; r < nr; r++) {
+        uint64_t *pos = bits + r * 2 * words;
+        int64_t b = row_ref(x + r * d, m, s, d, lo, hi, pos, pos + words);
+        if (b >= 0) return r * d + b;
+    }
+    return -1;
+}
+
+enum { TERNARIZE_GROUP = 4 }; /* rows a pass of the AVX-512 kernel */
+
 /* fpclass categories: QNaN 0x01, +Inf 0x08, -Inf 0x10, SNaN 0x80 */
 enum { NONFINITE = 0x01 | 0x08 | 0x10 | 0x80 };
 
-FG_TARGET_AVX512 int64_t fg_i_ternarize_row_avx512(const float *x, const float *m, const float *s,
-                                                   int64_t d, float lo, float hi, uint64_t *pos,
-                                                   uint64_t *neg)
+/* One 64-feature word w of `rows` rows (several streams in flight: a single
+ * sequential stream does not reach the memory bandwidth on one core). Lanes
+ * past d are masked off: masked loads never touch them and their bits are 0.
+ * Inlined with constant rows and a full word for the main loop. */
+FG_TARGET_AVX512 static inline __attribute__((always_inline)) void
+word_avx512(const float *x, int rows, int64_t d, int64_t w, int full, const float *m, const float *s,
+            __m512 vlo, __m512 vhi, uint64_t *p, uint64_t *q, uint64_t *nf)
 {
-    const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi), zero = _mm512_setzero_ps();
-    int64_t full = d / 64, words = (d + 63) / 64, bad = -1;
-    for (int64_t w = 0; w < full; w++) {
-        uint64_t p = 0, q = 0, nf = 0;
-        for (int k = 0; k < 4; k++) {
-            int64_t f = w * 64 + k * 16;
-            __m512 vx = _mm512_loadu_ps(x + f), vs = _mm512_loadu_ps(s + f);
-            __mmask16 nz = _mm512_cmp_ps_mask(vs, zero, _CMP_NEQ_UQ);
-            __m512 z = _mm512_maskz_div_ps(nz, _mm512_sub_ps(vx, _mm512_loadu_ps(m + f)), vs);
-            p |= (uint64_t)_mm512_cmp_ps_mask(z, vhi, _CMP_GT_OQ) << (16 * k);
-            q |= (uint64_t)_mm512_cmp_ps_mask(z, vlo, _CMP_LT_OQ) << (16 * k);
-            nf |= (uint64_t)_mm512_fpclass_ps_mask(vx, NONFINITE) << (16 * k);
+    for (int k = 0; k < 4; k++) {
+        int64_t f = w * 64 + k * 16, rem = d - f;
+        __mmask16 lm = full || rem >= 16 ? (__mmask16)0xffff : rem <= 0 ? 0 : (__mmask16)((1u << rem) - 1);
+        __m512 vs = _mm512_maskz_loadu_ps(lm, s + f), vm = _mm512_maskz_loadu_ps(lm, m + f);
+        __mmask16 nz = _mm512_mask_cmp_ps_mask(lm, vs, _mm512_setzero_ps(), _CMP_NEQ_UQ);
+        for (int r = 0; r < rows; r++) {
+            __m512 vx = _mm512_maskz_loadu_ps(lm, x + r * d + f);
+            __m512 z = _mm512_maskz_div_ps(nz, _mm512_sub_ps(vx, vm), vs);
+            p[r] |= (uint64_t)_mm512_mask_cmp_ps_mask(lm, z, vhi, _CMP_GT_OQ) << (16 * k);
+            q[r] |= (uint64_t)_mm512_mask_cmp_ps_mask(lm, z, vlo, _CMP_LT_OQ) << (16 * k);
+            nf[r] |= (uint64_t)_mm512_mask_fpclass_ps_mask(lm, vx, NONFINITE) << (16 * k);
         }
-        pos[w] = p;
-        neg[w] = q;
-        if (nf && bad < 0) bad = w * 64 + __builtin_ctzll(nf);
     }
-    if (full < words) { /* the last, partial word: masked loads never touch past d */
-        uint64_t p = 0, q = 0, nf = 0;
-        for (int k = 0; k < 4; k++) {
-            int64_t f = full * 64 + k * 16, rem = d - f;
-            if (rem <= 0) break;
-            __mmask16 lm = rem >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << rem) - 1);
-            __m512 vx = _mm512_maskz_loadu_ps(lm, x + f), vs = _mm512_maskz_loadu_ps(lm, s + f);
-            __mmask16 nz = _mm512_mask_cmp_ps_mask(lm, vs, zero, _CMP_NEQ_UQ);
-            __m512 z = _mm512_maskz_div_ps(nz, _mm512_sub_ps(vx, _mm512_maskz_loadu_ps(lm, m + f)), vs);
-            p |= (uint64_t)_mm512_mask_cmp_ps_mask(lm, z, vhi, _CMP_GT_OQ) << (16 * k);
-            q |= (uint64_t)_mm512_mask_cmp_ps_mask(lm, z, vlo, _CMP_LT_OQ) << (16 * k);
-            nf |= (uint64_t)_mm512_mask_fpclass_ps_mask(lm, vx, NONFINITE) << (16 * k);
+}
+
+/* up to TERNARIZE_GROUP rows; returns r * d + f of the first non-finite value or -1 */
+FG_TARGET_AVX512 static int64_t rows_avx512(const float *x, int rows, int64_t d, const float *m,
+                                            const float *s, float lo, float hi, uint64_t *bits)
+{
+    const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+    const int64_t full = d / 64, words = (d + 63) / 64;
+    int64_t bad = -1;
+    for (int64_t w = 0; w < words; w++) {
+        uint64_t p[TERNARIZE_GROUP] = {0}, q[TERNARIZE_GROUP] = {0}, nf[TERNARIZE_GROUP] = {0};
+        if (w < full && rows == TERNARIZE_GROUP)
+            word_avx512(x, TERNARIZE_GROUP, d, w, 1, m, s, vlo, vhi, p, q, nf);
+        else
+            word_avx512(x, rows, d, w, 0, m, s, vlo, vhi, p, q, nf);
+        for (int r = 0; r < rows; r++) {
+            bits[r * 2 * words + w] = p[r];
+            bits[r * 2 * words + words + w] = q[r];
+            int64_t at = nf[r] ? r * d + w * 64 + __builtin_ctzll(nf[r]) : -1;
+            if (at >= 0 && (bad < 0 || at < bad)) bad = at;
         }
-        pos[full] = p;
-        neg[full] = q;
-        if (nf && bad < 0) bad = full * 64 + __builtin_ctzll(nf);
     }
     return bad;
 }
 
+FG_TARGET_AVX512 int64_t fg_i_ternarize_rows_avx512(const float *x, int64_t nr, int64_t d,
+                                                    const float *m, const float *s, float lo,
+                                                    float hi, uint64_t *bits)
+{
+    const int64_t words = (d + 63) / 64;
+    for (int64_t r0 = 0; r0 < nr; r0 += TERNARIZE_GROUP) {
+        int g = nr - r0 < TERNARIZE_GROUP ? (int)(nr - r0) : TERNARIZE_GROUP;
+        int64_t b = rows_avx512(x + r0 * d, g, d, m, s, lo, hi, bits + r0 * 2 * words);
+        if (b >= 0) return r0 * d + b;
+    }
+    return -1;
+}
+
 fg_i_ternarize_fn fg_i_ternarize_kernel(fg_isa isa)
 {
-    if (isa == FG_ISA_AVX512 && fg_cpu_isa() == FG_ISA_AVX512) return fg_i_ternarize_row_avx512;
-    return fg_i_ternarize_row_ref;
+    if (isa == FG_ISA_AVX512 && fg_cpu_isa() == FG_ISA_AVX512) return fg_i_ternarize_rows_avx512;
+    return fg_i_ternarize_rows_ref;
 }
 
 void fg_i_stats_accumulate_ref(const float *x, int64_t d, const int64_t *rows, int64_t nr,

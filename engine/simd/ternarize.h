@@ -8,16 +8,17 @@
 
 #include <stdint.h>
 
-/* One image: x[d] against per-feature m[d], s[d] (floats) and float
- * thresholds; writes pos[words] and neg[words] (words = (d + 63) / 64, bits
- * past d zero). z = (x - m) / s in float, 0 where s == 0; +1: z > hi,
- * -1: z < lo. Returns the first feature whose x is NaN or infinite, or -1. */
-typedef int64_t (*fg_i_ternarize_fn)(const float *x, const float *m, const float *s, int64_t d,
-                                     float lo, float hi, uint64_t *pos, uint64_t *neg);
-int64_t fg_i_ternarize_row_ref(const float *x, const float *m, const float *s, int64_t d, float lo,
-                               float hi, uint64_t *pos, uint64_t *neg);
-int64_t fg_i_ternarize_row_avx512(const float *x, const float *m, const float *s, int64_t d,
-                                  float lo, float hi, uint64_t *pos, uint64_t *neg);
+/* nr images x[nr][d] against per-feature m[d], s[d] (floats) and float
+ * thresholds; writes bits[nr][2][words] (words = (d + 63) / 64; plane 0
+ * positive, plane 1 negative; bits past d zero). z = (x - m) / s in float, 0
+ * where s == 0; +1: z > hi, -1: z < lo. Returns r * d + f of the first (in
+ * row-major order) NaN or infinite x, or -1. */
+typedef int64_t (*fg_i_ternarize_fn)(const float *x, int64_t nr, int64_t d, const float *m,
+                                     const float *s, float lo, float hi, uint64_t *bits);
+int64_t fg_i_ternarize_rows_ref(const float *x, int64_t nr, int64_t d, const float *m,
+                                const float *s, float lo, float hi, uint64_t *bits);
+int64_t fg_i_ternarize_rows_avx512(const float *x, int64_t nr, int64_t d, const float *m,
+                                   const float *s, float lo, float hi, uint64_t *bits);
 /* The kernel for isa (the AVX-512 one only when isa == FG_ISA_AVX512). */
 fg_i_ternarize_fn fg_i_ternarize_kernel(fg_isa isa);
 
