@@ -65,7 +65,7 @@ static void hand_aggregation(void)
     CHECK(chw[0] == 10 && chw[1] == 24, "the planted case does distinguish the orders");
     fg_i_ff_aggregate(D, 49, C, OUT, FG_ISA_AVX512, V);
     double mean[OUT], sd[OUT], lo[OUT], hi[OUT];
-    fg_i_ff_column_stats(V, NULL, C, OUT, mean, sd);
+    fg_i_ff_column_stats(V, NULL, C, OUT, FG_ISA_AVX512, mean, sd, NULL);
     CHECK(V[0] == 24 && V[OUT] == 10 && mean[0] == 17 && sd[0] == 7, "HWC sums 24, 10; mean 17, std 7");
     for (int j = 0; j < OUT; j++) {
         hi[j] = sd[j] > 0 ? mean[j] + 0.5 * sd[j] : INFINITY;
@@ -88,8 +88,10 @@ static void hand_rules(void)
     float W32[12];
     for (int t = 0; t < 12; t++) W32[t] = (float)W[t];
     double mean[3], sd[3], m32[3], s32[3];
-    fg_i_ff_column_stats(W, NULL, 4, 3, mean, sd);
-    fg_i_ff_column_stats(NULL, W32, 4, 3, m32, s32);
+    float copy[12];
+    fg_i_ff_column_stats(W, NULL, 4, 3, FG_ISA_SCALAR, mean, sd, NULL);
+    fg_i_ff_column_stats(NULL, W32, 4, 3, FG_ISA_AVX512, m32, s32, copy);
+    CHECK(!memcmp(copy, W32, sizeof copy), "the statistics pass copies the float weights");
     CHECK(mean[0] == 0 && sd[0] == 1 && mean[1] == 5 && sd[1] == 0 && mean[2] == 1,
           "column stats: (%g, %g) (%g, %g) (%g, %g)", mean[0], sd[0], mean[1], sd[1], mean[2], sd[2]);
     CHECK_NEAR(sd[2], sqrt(3.0), 1e-15);

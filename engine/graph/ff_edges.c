@@ -5,9 +5,11 @@
  * Aggregation (once per weight set, fg_ff_weights_aggregate): for each of the
  * 14 layer pairs, W(j, i) = sum over the 3x3 kernel (conv), over the 49 pool5
  * positions in Keras HWC order (fc6), or the weight itself (fc7); then the
- * mean and population std of W(j, .) per output j. One pass over the 553 MB
- * of kernels, the 411 MB fc1 pass bandwidth-bound and parallel over inputs
- * (AVX-512 kernel with a scalar _ref twin; sums in double, position order).
+ * mean and population std of W(j, .) per output j, from sums of the data
+ * shifted by row 0 (one pass; a constant output gets std exactly 0). One pass
+ * over the 553 MB of kernels, the 411 MB fc1 pass bandwidth-bound and
+ * parallel over inputs; AVX-512 kernels with scalar _ref twins, sums in
+ * double in a fixed order, so kernels and thread counts agree bit for bit.
  *
  * Edges (once per k, fg_ff_edges_compute): per pair, sign bitmaps of
  * W > mean + k std (positive) and W < mean - k std (negative), strict, rows
@@ -79,34 +81,72 @@ void fg_i_ff_aggregate(const float *D, int npos, int cin, int cout, fg_isa isa, 
 
 /* ---- per-output statistics ---------------------------------------------- */
 
-#define COLUMN_PASSES(W)                                                              \
-    do {                                                                              \
-        for (int j = j0; j < j1; j++) mean[j] = std[j] = 0.0;                         \
-        for (int i = 0; i < n_in; i++)                                                \
-            for (int j = j0; j < j1; j++) mean[j] += (double)W[(size_t)i * n_out + j] - (double)W[j]; \
-        for (int j = j0; j < j1; j++) mean[j] /= n_in;                                \
-        for (int i = 0; i < n_in; i++)                                                \
-            for (int j = j0; j < j1; j++) {                                           \
-                double t = (double)W[(size_t)i * n_out + j] - (double)W[j] - mean[j]; \
-                std[j] += t * t;                                                      \
-            }                                                                         \
-        for (int j = j0; j < j1; j++) {                                               \
-            mean[j] += (double)W[j];                                                  \
-            std[j] = sqrt(std[j] / n_in);                                             \
-        }                                                                             \
-    } while (0)
-
-void fg_i_ff_column_stats(const double *W64, const float *W32, int n_in, int n_out, double *mean,
-                          double *std)
+/* Shifted sums over rows [0, n_in) for columns [j0, j1): t = W[i][j] - W[0][j],
+ * s1 += t, s2 += t*t in row order; copy (with W32) gets the rows as read. */
+static void colsums_ref(const double *W64, const float *W32, int n_in, int n_out, int j0, int j1,
+                        double *s1, double *s2, float *copy)
 {
+    for (int i = 0; i < n_in; i++)
+        for (int j = j0; j < j1; j++) {
+            size_t at = (size_t)i * (size_t)n_out + (size_t)j;
+            double t = W64 ? W64[at] - W64[j] : (double)W32[at] - (double)W32[j];
+            s1[j] += t;
+            s2[j] += t * t;
+            if (copy) copy[at] = W32[at];
+        }
+}
+
+enum { COLSUM_GROUP = 4 }; /* rows folded into the sums per load/store of them */
+
+FG_TARGET_AVX512 static void colsums_avx512(const double *W64, const float *W32, int n_in, int n_out,
+                                            int j0, int j1, double *s1, double *s2, float *copy)
+{
+    for (int i0 = 0; i0 < n_in; i0 += COLSUM_GROUP) {
+        int g = n_in - i0 < COLSUM_GROUP ? n_in - i0 : COLSUM_GROUP;
+        for (int j = j0; j < j1; j += 8) {
+            __mmask8 lm = j1 - j >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (j1 - j)) - 1);
+            __m512d a1 = _mm512_maskz_loadu_pd(lm, s1 + j), a2 = _mm512_maskz_loadu_pd(lm, s2 + j);
+            __m512d base = W64 ? _mm512_maskz_loadu_pd(lm, W64 + j)
+                               : _mm512_cvtps_pd(_mm256_maskz_loadu_ps(lm, W32 + j));
+            for (int r = 0; r < g; r++) {
+                size_t at = (size_t)(i0 + r) * (size_t)n_out + (size_t)j;
+                __m512d v;
+                if (W64) {
+                    v = _mm512_maskz_loadu_pd(lm, W64 + at);
+                } else {
+                    __m256 f = _mm256_maskz_loadu_ps(lm, W32 + at);
+                    if (copy) _mm256_mask_storeu_ps(copy + at, lm, f);
+                    v = _mm512_cvtps_pd(f);
+                }
+                __m512d t = _mm512_sub_pd(v, base);
+                a1 = _mm512_add_pd(a1, t);
+                a2 = _mm512_add_pd(a2, _mm512_mul_pd(t, t));
+            }
+            _mm512_mask_storeu_pd(s1 + j, lm, a1);
+            _mm512_mask_storeu_pd(s2 + j, lm, a2);
+        }
+    }
+}
+
+void fg_i_ff_column_stats(const double *W64, const float *W32, int n_in, int n_out, fg_isa isa,
+                          double *mean, double *std, float *copy)
+{
+    int fast = isa == FG_ISA_AVX512 && fg_cpu_isa() == FG_ISA_AVX512;
 #pragma omp parallel
     {
+        /* a contiguous range of columns a thread: each column summed in row order */
         int nt = omp_get_num_threads(), tid = omp_get_thread_num();
         int chunk = ((n_out + nt - 1) / nt + 15) / 16 * 16;
         int j0 = tid * chunk, j1 = j0 + chunk < n_out ? j0 + chunk : n_out;
+        for (int j = j0; j < j1; j++) mean[j] = std[j] = 0.0;
         if (j0 < j1) {
-            if (W64) COLUMN_PASSES(W64);
-            else COLUMN_PASSES(W32);
+            if (fast) colsums_avx512(W64, W32, n_in, n_out, j0, j1, mean, std, copy);
+            else colsums_ref(W64, W32, n_in, n_out, j0, j1, mean, std, copy);
+        }
+        for (int j = j0; j < j1; j++) {
+            double s1 = mean[j], m1 = s1 / n_in, var = (std[j] - s1 * m1) / n_in;
+            mean[j] = (W64 ? W64[j] : (double)W32[j]) + m1;
+            std[j] = var > 0 ? sqrt(var) : 0.0;
         }
     }
 }
@@ -210,14 +250,11 @@ fg_status fg_i_ff_weights_aggregate(const fg_weights *w, fg_isa isa, fg_ff_weigh
         }
         if (npos > 1) {
             fg_i_ff_aggregate(w->kernel[p + 1], npos, in->cout, L->cout, isa, out->w64[p]);
-        } else {
-            const float *src = w->kernel[p + 1];
-            float *dst = out->w32[p];
-#pragma omp parallel for schedule(static)
-            for (int i = 0; i < in->cout; i++)
-                memcpy(dst + (size_t)i * L->cout, src + (size_t)i * L->cout, (size_t)L->cout * sizeof *dst);
+            fg_i_ff_column_stats(out->w64[p], NULL, in->cout, L->cout, isa, out->mean[p], out->std[p], NULL);
+        } else { /* fc7: the statistics pass also makes the copy */
+            fg_i_ff_column_stats(NULL, w->kernel[p + 1], in->cout, L->cout, isa, out->mean[p], out->std[p],
+                                 out->w32[p]);
         }
-        fg_i_ff_column_stats(out->w64[p], out->w32[p], in->cout, L->cout, out->mean[p], out->std[p]);
     }
 done:
     if (st != FG_OK) fg_ff_weights_destroy(out);

@@ -33,10 +33,12 @@ void fg_i_float_thresholds(double lo, double hi, float *lo_f, float *hi_f);
  * identical sums. */
 void fg_i_ff_aggregate(const float *D, int npos, int cin, int cout, fg_isa isa, double *W);
 /* Per column j of W [n_in][n_out] (exactly one of W64, W32 non-NULL): mean
- * and population std over the rows, two passes on data shifted by row 0 (a
- * constant column gets std exactly 0 and mean exactly its value). */
-void fg_i_ff_column_stats(const double *W64, const float *W32, int n_in, int n_out, double *mean,
-                          double *std);
+ * and population std over the rows, from the sums of t = W[i][j] - W[0][j]
+ * and t*t in row order (a constant column gets std exactly 0 and mean exactly
+ * its value). copy (W32 only; may be NULL) receives a copy of W32 made in the
+ * same pass. Parallel over columns; both kernels give identical results. */
+void fg_i_ff_column_stats(const double *W64, const float *W32, int n_in, int n_out, fg_isa isa,
+                          double *mean, double *std, float *copy);
 /* Sign bitmaps of one layer pair: bit j of row i (words = (n_out + 63) / 64
  * per row) in pos when W[i][j] > hi[j], in neg when W[i][j] < lo[j]. */
 void fg_i_ff_signs(const double *W64, const float *W32, int n_in, int n_out, const double *lo,

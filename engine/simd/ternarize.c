@@ -55,7 +55,7 @@ int64_t fg_i_ternarize_rows_ref(const float *x, int64_t nr, int64_t d, const flo
     return -1;
 }
 
-enum { TERNARIZE_GROUP = 4 }; /* rows a pass of the AVX-512 kernel */
+enum { TERNARIZE_GROUP = 8 }; /* rows a pass of the AVX-512 kernel */
 
 /* fpclass categories: QNaN 0x01, +Inf 0x08, -Inf 0x10, SNaN 0x80 */
 enum { NONFINITE = 0x01 | 0x08 | 0x10 | 0x80 };
