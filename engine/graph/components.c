@@ -6,7 +6,7 @@
  * ascending order, so ids follow each component's smallest vertex. O(V + E).
  * Extraction: vertices renumbered in ascending old order (a monotone map keeps
  * every neighbour list sorted and the image vertices first). O(V + E_comp). */
-#include "fnegraph/graph.h"
+#include "graph/graph_internal.h"
 #include "fnegraph/mem.h"
 
 #include <string.h>
@@ -104,7 +104,7 @@ fg_status fg_components_extract(const fg_csr *g, const fg_components *c, uint32_
     out->n_images = images;
     out->offsets[0] = 0;
     for (uint32_t u = 0; u < nv; u++) out->offsets[u + 1] = out->offsets[u] + fg_csr_degree(g, map[u]);
-    out->adj = fg_alloc(out->offsets[nv], sizeof *out->adj);
+    out->adj = fg_i_alloc_huge(out->offsets[nv], sizeof *out->adj);
     if (!out->adj) {
         st = FG_ENOMEM;
         goto done;

@@ -242,8 +242,8 @@ fg_status fg_i_ff_weights_aggregate(const fg_weights *w, fg_isa isa, fg_ff_weigh
         size_t nw = (size_t)in->cout * (size_t)L->cout;
         out->mean[p] = fg_alloc((size_t)L->cout, sizeof(double));
         out->std[p] = fg_alloc((size_t)L->cout, sizeof(double));
-        if (npos > 1) out->w64[p] = fg_alloc(nw, sizeof(double));
-        else out->w32[p] = fg_alloc(nw, sizeof(float));
+        if (npos > 1) out->w64[p] = fg_i_alloc_huge(nw, sizeof(double));
+        else out->w32[p] = fg_i_alloc_huge(nw, sizeof(float));
         if (!out->mean[p] || !out->std[p] || (!out->w64[p] && !out->w32[p])) {
             st = FG_ENOMEM;
             goto done;
@@ -372,7 +372,7 @@ fg_status fg_i_ff_edges_compute(const fg_ff_weights *a, double k, fg_isa isa, fg
     g->n_vertices = 2 * F;
     g->n_images = 0;
     g->offsets = fg_alloc(2 * (size_t)F + 1, sizeof *g->offsets);
-    g->adj = fg_alloc(4 * (size_t)out->n_pairs, sizeof *g->adj);
+    g->adj = fg_i_alloc_huge(4 * (size_t)out->n_pairs, sizeof *g->adj);
     if (!g->offsets || !g->adj) {
         st = FG_ENOMEM;
         goto done;

@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* fg_alloc for buffers of several MB, asking for transparent huge pages
+ * (madvise); free with fg_free. */
+void *fg_i_alloc_huge(size_t n, size_t size);
+
 /* "image 17" or "image 17 (jpg/image_00018.jpg)" when names is not NULL. */
 void fg_i_describe_image(char *buf, size_t size, int64_t row, const char *const *names);
 /* "feature 4300" or, when d == FG_FNE_DIM, "feature 4300 (fc6 unit 76)". */

@@ -168,7 +168,7 @@ fg_status fg_i_codes_ternarize(const float *x, int64_t n, int64_t d, const fg_fn
     out->words = (d + 63) / 64;
     out->lo = lo;
     out->hi = hi;
-    out->bits = fg_alloc((size_t)n * 2, (size_t)out->words * sizeof(uint64_t));
+    out->bits = fg_i_alloc_huge((size_t)n * 2, (size_t)out->words * sizeof(uint64_t));
     m = fg_alloc((size_t)d, sizeof *m);
     sd = fg_alloc((size_t)d, sizeof *sd);
     if (!out->bits || !m || !sd) {
