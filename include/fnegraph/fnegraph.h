@@ -8,6 +8,7 @@
 #include "fnegraph/info.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/csr.h"
+#include "fnegraph/graph.h"
 #include "fnegraph/rng.h"
 #include "fnegraph/vgg16.h"
 
