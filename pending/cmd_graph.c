@@ -158,11 +158,18 @@ static int run(const graph_job *job)
 
     const char *const *names = (const char *const *)fne.path;
     t = fg_cli_now();
-    FG_CHECK_GOTO(st, fg_fne_stats_compute(fne.x, fne.n, FG_FNE_DIM, NULL, 0, names, &stats));
+    st = fg_fne_stats_compute(fne.x, fne.n, FG_FNE_DIM, NULL, 0, names, &stats);
     sec[2] = fg_cli_now() - t;
     t = fg_cli_now();
-    FG_CHECK_GOTO(st, fg_codes_ternarize(fne.x, fne.n, FG_FNE_DIM, &stats, job->lo, job->hi, names, &codes));
+    if (st == FG_OK)
+        st = fg_codes_ternarize(fne.x, fne.n, FG_FNE_DIM, &stats, job->lo, job->hi, names, &codes);
     sec[3] = fg_cli_now() - t;
+    if (st != FG_OK) { /* the library names the image and feature; add the file */
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", fg_last_error());
+        st = FG_FAIL(st, "%s: %s", job->fne_path, msg);
+        goto done;
+    }
     t = fg_cli_now();
     FG_CHECK_GOTO(st, fg_ff_weights_aggregate(&w, &agg));
     fg_weights_destroy(&w); /* 553 MB no longer needed */
