@@ -66,11 +66,13 @@ static void twin_kernels(fg_rng *r, int64_t d)
             }
         }
     }
+    /* the AVX-512 kernel when the CPU (and FNEGRAPH_ISA) allows it, else the scalar one again */
+    fg_i_ternarize_fn fast = fg_i_ternarize_kernel(FG_ISA_AVX512);
     int64_t ba = fg_i_ternarize_rows_ref(x, ROWS, d, m, s, lo, hi, a);
-    int64_t bb = fg_i_ternarize_rows_avx512(x, ROWS, d, m, s, lo, hi, b);
+    int64_t bb = fast(x, ROWS, d, m, s, lo, hi, b);
     int64_t bc = -1;
     for (int64_t i = 0; i < ROWS; i++)
-        bc &= fg_i_ternarize_rows_avx512(x + i * d, 1, d, m, s, lo, hi, c + i * 2 * words);
+        bc &= fast(x + i * d, 1, d, m, s, lo, hi, c + i * 2 * words);
     size_t bytes = (size_t)(ROWS * 2 * words) * sizeof *a;
     CHECK(ba == -1 && bb == -1 && bc == -1, "d = %lld: finite data reported non-finite", (long long)d);
     CHECK(!memcmp(a, b, bytes) && !memcmp(a, c, bytes), "d = %lld: AVX-512 kernel (rows grouped and single) differs from the scalar one",
@@ -96,7 +98,7 @@ static void twin_kernels(fg_rng *r, int64_t d)
     x[9 * d] = INFINITY;
     x[7 * d + d - 1] = -INFINITY;
     ba = fg_i_ternarize_rows_ref(x, ROWS, d, m, s, lo, hi, a);
-    bb = fg_i_ternarize_rows_avx512(x, ROWS, d, m, s, lo, hi, b);
+    bb = fast(x, ROWS, d, m, s, lo, hi, b);
     CHECK(ba == 7 * d + d / 2 && bb == ba, "d = %lld: first non-finite at %lld, kernels say %lld, %lld",
           (long long)d, (long long)(7 * d + d / 2), (long long)ba, (long long)bb);
     fg_free(x);
