@@ -14,7 +14,8 @@
  * Edges (once per k, fg_ff_edges_compute): per pair, sign bitmaps of
  * W > mean + k std (positive) and W < mean - k std (negative), strict, rows
  * by input and transposed rows by output; then the feature graph on 2F
- * vertices (positive f, negative F + f) by a degree pass and a fill pass.
+ * vertices (positive f, negative F + f) by a degree pass and a fill pass
+ * (set bits emitted by AVX-512 compress, or a scalar ctz loop, its twin).
  * For feature x of layer l the sorted neighbour list is four runs:
  * lower layer positive ids, upper layer positive ids, lower negative, upper
  * negative. O(sum of n_in * n_out) = 20.5 M comparisons; the result does not
