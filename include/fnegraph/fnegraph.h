@@ -7,6 +7,7 @@
 #include "fnegraph/error.h"
 #include "fnegraph/info.h"
 #include "fnegraph/mem.h"
+#include "fnegraph/net.h"
 #include "fnegraph/csr.h"
 #include "fnegraph/rng.h"
 #include "fnegraph/vgg16.h"
