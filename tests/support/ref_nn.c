@@ -6,6 +6,9 @@
 #include "ref_nn.h"
 
 #include "fnegraph/mem.h"
+#include "fnegraph/rng.h"
+
+#include <math.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -139,4 +142,61 @@ done:
     fg_free(a);
     fg_free(b);
     return st;
+}
+
+void fg_ref_random_biases(fg_weights *w, uint64_t seed, double scale)
+{
+    for (int l = 0; l < FG_VGG16_LAYERS; l++) {
+        fg_rng r;
+        fg_rng_seed_stream(&r, seed, (uint64_t)l);
+        if (!w->bias[l]) continue;
+        for (int o = 0; o < fg_vgg16_layers[l].cout; o++) w->bias[l][o] = (float)(scale * fg_rng_normal(&r));
+    }
+}
+
+void fg_ref_random_input(float *x, size_t n, uint64_t seed)
+{
+    fg_rng r;
+    fg_rng_seed(&r, seed);
+    for (size_t i = 0; i < n; i++) x[i] = (float)(256.0 * fg_rng_uniform(&r) - 128.0);
+}
+
+double fg_ref_err_scaled(const float *a, const float *b, size_t n)
+{
+    double d = 0, m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double e = fabs((double)a[i] - b[i]);
+        if (e > d || e != e) d = e != e ? INFINITY : e;
+        if (fabs(b[i]) > m) m = fabs(b[i]);
+    }
+    return m > 0 ? d / m : d;
+}
+
+double fg_ref_fne_err(const float *a, const float *b, int rows, int dim, double floor_of_max,
+                      double per_layer[FG_VGG16_LAYERS])
+{
+    double worst = 0;
+    if (per_layer)
+        for (int l = 0; l < FG_VGG16_LAYERS; l++) per_layer[l] = 0;
+    for (int l = 0; l < FG_VGG16_LAYERS; l++) {
+        const fg_vgg16_layer *L = &fg_vgg16_layers[l];
+        if (L->fne_offset + L->cout > dim) continue;
+        for (int i = 0; i < rows; i++) {
+            const float *pa = a + (size_t)i * dim + L->fne_offset, *pb = b + (size_t)i * dim + L->fne_offset;
+            double m = 0, mean = 0;
+            for (int f = 0; f < L->cout; f++) {
+                if (fabs(pb[f]) > m) m = fabs(pb[f]);
+                mean += fabs(pb[f]) / L->cout;
+            }
+            double fl = floor_of_max > 0 ? floor_of_max * m : mean;
+            for (int f = 0; f < L->cout; f++) {
+                double den = fabs(pb[f]) > fl ? fabs(pb[f]) : fl;
+                double e = fabs((double)pa[f] - pb[f]);
+                e = e != e ? INFINITY : den > 0 ? e / den : e;
+                if (e > worst) worst = e;
+                if (per_layer && e > per_layer[l]) per_layer[l] = e;
+            }
+        }
+    }
+    return worst;
 }
