@@ -7,9 +7,13 @@
  * is inserted only where a layer wants another source layout than its
  * predecessor produced. Weights are reordered once, here, from the Keras
  * layout: conv kernels [kh][kw][cin][cout] = hwio over dims {cout, cin, 3, 3};
- * fc1 [25088][4096] with row (h*7+w)*512+c = hwio over {4096, 512, 7, 7}
- * (so the product is over (c, h, w) whatever layout pool5 has, which is
- * Keras's H, W, C flatten order); fc2 [4096][4096] = io. ReLU is a post-op.
+ * dense kernels [in][out] = io over {out, in}. fc6 reads pool5 in NHWC (a
+ * reorder step makes it so if pool5 came out in another layout) viewed as a
+ * matrix [B][25088] whose columns are Keras's H, W, C flatten order,
+ * (h*7 + w)*512 + c, the rows of fc1. (SPEC.md §2 suggests fc1 as {4096, 512,
+ * 7, 7} hwio over a 4-D pool5, which gives the same products; oneDNN 2.6 then
+ * picks gemm:jit with an nchw reorder, 2.5x slower here than the brgemm inner
+ * product it picks for the 2-D form.) ReLU is a post-op.
  * Activations live in two ping-pong buffers (or one buffer per step with
  * keep_outputs), and one user-managed scratchpad serves every primitive.
  * After each feature layer runs, its output is reduced into the FNE rows in
@@ -278,6 +282,26 @@ static fg_status mark_feature(fg_net *net, int l, const dnnl_memory_desc_t *dmd)
     return FG_OK;
 }
 
+/* View cur as a matrix [B][h*w*c] in NHWC order (Keras's flatten), with a
+ * reorder step first when it is in another layout. */
+static fg_status flatten_nhwc(fg_net *net, const char *what, cursor *cur)
+{
+    fg_status st = FG_OK;
+    dnnl_memory_desc_t nhwc, flat;
+    dnnl_dims_t d4 = {net->batch, cur->c, cur->h, cur->w}, d2 = {net->batch, (int64_t)cur->c * cur->h * cur->w};
+    dnnl_memory_t view = NULL;
+    FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&nhwc, 4, d4, net->dt, dnnl_nhwc));
+    FG_CHECK_GOTO(st, match_src(net, what, &nhwc, cur));
+    FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&flat, 2, d2, net->dt, dnnl_nc));
+    FG_CHECK_GOTO(st, new_mem(net, what, &flat, cur->buf, &view));
+    cur->mem = view;
+    cur->md = flat;
+    cur->c = (int)d2[1];
+    cur->h = cur->w = 1;
+done:
+    return st;
+}
+
 /* A convolution or inner product with bias and fused ReLU: feature layer l. */
 static fg_status add_layer(fg_net *net, const fg_weights *w, int l, cursor *cur)
 {
@@ -308,29 +332,28 @@ static fg_status add_layer(fg_net *net, const fg_weights *w, int l, cursor *cur)
         info_init(&info, what, FG_NET_CONV, cur, L->cout, cur->h, cur->w,
                   2.0 * 9 * L->cin * (double)L->cout * cur->h * cur->w);
     } else {
-        /* fc6 reads pool5 as {512, 7, 7}; fc7 reads fc6's {4096} */
-        int sd = cur->h > 1 ? 4 : 2;
-        dnnl_dims_t src_d = {B, cur->c, cur->h, cur->w}, wei_d = {L->cout, cur->c, cur->h, cur->w};
-        dnnl_dims_t dst_d = {B, L->cout};
+        /* fc6 reads pool5 flattened in NHWC order, Keras's H, W, C (SPEC.md §2) */
+        cursor in = *cur;
+        if (cur->h > 1) FG_CHECK_GOTO(st, flatten_nhwc(net, what, cur));
+        dnnl_dims_t src_d = {B, cur->c}, wei_d = {L->cout, cur->c}, dst_d = {B, L->cout};
         dnnl_inner_product_desc_t ipd;
-        if ((int64_t)cur->c * cur->h * cur->w != L->cin) {
-            st = FG_FAIL(FG_EINTERNAL, "%s: input has %d x %d x %d values, the layer takes %d", what,
-                         cur->h, cur->w, cur->c, L->cin);
+        if (cur->c != L->cin) {
+            st = FG_FAIL(FG_EINTERNAL, "%s: input has %d values, the layer takes %d", what, cur->c, L->cin);
             goto done;
         }
-        FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&src_md, sd, src_d, net->dt, dnnl_format_tag_any));
-        FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&wei_md, sd, wei_d, net->dt, dnnl_format_tag_any));
+        FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&src_md, 2, src_d, net->dt, dnnl_format_tag_any));
+        FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&wei_md, 2, wei_d, net->dt, dnnl_format_tag_any));
         FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&dst_md, 2, dst_d, net->dt, dnnl_format_tag_any));
         FG_DNNL_GOTO(st, what, dnnl_inner_product_forward_desc_init(&ipd, dnnl_forward_inference, &src_md,
                                                                     &wei_md, &bias_md, &dst_md));
         FG_DNNL_GOTO(st, what, dnnl_primitive_desc_create(&pd, &ipd, attr, net->eng, NULL));
-        info_init(&info, what, FG_NET_FC, cur, L->cout, 1, 1, 2.0 * L->cin * (double)L->cout);
+        info_init(&info, what, FG_NET_FC, &in, L->cout, 1, 1, 2.0 * L->cin * (double)L->cout);
     }
     FG_CHECK_GOTO(st, match_src(net, what, dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0), cur));
 
-    /* the Keras layouts: conv hwio; fc1 hwio over {out, c, h, w}; fc2 io */
+    /* the Keras layouts: conv [kh][kw][cin][cout] = hwio; dense [in][out] = io */
     const dnnl_memory_desc_t *wwant = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
-    dnnl_format_tag_t utag = wwant->ndims == 4 ? dnnl_hwio : dnnl_io;
+    dnnl_format_tag_t utag = L->conv ? dnnl_hwio : dnnl_io;
     FG_CHECK_GOTO(st, load_weights(net, what, wwant->ndims, wwant->dims, utag, w->kernel[l], wwant, &wei));
     const dnnl_memory_desc_t *bwant = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 1);
     FG_CHECK_GOTO(st, load_weights(net, what, 1, bias_d, dnnl_x, w->bias[l], bwant, &bias));
