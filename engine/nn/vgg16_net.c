@@ -40,6 +40,11 @@ typedef struct step {
     fg_net_layer info;
 } step;
 
+typedef struct buffer { /* storage of activations or the scratchpad */
+    float *ptr;
+    size_t size; /* bytes: the largest use */
+} buffer;
+
 typedef struct binding { /* a memory object whose storage is one of the net's buffers */
     dnnl_memory_t mem;
     int buf;
@@ -67,8 +72,7 @@ struct fg_net {
     int n_mems, cap_mems;
     binding *binds;
     int n_binds, cap_binds;
-    float **bufs;
-    size_t *buf_size; /* bytes */
+    buffer *bufs;
     int n_bufs, cap_bufs;
     dnnl_memory_t input;
     double *part;
@@ -105,9 +109,7 @@ static fg_status keep_mem(fg_net *net, dnnl_memory_t m)
 
 static fg_status new_buf(fg_net *net, int *out)
 {
-    int cap = net->cap_bufs;
-    fg_status st = grow((void **)&net->bufs, &cap, net->n_bufs + 1, sizeof *net->bufs);
-    if (st == FG_OK) st = grow((void **)&net->buf_size, &net->cap_bufs, net->n_bufs + 1, sizeof *net->buf_size);
+    fg_status st = grow((void **)&net->bufs, &net->cap_bufs, net->n_bufs + 1, sizeof *net->bufs);
     if (st != FG_OK) return st;
     *out = net->n_bufs++;
     return FG_OK;
@@ -125,7 +127,7 @@ static fg_status new_mem(fg_net *net, const char *what, const dnnl_memory_desc_t
     FG_CHECK_GOTO(st, grow((void **)&net->binds, &net->cap_binds, net->n_binds + 1, sizeof *net->binds));
     net->binds[net->n_binds++] = (binding){m, buf};
     size_t sz = dnnl_memory_desc_get_size(md);
-    if (sz > net->buf_size[buf]) net->buf_size[buf] = sz;
+    if (sz > net->bufs[buf].size) net->bufs[buf].size = sz;
     *out = m;
 done:
     return st;
@@ -477,7 +479,7 @@ fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **o
     FG_DNNL_GOTO(st, "input", dnnl_memory_desc_init_by_tag(&cur.md, 4, in_d, dnnl_f32, dnnl_nhwc));
     FG_DNNL_GOTO(st, "input", dnnl_memory_create(&net->input, &cur.md, net->eng, DNNL_MEMORY_NONE));
     cur.mem = net->input;
-    net->buf_size[BUF_INPUT] = dnnl_memory_desc_get_size(&cur.md);
+    net->bufs[BUF_INPUT].size = dnnl_memory_desc_get_size(&cur.md);
 
     for (int l = 0, pools = 0; l < net->n_features; l++) {
         FG_CHECK_GOTO(st, add_layer(net, w, l, &cur));
@@ -486,16 +488,16 @@ fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **o
 
     /* storage: every buffer at its largest use, then bind the memories */
     for (int b = 0; b < net->n_bufs; b++) {
-        if (net->buf_size[b] == 0) continue;
-        net->bufs[b] = fg_alloc(net->buf_size[b], 1);
-        if (!net->bufs[b]) {
+        if (net->bufs[b].size == 0) continue;
+        net->bufs[b].ptr = fg_alloc(net->bufs[b].size, 1);
+        if (!net->bufs[b].ptr) {
             st = FG_FAIL(FG_ENOMEM, "fg_net_create: out of memory for %zu MB of activations",
-                         net->buf_size[b] >> 20);
+                         net->bufs[b].size >> 20);
             goto done;
         }
     }
     for (int i = 0; i < net->n_binds; i++)
-        FG_DNNL_GOTO(st, "bind", dnnl_memory_set_data_handle(net->binds[i].mem, net->bufs[net->binds[i].buf]));
+        FG_DNNL_GOTO(st, "bind", dnnl_memory_set_data_handle(net->binds[i].mem, net->bufs[net->binds[i].buf].ptr));
     net->part = fg_alloc(net->part_size ? net->part_size : 1, sizeof *net->part);
     if (!net->part) {
         st = FG_FAIL(FG_ENOMEM, "fg_net_create: out of memory");
@@ -520,7 +522,7 @@ fg_status fg_net_fne(fg_net *net, const float *input, int n, float *fne_out)
     const void *src = input;
     if (n < net->batch) {
         size_t img = (size_t)net->hw * net->hw * 3;
-        float *pad = net->bufs[BUF_INPUT];
+        float *pad = net->bufs[BUF_INPUT].ptr;
         memcpy(pad, input, (size_t)n * img * sizeof *pad);
         memset(pad + (size_t)n * img, 0, (size_t)(net->batch - n) * img * sizeof *pad);
         src = pad;
@@ -617,14 +619,13 @@ void fg_net_destroy(fg_net *net)
         if (net->steps[i].prim) dnnl_primitive_destroy(net->steps[i].prim);
     for (int i = 0; i < net->n_mems; i++) dnnl_memory_destroy(net->mems[i]);
     if (net->input) dnnl_memory_destroy(net->input);
-    for (int b = 0; b < net->n_bufs; b++) fg_free(net->bufs[b]);
+    for (int b = 0; b < net->n_bufs; b++) fg_free(net->bufs[b].ptr);
     if (net->strm) dnnl_stream_destroy(net->strm);
     if (net->eng) dnnl_engine_destroy(net->eng);
     fg_free(net->steps);
     fg_free(net->mems);
     fg_free(net->binds);
     fg_free(net->bufs);
-    fg_free(net->buf_size);
     fg_free(net->part);
     fg_free(net);
 }
