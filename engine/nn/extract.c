@@ -202,7 +202,6 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
     }
     res->seconds = now() - t0;
     FG_CHECK_GOTO(st, fg_fne_writer_finish(wr));
-    wr = NULL;
 done:
     if (thread_running) pthread_join(th, NULL);
     fg_fne_writer_close(wr);
