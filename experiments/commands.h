@@ -3,6 +3,7 @@
 #define FNEGRAPH_COMMANDS_H
 
 int fg_cmd_info(int argc, char **argv);
+int fg_cmd_extract(int argc, char **argv);
 int fg_cmd_graph(int argc, char **argv);
 int fg_cmd_table(int argc, char **argv);
 int fg_cmd_gen_weights(int argc, char **argv);

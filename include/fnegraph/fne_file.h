@@ -65,7 +65,7 @@ fg_status fg_fne_writer_open(const char *path, const fg_fne_meta *meta, int64_t 
  * at every chunk boundary. */
 fg_status fg_fne_writer_put(fg_fne_writer *w, const float *row);
 /* After the last input: write the final file at `path` and remove the
- * working state. */
+ * working state. The writer is still to be freed with fg_fne_writer_close. */
 fg_status fg_fne_writer_finish(fg_fne_writer *w);
 /* Close without finishing, for a later resume: the rows put since the last
  * chunk boundary are flushed first, so a resume starts after the last row put

@@ -1,0 +1,215 @@
+/* Extraction pipeline: dataset -> decode + preprocess -> VGG16 -> FNE rows.
+ * Two input buffers: while the net runs batch b on the caller's thread (and
+ * its OpenMP team), a decoder thread prepares batch b+1. Decoding costs ~1 %
+ * of the forward pass, so one decoder thread hides it completely. Rows are
+ * handed to the FNE writer in input order; failures become NULL rows (listed
+ * in the file's /failed_path) unless strict. O(N) images, memory O(B). */
+#include "fnegraph/extract.h"
+#include "fnegraph/fne_file.h"
+#include "fnegraph/mem.h"
+#include "fnegraph/net.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { INPUT_FLOATS = FG_VGG16_INPUT * FG_VGG16_INPUT * 3 };
+
+typedef struct batch {
+    int64_t first;     /* first input of the batch */
+    int n;             /* inputs in the batch */
+    int n_ok;          /* decoded ones, packed at the front of `input` */
+    float *input;      /* [B][224][224][3] */
+    int *ok_index;     /* [B]: input slot j -> position in the batch */
+    bool *failed;      /* [B] */
+    char **reason;     /* [B] error of a failed input (malloc'd) */
+    int cap;           /* B */
+} batch;
+
+typedef struct decode_job {
+    const fg_dataset *ds;
+    const fg_extract_opts *o;
+    batch *b;
+} decode_job;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void *decode_batch(void *arg)
+{
+    decode_job *j = arg;
+    batch *b = j->b;
+    b->n_ok = 0;
+    for (int i = 0; i < b->n; i++) {
+        int64_t idx = b->first + i;
+        float *dst = b->input + (size_t)b->n_ok * INPUT_FLOATS;
+        free(b->reason[i]);
+        b->reason[i] = NULL;
+        if (fg_image_file_to_input(j->ds->file[idx], j->o->resize, j->o->preprocess, dst) == FG_OK) {
+            b->failed[i] = false;
+            b->ok_index[b->n_ok++] = i;
+        } else {
+            b->failed[i] = true;
+            b->reason[i] = strdup(fg_last_error());
+        }
+    }
+    return NULL;
+}
+
+static void batch_free(batch *b)
+{
+    fg_free(b->input);
+    free(b->ok_index);
+    free(b->failed);
+    for (int i = 0; b->reason && i < b->cap; i++) free(b->reason[i]);
+    free(b->reason);
+}
+
+static fg_status batch_alloc(batch *b, int B)
+{
+    memset(b, 0, sizeof *b);
+    b->input = fg_alloc((size_t)B * INPUT_FLOATS, sizeof(float));
+    b->ok_index = calloc((size_t)B, sizeof *b->ok_index);
+    b->failed = calloc((size_t)B, sizeof *b->failed);
+    b->reason = calloc((size_t)B, sizeof *b->reason);
+    b->cap = B;
+    if (!b->input || !b->ok_index || !b->failed || !b->reason) return FG_FAIL(FG_ENOMEM, "out of memory for a batch");
+    return FG_OK;
+}
+
+static fg_status add_failure(fg_extract_result *res, const char *path, const char *reason)
+{
+    char **f = realloc(res->failed, (size_t)(res->n_failed + 1) * sizeof *f);
+    if (!f) return FG_FAIL(FG_ENOMEM, "out of memory");
+    res->failed = f;
+    size_t len = strlen(path) + strlen(reason) + 3;
+    f[res->n_failed] = malloc(len);
+    if (!f[res->n_failed]) return FG_FAIL(FG_ENOMEM, "out of memory");
+    /* the decoder's message names the file already; keep it whole */
+    snprintf(f[res->n_failed], len, "%s", reason[0] ? reason : path);
+    res->n_failed++;
+    return FG_OK;
+}
+
+void fg_extract_result_destroy(fg_extract_result *res)
+{
+    if (!res) return;
+    for (int64_t i = 0; i < res->n_failed; i++) free(res->failed[i]);
+    free(res->failed);
+    memset(res, 0, sizeof *res);
+}
+
+fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *out_path,
+                         const fg_extract_opts *opts, fg_extract_result *res)
+{
+    fg_status st = FG_OK;
+    fg_net *net = NULL;
+    fg_fne_writer *wr = NULL;
+    float *rows = NULL;
+    batch bufs[2];
+    bool have_bufs = false, thread_running = false;
+    pthread_t th;
+    decode_job job;
+    int64_t next = 0;
+    memset(bufs, 0, sizeof bufs);
+    if (!ds || !w || !out_path || !opts || !res) return FG_FAIL(FG_EINVAL, "fg_extract_run: null argument");
+    memset(res, 0, sizeof *res);
+    res->n_inputs = ds->n;
+    const int B = opts->batch > 0 ? opts->batch : 8;
+    if (B > 1024) return FG_FAIL(FG_EINVAL, "batch %d: at most 1024 images a batch", B);
+    if (ds->n == 0) return FG_FAIL(FG_EINVAL, "%s: the dataset has no images", ds->root ? ds->root : "dataset");
+
+    fg_fne_meta meta = {ds->kind, opts->split ? opts->split : "all", fg_preprocess_name(opts->preprocess),
+                        fg_resize_mode_name(opts->resize), w->sha256};
+    FG_CHECK_GOTO(st, fg_fne_writer_open(out_path, &meta, ds->n, (const char *const *)ds->path, ds->label,
+                                         (const char *const *)ds->class_names, ds->n_classes,
+                                         opts->chunk_rows > 0 ? opts->chunk_rows : 64, &wr, &next));
+    res->n_resumed = next;
+    if (next >= ds->n) {
+        res->already_complete = true;
+        goto done;
+    }
+    fg_net_opts no = {.batch = B, .threads = opts->threads};
+    FG_CHECK_GOTO(st, fg_net_create(w, &no, &net));
+    rows = fg_alloc((size_t)B * FG_FNE_DIM, sizeof(float));
+    if (!rows) {
+        st = FG_FAIL(FG_ENOMEM, "out of memory for the FNE rows");
+        goto done;
+    }
+    FG_CHECK_GOTO(st, batch_alloc(&bufs[0], B));
+    FG_CHECK_GOTO(st, batch_alloc(&bufs[1], B));
+    have_bufs = true;
+
+    double t0 = now();
+    int cur = 0;
+    job.ds = ds;
+    job.o = opts;
+    bufs[cur].first = next;
+    bufs[cur].n = (int)(ds->n - next < B ? ds->n - next : B);
+    job.b = &bufs[cur];
+    decode_batch(&job);
+    while (bufs[cur].n > 0) {
+        batch *b = &bufs[cur], *nb = &bufs[1 - cur];
+        /* prepare the next batch while the net runs this one */
+        nb->first = b->first + b->n;
+        nb->n = (int)(ds->n - nb->first < B ? ds->n - nb->first : B);
+        if (nb->n > 0) {
+            job.b = nb;
+            if (pthread_create(&th, NULL, decode_batch, &job) != 0) {
+                st = FG_FAIL(FG_EINTERNAL, "cannot start the decoder thread");
+                goto done;
+            }
+            thread_running = true;
+        }
+        if (b->n_ok > 0) {
+            double tf = now();
+            FG_CHECK_GOTO(st, fg_net_fne(net, b->input, b->n_ok, rows));
+            res->seconds_forward += now() - tf;
+        }
+        int k = 0;
+        for (int i = 0; i < b->n; i++) {
+            int64_t idx = b->first + i;
+            if (b->failed[i]) {
+                if (opts->strict) {
+                    st = FG_FAIL(FG_EFORMAT, "%s (strict mode: stopping; fix or remove the file, or run without --strict)",
+                                 b->reason[i] ? b->reason[i] : ds->file[idx]);
+                    goto done;
+                }
+                FG_CHECK_GOTO(st, add_failure(res, ds->path[idx], b->reason[i] ? b->reason[i] : ""));
+                FG_CHECK_GOTO(st, fg_fne_writer_put(wr, NULL));
+            } else {
+                FG_CHECK_GOTO(st, fg_fne_writer_put(wr, rows + (size_t)k++ * FG_FNE_DIM));
+            }
+        }
+        res->n_done += b->n;
+        if (thread_running) {
+            pthread_join(th, NULL);
+            thread_running = false;
+        }
+        if (opts->progress) opts->progress(opts->progress_ctx, next + res->n_done, ds->n);
+        if (opts->cancel && *opts->cancel) {
+            st = FG_FAIL(FG_EINTERRUPTED, "%s: interrupted after %lld of %lld images; run the same command again to resume",
+                         out_path, (long long)(next + res->n_done), (long long)ds->n);
+            goto done;
+        }
+        cur = 1 - cur;
+    }
+    res->seconds = now() - t0;
+    FG_CHECK_GOTO(st, fg_fne_writer_finish(wr));
+done:
+    if (thread_running) pthread_join(th, NULL);
+    fg_fne_writer_close(wr);
+    fg_net_destroy(net);
+    fg_free(rows);
+    if (have_bufs) {
+        batch_free(&bufs[0]);
+        batch_free(&bufs[1]);
+    }
+    return st;
+}

@@ -1,0 +1,58 @@
+/* Extraction: a dataset's images -> the FNE cache file (issue "Engine",
+ * DESIGN.md data flow). Decoding of the next batch runs on a second thread
+ * while the net runs the current one; rows go to the resumable FNE writer in
+ * input order, so an interrupted extraction resumes where it stopped. */
+#ifndef FNEGRAPH_EXTRACT_H
+#define FNEGRAPH_EXTRACT_H
+
+#include "fnegraph/dataset.h"
+#include "fnegraph/image.h"
+#include "fnegraph/vgg16.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fg_extract_opts {
+    int batch;                  /* images per forward pass; 0: 8 */
+    int threads;                /* threads of the forward pass; 0: all */
+    fg_resize_mode resize;
+    fg_preprocess preprocess;
+    const char *split;          /* recorded in the file: "all", "train", "test"; NULL: "all" */
+    bool strict;                /* the first undecodable image is an error */
+    int64_t chunk_rows;         /* rows a flush; 0: 64 */
+    /* called after every batch (done counts resumed inputs too); may be NULL */
+    void (*progress)(void *ctx, int64_t done, int64_t total);
+    void *progress_ctx;
+    /* when it becomes non-zero the extraction stops after the current batch,
+     * keeping what was written for a later resume (FG_EINTERRUPTED) */
+    volatile sig_atomic_t *cancel;
+} fg_extract_opts;
+
+typedef struct fg_extract_result {
+    int64_t n_inputs;     /* images of the dataset */
+    int64_t n_resumed;    /* inputs already in the file when this run started */
+    int64_t n_done;       /* inputs processed by this run */
+    int64_t n_failed;     /* of those, undecodable (listed below and in /failed_path) */
+    char **failed;        /* [n_failed] "path: reason" */
+    double seconds;       /* wall time of this run's processing */
+    double seconds_forward; /* of which in the network */
+    bool already_complete;  /* the file was finished before this run */
+} fg_extract_result;
+
+/* Extract the FNE of every image of ds with the weights w (w->sha256 is
+ * recorded; the net is built from w and freed before returning) into
+ * out_path. An existing finished file of the same job is left as it is. */
+fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *out_path,
+                         const fg_extract_opts *opts, fg_extract_result *res);
+/* Free the failure list; accepts a zeroed result. */
+void fg_extract_result_destroy(fg_extract_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
