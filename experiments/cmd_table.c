@@ -42,8 +42,8 @@ static const paper_row PAPER[] = {{"mit67", 30186, 8396939, 0.44, 0.36},
 
 static int norm_index(const char *s)
 {
-    for (int i = 0; i < FG_NORMS; i++)
-        if (!strcmp(s, fg_norm_names[i])) return i;
+    for (int i = 0; i < FG_NORM_COUNT; i++)
+        if (!strcmp(s, fg_norm_name((fg_norm)i))) return i;
     return -1;
 }
 
@@ -133,7 +133,7 @@ int fg_cmd_table(int argc, char **argv)
     }
     char *done = calloc((size_t)nr, 1);
     double *nmi = malloc((size_t)nr * sizeof *nmi), *ami = malloc((size_t)nr * sizeof *ami);
-    const char *nn = fg_norm_names[nmi_i], *an = fg_norm_names[ami_i];
+    const char *nn = fg_norm_name((fg_norm)nmi_i), *an = fg_norm_name((fg_norm)ami_i);
     if (latex) {
         printf("%% fnegraph table %s: NMI (%s), AMI (%s), mean $\\pm$ sd over seeds\n", argv[optind], nn, an);
         printf("\\begin{tabular}{lrrrrrrr|rrrr}\n\\hline\n");

@@ -46,7 +46,7 @@ int main(void)
                 for (int s = 1; s <= 3; s++) {
                     fg_run_row x = {.dataset = "wood", .lo = -his[t], .hi = his[t], .k = ks[ki],
                                     .communities = comms[c], .seed = s, .variant = "paper"};
-                    for (int i = 0; i < FG_NORMS; i++) {
+                    for (int i = 0; i < FG_NORM_COUNT; i++) {
                         x.nmi[i] = 0.1 * t + 0.01 * ki + 0.001 * s + 0.05 * c;
                         x.ami[i] = x.nmi[i] / 2;
                     }

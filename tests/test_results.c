@@ -24,7 +24,7 @@ static fg_run_row run_row(const char *ds, int64_t seed)
     r.seed = seed;
     r.sweeps = 10 + seed;
     r.converged = 1;
-    for (int i = 0; i < FG_NORMS; i++) {
+    for (int i = 0; i < FG_NORM_COUNT; i++) {
         r.nmi[i] = 0.1 * (i + 1) + 0.001 * (double)seed;
         r.ami[i] = 0.05 * (i + 1);
     }

@@ -35,7 +35,7 @@ int main(void)
     for (int s = 0; s < 3; s++) {
         fg_run_row x = {.dataset = "wood", .lo = -2, .hi = 2, .k = 1.5, .communities = 7, .seed = s + 1,
                         .variant = "paper"};
-        for (int i = 0; i < FG_NORMS; i++) {
+        for (int i = 0; i < FG_NORM_COUNT; i++) {
             x.nmi[i] = nmis[s] + 0.1 * i;
             x.ami[i] = 0.2 + 0.01 * s + 0.1 * i;
         }

@@ -12,8 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *const fg_norm_names[FG_NORMS] = {"min", "geometric", "arithmetic", "max"};
-
 struct fg_results {
     char *path;
     hid_t file, graphs, runs, graph_type, run_type;
@@ -71,12 +69,12 @@ static hid_t make_run_type(void)
     INS(t, fg_run_row, n_images_outside, H5T_NATIVE_INT64);
     INS(t, fg_run_row, sweeps, H5T_NATIVE_INT64);
     INS(t, fg_run_row, converged, H5T_NATIVE_INT32);
-    for (int i = 0; i < FG_NORMS; i++) {
-        snprintf(name, sizeof name, "nmi_%s", fg_norm_names[i]);
+    for (int i = 0; i < FG_NORM_COUNT; i++) {
+        snprintf(name, sizeof name, "nmi_%s", fg_norm_name((fg_norm)i));
         H5Tinsert(t, name, offsetof(fg_run_row, nmi) + (size_t)i * sizeof(double), H5T_NATIVE_DOUBLE);
     }
-    for (int i = 0; i < FG_NORMS; i++) {
-        snprintf(name, sizeof name, "ami_%s", fg_norm_names[i]);
+    for (int i = 0; i < FG_NORM_COUNT; i++) {
+        snprintf(name, sizeof name, "ami_%s", fg_norm_name((fg_norm)i));
         H5Tinsert(t, name, offsetof(fg_run_row, ami) + (size_t)i * sizeof(double), H5T_NATIVE_DOUBLE);
     }
     INS(t, fg_run_row, seconds_fluidc, H5T_NATIVE_DOUBLE);

@@ -83,16 +83,14 @@ static fg_status batch_alloc(batch *b, int B)
     return FG_OK;
 }
 
-static fg_status add_failure(fg_extract_result *res, const char *path, const char *reason)
+/* Record a failed input; the decoder's message already names the file. */
+static fg_status add_failure(fg_extract_result *res, const char *reason)
 {
     char **f = realloc(res->failed, (size_t)(res->n_failed + 1) * sizeof *f);
     if (!f) return FG_FAIL(FG_ENOMEM, "out of memory");
     res->failed = f;
-    size_t len = strlen(path) + strlen(reason) + 3;
-    f[res->n_failed] = malloc(len);
+    f[res->n_failed] = strdup(reason);
     if (!f[res->n_failed]) return FG_FAIL(FG_ENOMEM, "out of memory");
-    /* the decoder's message names the file already; keep it whole */
-    snprintf(f[res->n_failed], len, "%s", reason[0] ? reason : path);
     res->n_failed++;
     return FG_OK;
 }
@@ -181,7 +179,7 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
                                  b->reason[i] ? b->reason[i] : ds->file[idx]);
                     goto done;
                 }
-                FG_CHECK_GOTO(st, add_failure(res, ds->path[idx], b->reason[i] ? b->reason[i] : ""));
+                FG_CHECK_GOTO(st, add_failure(res, b->reason[i] ? b->reason[i] : ds->file[idx]));
                 FG_CHECK_GOTO(st, fg_fne_writer_put(wr, NULL));
             } else {
                 FG_CHECK_GOTO(st, fg_fne_writer_put(wr, rows + (size_t)k++ * FG_FNE_DIM));

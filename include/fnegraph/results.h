@@ -10,6 +10,7 @@
 #define FNEGRAPH_RESULTS_H
 
 #include "fnegraph/error.h"
+#include "fnegraph/metrics.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,9 +18,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-enum { FG_NORMS = 4 }; /* min, geometric, arithmetic, max */
-extern const char *const fg_norm_names[FG_NORMS];
 
 typedef struct fg_graph_row {
     char dataset[64];
@@ -46,8 +44,8 @@ typedef struct fg_run_row {
     int64_t n_images_outside;         /* image vertices left out (not scored) */
     int64_t sweeps;
     int32_t converged;
-    double nmi[FG_NORMS];             /* fields nmi_min, nmi_geometric, ... */
-    double ami[FG_NORMS];
+    double nmi[FG_NORM_COUNT];        /* indexed by fg_norm: fields nmi_min, nmi_geometric, ... */
+    double ami[FG_NORM_COUNT];
     double seconds_fluidc;
     double seconds_score;
 } fg_run_row;
