@@ -108,7 +108,8 @@ static void bm_fne(bench_state *st, void *ctx)
     bench_set_counter(st, "fne_reduce_share", fne_s / secs, BENCH_COUNTER_DEFAULT);
     bench_set_counter(st, "reorder_share", reorder_s / secs, BENCH_COUNTER_DEFAULT);
     bench_set_counter(st, "pool_share", pool_s / secs, BENCH_COUNTER_DEFAULT);
-    fprintf(stderr, "batch %d, %d thread(s): %.2f images/s, %.1f GFLOP/s = %.1f%% of the %.1f GFLOP/s FMA peak\n",
+    fprintf(stderr, "batch %d, %d thread(s): %.2f images/s, %.1f GFLOP/s = %.1f%% of the %.1f GFLOP/s "
+            "FMA peak\n",
             c->batch, threads, (double)(iters * c->batch) / secs, flops / secs / 1e9,
             100 * flops / secs / 1e9 / peak, peak);
     print_layers(net, c->batch, peak);
@@ -186,7 +187,8 @@ int main(int argc, char **argv)
     context_layers();
     bench_add_context("load_note", "the machine may be shared while this runs: take the best of repetitions");
     for (int i = 0; i < 6; i++) {
-        snprintf(name, sizeof name, "nn/vgg16_fne/%s/%d", cases[i].all_cores ? "allcores" : "1core", cases[i].batch);
+        snprintf(name, sizeof name, "nn/vgg16_fne/%s/%d", cases[i].all_cores ? "allcores" : "1core",
+                 cases[i].batch);
         bench_case *b = bench_register(name, bm_fne, &cases[i]);
         bench_case_unit_ms(bench_case_iterations(bench_case_real_time(b), iters[i]));
     }

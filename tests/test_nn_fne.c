@@ -34,14 +34,16 @@ static void flatten_order(const fg_weights *w, const fg_net *net, int n, float *
     int ip = step_named(net, "pool5"), ifc = step_named(net, "fc6");
     CHECK(ip >= 0 && ifc >= 0, "steps pool5 and fc6 exist");
     if (ip < 0 || ifc < 0) return;
-    float *ref = fg_alloc((size_t)NIMG * 4096, sizeof *ref), *chw = fg_alloc((size_t)NIMG * 25088, sizeof *chw);
+    float *ref = fg_alloc((size_t)NIMG * 4096, sizeof *ref);
+    float *chw = fg_alloc((size_t)NIMG * 25088, sizeof *chw);
     CHECK_OK(fg_net_layer_output(net, ip, pool5)); /* NHWC: row (h*7 + w)*512 + c */
     CHECK_OK(fg_net_layer_output(net, ifc, fc6));
     fg_ref_dense_relu(pool5, n, 25088, w->kernel[13], w->bias[13], 4096, ref);
     double e = fg_ref_err_scaled(fc6, ref, (size_t)n * 4096);
     for (int i = 0; i < n; i++)
         for (int c = 0; c < 512; c++)
-            for (int p = 0; p < 49; p++) chw[(size_t)i * 25088 + c * 49 + p] = pool5[(size_t)i * 25088 + p * 512 + c];
+            for (int p = 0; p < 49; p++)
+                chw[(size_t)i * 25088 + c * 49 + p] = pool5[(size_t)i * 25088 + p * 512 + c];
     fg_ref_dense_relu(chw, n, 25088, w->kernel[13], w->bias[13], 4096, ref);
     double e_chw = fg_ref_err_scaled(fc6, ref, (size_t)n * 4096);
     printf("fc6 from oneDNN's pool5: H,W,C order error %.2e of scale; C,H,W order %.2f\n", e, e_chw);
@@ -100,7 +102,8 @@ static void batches(const fg_weights *w, const float *input, int n, const float 
             CHECK_OK(fg_net_fne(net, input + (size_t)i * IMG, m, rows + (size_t)i * FG_FNE_DIM));
         }
         double e = fg_ref_fne_err(rows, fne, n, FG_FNE_DIM, 0, NULL);
-        printf("batch %d, %d thread(s), %d image(s) a call, vs batch %d, 2 threads: max relative error %.2e\n",
+        printf("batch %d, %d thread(s), %d image(s) a call, vs batch %d, 2 threads: "
+               "max relative error %.2e\n",
                other[k].batch, other[k].threads, n < other[k].batch ? n : other[k].batch, NIMG, e);
         CHECK(e <= 1e-4, "batch %d threads %d: rows differ by %.3g", other[k].batch, other[k].threads, e);
         fg_net_destroy(net);
@@ -116,8 +119,10 @@ int main(void)
     CHECK_OK(fg_weights_generate(21, false, &w));
     fg_ref_random_biases(&w, 22, 5.0);
     float *input = fg_alloc((size_t)NIMG * IMG, sizeof *input);
-    float *fne = fg_alloc((size_t)NIMG * FG_FNE_DIM, sizeof *fne), *ref = fg_alloc((size_t)NIMG * FG_FNE_DIM, sizeof *ref);
-    float *pool5 = fg_alloc((size_t)NIMG * 25088, sizeof *pool5), *fc6 = fg_alloc((size_t)NIMG * 4096, sizeof *fc6);
+    float *fne = fg_alloc((size_t)NIMG * FG_FNE_DIM, sizeof *fne);
+    float *ref = fg_alloc((size_t)NIMG * FG_FNE_DIM, sizeof *ref);
+    float *pool5 = fg_alloc((size_t)NIMG * 25088, sizeof *pool5);
+    float *fc6 = fg_alloc((size_t)NIMG * 4096, sizeof *fc6);
     fg_ref_random_input(input, (size_t)NIMG * IMG, 23);
 
     fg_net *net = NULL;

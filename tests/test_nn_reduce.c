@@ -74,7 +74,8 @@ static void means(fg_rng *r)
         float *p = fg_alloc(size, sizeof *p);
         double *part = fg_alloc(fg_i_fne_part_size(&y), sizeof *part);
         int64_t stride = y.c + 5, n_img = y.n > 1 ? y.n - 1 : 1; /* fewer images than the layout holds */
-        float *out = fg_alloc((size_t)(y.n * stride), sizeof *out), *first = fg_alloc((size_t)(y.n * stride), sizeof *out);
+        float *out = fg_alloc((size_t)(y.n * stride), sizeof *out);
+        float *first = fg_alloc((size_t)(y.n * stride), sizeof *out);
         fill(p, size, r);
         double worst = 0;
         bool same = true, untouched = true;
@@ -93,7 +94,8 @@ static void means(fg_rng *r)
                 double sum = 0;
                 for (int64_t yy = 0; yy < y.h; yy++)
                     for (int64_t x = 0; x < y.w; x++)
-                        sum += p[y.off0 + i * y.s_n + (c / y.lanes) * y.s_g + c % y.lanes + yy * y.s_h + x * y.s_w];
+                        sum += p[y.off0 + i * y.s_n + (c / y.lanes) * y.s_g + c % y.lanes + yy * y.s_h +
+                                 x * y.s_w];
                 double want = sum / (double)(y.h * y.w), got = out[i * stride + c];
                 double e = fabs(got - want) / (fabs(want) > 1e-30 ? fabs(want) : 1.0);
                 if (e > worst) worst = e;

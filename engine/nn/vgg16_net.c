@@ -290,7 +290,8 @@ static fg_status flatten_nhwc(fg_net *net, const char *what, cursor *cur)
 {
     fg_status st = FG_OK;
     dnnl_memory_desc_t nhwc, flat;
-    dnnl_dims_t d4 = {net->batch, cur->c, cur->h, cur->w}, d2 = {net->batch, (int64_t)cur->c * cur->h * cur->w};
+    dnnl_dims_t d4 = {net->batch, cur->c, cur->h, cur->w};
+    dnnl_dims_t d2 = {net->batch, (int64_t)cur->c * cur->h * cur->w};
     dnnl_memory_t view = NULL;
     FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&nhwc, 4, d4, net->dt, dnnl_nhwc));
     FG_CHECK_GOTO(st, match_src(net, what, &nhwc, cur));
@@ -483,7 +484,8 @@ fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **o
 
     for (int l = 0, pools = 0; l < net->n_features; l++) {
         FG_CHECK_GOTO(st, add_layer(net, w, l, &cur));
-        if (fg_vgg16_layers[l].pool_after && l + 1 < net->n_features) FG_CHECK_GOTO(st, add_pool(net, ++pools, &cur));
+        if (fg_vgg16_layers[l].pool_after && l + 1 < net->n_features)
+            FG_CHECK_GOTO(st, add_pool(net, ++pools, &cur));
     }
 
     /* storage: every buffer at its largest use, then bind the memories */
@@ -496,8 +498,10 @@ fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **o
             goto done;
         }
     }
-    for (int i = 0; i < net->n_binds; i++)
-        FG_DNNL_GOTO(st, "bind", dnnl_memory_set_data_handle(net->binds[i].mem, net->bufs[net->binds[i].buf].ptr));
+    for (int i = 0; i < net->n_binds; i++) {
+        const binding *b = &net->binds[i];
+        FG_DNNL_GOTO(st, "bind", dnnl_memory_set_data_handle(b->mem, net->bufs[b->buf].ptr));
+    }
     net->part = fg_alloc(net->part_size ? net->part_size : 1, sizeof *net->part);
     if (!net->part) {
         st = FG_FAIL(FG_ENOMEM, "fg_net_create: out of memory");
@@ -600,7 +604,8 @@ fg_status fg_net_layer_output(const fg_net *net, int i, float *out)
     FG_DNNL_GOTO(st, s->info.name, dnnl_memory_desc_init_by_tag(&umd, md->ndims, md->dims, dnnl_f32,
                                                                 md->ndims == 4 ? dnnl_nhwc : dnnl_nc));
     FG_DNNL_GOTO(st, s->info.name, dnnl_memory_create(&user, &umd, net->eng, out));
-    FG_DNNL_GOTO(st, s->info.name, dnnl_reorder_primitive_desc_create(&pd, md, net->eng, &umd, net->eng, NULL));
+    FG_DNNL_GOTO(st, s->info.name,
+                 dnnl_reorder_primitive_desc_create(&pd, md, net->eng, &umd, net->eng, NULL));
     FG_DNNL_GOTO(st, s->info.name, dnnl_primitive_create(&r, pd));
     dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, s->dst}, {DNNL_ARG_TO, user}};
     FG_DNNL_GOTO(st, s->info.name, dnnl_primitive_execute(r, net->strm, 2, args));

@@ -106,7 +106,8 @@ fg_status fg_ref_vgg16_fne(const fg_weights *w, const float *input, int n, int h
 {
     fg_status st = FG_OK;
     const bool full = hw == FG_VGG16_INPUT;
-    const int nl = full ? FG_VGG16_LAYERS : FG_VGG16_CONV_LAYERS, dim = full ? FG_FNE_DIM : fg_vgg16_layers[FG_VGG16_CONV_LAYERS].fne_offset;
+    const int nl = full ? FG_VGG16_LAYERS : FG_VGG16_CONV_LAYERS;
+    const int dim = full ? FG_FNE_DIM : fg_vgg16_layers[FG_VGG16_CONV_LAYERS].fne_offset;
     if (!full && (hw < 32 || hw % 32 != 0))
         return FG_FAIL(FG_EINVAL, "fg_ref_vgg16_fne: input size %d is not 224 or a multiple of 32", hw);
     size_t most = (size_t)hw * hw * 64; /* the largest activation: conv1 */
