@@ -92,32 +92,29 @@ static void writer_free(fg_fne_writer *w)
     fg_free(w);
 }
 
-/* Write rows [r0, r0 + rows) of a 2-D float dataset, or elements of a 1-D one. */
-static herr_t write_rows(hid_t d, hid_t mtype, int64_t r0, int64_t rows, hsize_t width,
-                         const void *buf)
+/* Write (or read) rows [r0, r0 + rows) of a 2-D dataset, or elements of a 1-D one. */
+static herr_t transfer_rows(hid_t d, hid_t mtype, int64_t r0, int64_t rows, hsize_t width, void *buf,
+                            bool write)
 {
     int rank = width ? 2 : 1;
     hsize_t start[2] = {(hsize_t)r0, 0}, count[2] = {(hsize_t)rows, width};
     hid_t fs = H5Dget_space(d), ms = H5Screate_simple(rank, count, NULL);
     herr_t rc = -1;
     if (fs >= 0 && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0)
-        rc = H5Dwrite(d, mtype, ms, fs, H5P_DEFAULT, buf);
+        rc = write ? H5Dwrite(d, mtype, ms, fs, H5P_DEFAULT, buf) : H5Dread(d, mtype, ms, fs, H5P_DEFAULT, buf);
     if (ms >= 0) H5Sclose(ms);
     if (fs >= 0) H5Sclose(fs);
     return rc;
 }
 
+static herr_t write_rows(hid_t d, hid_t mtype, int64_t r0, int64_t rows, hsize_t width, const void *buf)
+{
+    return transfer_rows(d, mtype, r0, rows, width, (void *)buf, true);
+}
+
 static herr_t read_rows(hid_t d, hid_t mtype, int64_t r0, int64_t rows, hsize_t width, void *buf)
 {
-    int rank = width ? 2 : 1;
-    hsize_t start[2] = {(hsize_t)r0, 0}, count[2] = {(hsize_t)rows, width};
-    hid_t fs = H5Dget_space(d), ms = H5Screate_simple(rank, count, NULL);
-    herr_t rc = -1;
-    if (fs >= 0 && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0)
-        rc = H5Dread(d, mtype, ms, fs, H5P_DEFAULT, buf);
-    if (ms >= 0) H5Sclose(ms);
-    if (fs >= 0) H5Sclose(fs);
-    return rc;
+    return transfer_rows(d, mtype, r0, rows, width, buf, false);
 }
 
 /* Make rows flushed..next-1 durable: data and statuses, sync, then progress, sync. */

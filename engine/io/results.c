@@ -5,6 +5,7 @@
  * "already done?" lookups of a resumed sweep (O(rows) per lookup). */
 #include "fnegraph/mem.h"
 #include "fnegraph/results.h"
+#include "h5_helpers.h"
 
 #include <hdf5.h>
 #include <stddef.h>
@@ -84,18 +85,7 @@ static hid_t make_run_type(void)
     return t;
 }
 
-static fg_status write_str_attr(hid_t obj, const char *name, const char *v, const char *path)
-{
-    fg_status st = FG_OK;
-    hid_t t = str_type(strlen(v ? v : "") + 1), sp = H5Screate(H5S_SCALAR), a = -1;
-    a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
-    if (a < 0 || H5Awrite(a, t, v ? v : "") < 0)
-        st = FG_FAIL(FG_EIO, "%s: cannot write attribute '%s'", path, name);
-    if (a >= 0) H5Aclose(a);
-    H5Sclose(sp);
-    H5Tclose(t);
-    return st;
-}
+static const char *or_empty(const char *s) { return s ? s : ""; }
 
 static hid_t create_table(hid_t file, const char *name, hid_t type)
 {
@@ -203,14 +193,14 @@ fg_status fg_results_open(const char *path, const fg_results_attrs *attrs, fg_re
         if (attrs) {
             char threads[16];
             snprintf(threads, sizeof threads, "%d", attrs->threads);
-            FG_CHECK_GOTO(st, write_str_attr(r->file, "config", attrs->config_text, path));
-            FG_CHECK_GOTO(st, write_str_attr(r->file, "git_commit", attrs->git_commit, path));
-            FG_CHECK_GOTO(st, write_str_attr(r->file, "cpu", attrs->cpu, path));
-            FG_CHECK_GOTO(st, write_str_attr(r->file, "onednn_isa", attrs->onednn_isa, path));
-            FG_CHECK_GOTO(st, write_str_attr(r->file, "kernels_isa", attrs->kernels_isa, path));
-            FG_CHECK_GOTO(st, write_str_attr(r->file, "threads", threads, path));
+            FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, "config", or_empty(attrs->config_text), path));
+            FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, "git_commit", or_empty(attrs->git_commit), path));
+            FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, "cpu", or_empty(attrs->cpu), path));
+            FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, "onednn_isa", or_empty(attrs->onednn_isa), path));
+            FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, "kernels_isa", or_empty(attrs->kernels_isa), path));
+            FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, "threads", threads, path));
         }
-        FG_CHECK_GOTO(st, write_str_attr(r->file, "fnegraph_version", FNEGRAPH_VERSION, path));
+        FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, "fnegraph_version", FNEGRAPH_VERSION, path));
         if (H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0) {
             st = FG_FAIL(FG_EIO, "%s: cannot flush", path);
             goto done;
