@@ -1,0 +1,151 @@
+/* fnegraph sweep: a grid of graphs and FluidC runs over datasets, from an
+ * INI config, into a results file (DESIGN.md "Sweep configuration"). */
+#include "cli.h"
+#include "commands.h"
+#include "sweep.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *HELP =
+    "Usage: fnegraph sweep --config X.ini [--out R.h5] [--set section.key=value]...\n"
+    "                      [--dry-run]\n"
+    "\n"
+    "Runs the grid of a sweep configuration: for every [dataset NAME] of the config,\n"
+    "every threshold pair lo:hi and every k, the graph (one row in /graphs of the\n"
+    "results file), and on its largest connected component one Fluid Communities run\n"
+    "per community count and seed, scored with NMI and AMI (one row in /runs).\n"
+    "Nothing is computed twice: the CNN runs once per dataset into its FNE cache\n"
+    "(`fne` of the section; reused by later sweeps when it was made by the same job,\n"
+    "resumed when it was interrupted), the feature-feature edges once per k, the\n"
+    "codes once per threshold pair, a graph once per (dataset, lo, hi, k), and the\n"
+    "independent FluidC runs go in parallel over the threads.\n"
+    "\n"
+    "Every row is written and flushed as soon as it is known. Rows already in the\n"
+    "results file are skipped: after a crash, a kill or Ctrl-C, run the same command\n"
+    "again and it continues where it stopped. Ctrl-C (or SIGTERM) stops after the runs\n"
+    "in flight; a second Ctrl-C kills at once (still nothing written is lost).\n"
+    "\n"
+    "Options:\n"
+    "  --config X.ini      the sweep configuration (required); relative paths in it are\n"
+    "                      relative to its folder. Format: DESIGN.md, and the examples\n"
+    "                      experiments/configs/table2.ini (the paper's Table 2) and\n"
+    "                      experiments/configs/sweep.ini (a grid)\n"
+    "  --out R.h5          the results file (default: `out` of the config); relative to\n"
+    "                      the current folder\n"
+    "  --set S.KEY=VALUE   override one key, e.g. --set sweep.k=2 or\n"
+    "                      --set \"dataset wood.root=/data/wood\" (relative paths given\n"
+    "                      here are relative to the current folder); repeatable\n"
+    "  --dry-run           list the datasets, their classes and images, and how many\n"
+    "                      graphs and runs the grid has and how many are done; run\n"
+    "                      nothing, write nothing\n"
+    "  -h, --help          this text\n"
+    "\n"
+    "Keys of [sweep]: weights, out, thresholds (lo:hi list), k (list), communities\n"
+    "(numbers, `classes`, `2*classes`, ...; `classes` = the classes with images in the\n"
+    "dataset's split), seeds (ranges a-b and lists), variant (paper | standard),\n"
+    "threads (0 = all cores), batch, preprocess (caffe | raw), resize (direct | crop),\n"
+    "max_iter (FluidC sweeps, default 100). Keys of [dataset NAME]: kind (folder |\n"
+    "mit67 | flowers102 | textures | wood), root, split (all | train | test), fne (the\n"
+    "cache file), labels (wood's label list). A dataset whose root is absent is run\n"
+    "from its FNE cache when that is complete and of the same job.\n"
+    "\n"
+    "Progress (runs done/total, rate, ETA) goes to stderr; set FNEGRAPH_QUIET=1 to\n"
+    "silence it. Exit status: 0 done, 1 failed (or some runs were impossible: more\n"
+    "communities than image vertices), 2 bad usage or config, 130 interrupted.\n"
+    "\n"
+    "Examples:\n"
+    "  fnegraph sweep --config experiments/configs/table2.ini\n"
+    "  fnegraph table results/table2.h5\n"
+    "  fnegraph sweep --config experiments/configs/sweep.ini --set sweep.seeds=1-3 --dry-run\n";
+
+static volatile sig_atomic_t interrupted;
+static void on_signal(int sig)
+{
+    interrupted = 1;
+    signal(sig, SIG_DFL); /* a second signal ends the process */
+}
+
+int fg_cmd_sweep(int argc, char **argv)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"set", required_argument, NULL, 's'},
+                                         {"dry-run", no_argument, NULL, 'n'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *config = NULL, *out = NULL;
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    int n_sets = 0, c, rc = FG_EXIT_OK;
+    bool dry = false;
+    fg_sweep_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    if (!sets) return fg_cli_fail("sweep", FG_FAIL(FG_ENOMEM, "options"));
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': config = optarg; break;
+        case 'o': out = optarg; break;
+        case 's': sets[n_sets++] = optarg; break;
+        case 'n': dry = true; break;
+        case 'h':
+            fputs(HELP, stdout);
+            goto done;
+        case ':': rc = fg_cli_usage_error("sweep", "option '%s' needs a value", argv[optind - 1]); goto done;
+        default: rc = fg_cli_usage_error("sweep", "unknown option '%s'", argv[optind - 1]); goto done;
+        }
+    }
+    if (optind < argc) {
+        rc = fg_cli_usage_error("sweep", "unexpected argument '%s'", argv[optind]);
+        goto done;
+    }
+    if (!config) {
+        rc = fg_cli_usage_error("sweep", "--config X.ini is required");
+        goto done;
+    }
+    fg_status st = fg_sweep_config_load(config, sets, n_sets, out, &cfg);
+    if (st != FG_OK) {
+        /* a config that cannot be read or says something wrong is a usage error */
+        fprintf(stderr, "fnegraph sweep: %s\n", fg_last_error());
+        rc = FG_EXIT_USAGE;
+        goto done;
+    }
+    fg_sweep_exec_opts eo = {dry, &interrupted};
+    fg_sweep_summary sum;
+    interrupted = 0;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    st = fg_sweep_execute(&cfg, &eo, &sum);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    if (st != FG_OK) {
+        rc = fg_cli_fail("sweep", st);
+        goto done;
+    }
+    if (dry) goto done;
+    if (sum.interrupted) {
+        fprintf(stderr,
+                "fnegraph sweep: interrupted: %lld runs written by this sweep, %lld of %lld in %s; run the same "
+                "command again to continue\n",
+                (long long)sum.runs_written, (long long)(sum.runs_before + sum.runs_written),
+                (long long)sum.runs_total, cfg.out);
+        rc = 130;
+        goto done;
+    }
+    printf("sweep done: %lld runs written (%lld were already there), %lld graphs written; results in %s\n"
+           "  next: fnegraph table %s\n",
+           (long long)sum.runs_written, (long long)sum.runs_before, (long long)sum.graphs_written, cfg.out, cfg.out);
+    if (sum.runs_impossible) {
+        fprintf(stderr,
+                "fnegraph sweep: %lld run%s could not run (more communities than image vertices in the largest "
+                "component; see above)\n",
+                (long long)sum.runs_impossible, sum.runs_impossible == 1 ? "" : "s");
+        rc = FG_EXIT_FAIL;
+    }
+done:
+    fg_sweep_config_destroy(&cfg);
+    free(sets);
+    return rc;
+}

@@ -1,0 +1,490 @@
+/* Running a sweep (see sweep.h for what is shared between rows). Loop
+ * order: dataset > (lo, hi) > k > (communities, seed); the codes of one
+ * threshold pair and the feature-feature edges of every k stay in memory
+ * while they are needed, the graph of one (dataset, lo, hi, k) lives while
+ * its FluidC runs go, in parallel over the threads, one run a thread (a run
+ * is sequential: O(sweeps x (V + E))). Rows are appended under a critical
+ * section (HDF5 is not thread-safe) and flushed one by one. */
+#include "sweep.h"
+
+#include "cli.h"
+#include "fg_git_commit.h"
+#include "fnegraph/community.h"
+#include "fnegraph/cpu.h"
+#include "fnegraph/extract.h"
+#include "fnegraph/fne_file.h"
+#include "fnegraph/graph.h"
+#include "fnegraph/info.h"
+#include "fnegraph/mem.h"
+#include "fnegraph/metrics.h"
+#include "fnegraph/weights.h"
+
+#include <errno.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct run_ctx {
+    const fg_sweep_config *cfg;
+    const fg_sweep_exec_opts *o;
+    fg_sweep_summary *sum;
+    fg_results *res;
+    fg_fluid_variant variant;
+    int threads;
+    fg_weights w;
+    bool have_w;
+    fg_ff_weights ffw;
+    bool have_ffw;
+    fg_ff_edges ff[FG_SWEEP_MAX_LIST];
+    bool have_ff[FG_SWEEP_MAX_LIST];
+    fg_progress prog;
+    bool prog_started;
+    uint64_t prog_done;
+} run_ctx;
+
+static bool cancelled(const run_ctx *c)
+{
+    return c->o->cancel && *c->o->cancel;
+}
+
+static bool quiet(void)
+{
+    return getenv("FNEGRAPH_QUIET") != NULL;
+}
+
+/* mkdir -p of the folder holding `file` */
+static fg_status make_parent(const char *file)
+{
+    char buf[FG_SWEEP_PATH];
+    if (snprintf(buf, sizeof buf, "%s", file) >= (int)sizeof buf) return FG_FAIL(FG_EINVAL, "%s: path too long", file);
+    char *slash = strrchr(buf, '/');
+    if (!slash || slash == buf) return FG_OK;
+    *slash = '\0';
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return FG_FAIL(FG_EIO, "cannot create folder %s for %s (%s)", buf, file, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+        return FG_FAIL(FG_EIO, "cannot create folder %s for %s (%s)", buf, file, strerror(errno));
+    return FG_OK;
+}
+
+static fg_status need_weights(run_ctx *c)
+{
+    if (c->have_w) return FG_OK;
+    double t0 = fg_cli_now();
+    fg_status st = fg_weights_load(c->cfg->weights, &c->w);
+    if (st != FG_OK) return FG_FAIL(st, "%s: sweep.weights: %s", c->cfg->path, fg_last_error());
+    c->have_w = true;
+    printf("weights %s (sha256 %.12s...) loaded in %.1f s\n", c->cfg->weights, c->w.sha256, fg_cli_now() - t0);
+    fflush(stdout);
+    return FG_OK;
+}
+
+/* The feature-feature edges of k index kk, made on first use. */
+static fg_status need_ff(run_ctx *c, int kk, const fg_ff_edges **out)
+{
+    fg_status st = FG_OK;
+    if (!c->have_ff[kk]) {
+        FG_CHECK_GOTO(st, need_weights(c));
+        if (!c->have_ffw) {
+            FG_CHECK_GOTO(st, fg_ff_weights_aggregate(&c->w, &c->ffw));
+            c->have_ffw = true;
+        }
+        double t0 = fg_cli_now();
+        FG_CHECK_GOTO(st, fg_ff_edges_compute(&c->ffw, c->cfg->k[kk], &c->ff[kk]));
+        c->have_ff[kk] = true;
+        printf("feature-feature edges, k = %g: %llu pairs (%.2f s)\n", c->cfg->k[kk],
+               (unsigned long long)c->ff[kk].n_pairs, fg_cli_now() - t0);
+        fflush(stdout);
+    }
+    *out = &c->ff[kk];
+done:
+    return st;
+}
+
+static void on_extract_progress(void *ctx, int64_t done, int64_t total)
+{
+    (void)total;
+    fg_progress_update(ctx, (uint64_t)done);
+}
+
+/* Make (or resume, or reuse) the FNE cache of one dataset. */
+static fg_status ensure_fne(run_ctx *c, const fg_sweep_plan_ds *pd)
+{
+    const fg_sweep_config *cfg = c->cfg;
+    const fg_sweep_dataset *d = pd->cfg;
+    fg_status st = FG_OK;
+    fg_extract_result er;
+    memset(&er, 0, sizeof er);
+    fg_extract_opts eo;
+    memset(&eo, 0, sizeof eo);
+    FG_CHECK_GOTO(st, need_weights(c));
+    if (!pd->have_listing) {
+        /* the root is absent: the cache must be complete and of this job */
+        fg_fne f;
+        memset(&f, 0, sizeof f);
+        FG_CHECK_GOTO(st, fg_fne_read(d->fne, &f));
+        const char *split = d->split[0] ? d->split : "all", *what = NULL, *want = NULL, *have = NULL;
+        if (strcmp(f.dataset, d->kind)) what = "dataset", want = d->kind, have = f.dataset;
+        else if (strcmp(f.split, split)) what = "split", want = split, have = f.split;
+        else if (strcmp(f.preprocess, cfg->preprocess)) what = "preprocess", want = cfg->preprocess, have = f.preprocess;
+        else if (strcmp(f.resize, cfg->resize)) what = "resize", want = cfg->resize, have = f.resize;
+        else if (strcmp(f.weights_sha256, c->w.sha256)) what = "weights_sha256", want = c->w.sha256, have = f.weights_sha256;
+        if (what)
+            st = FG_FAIL(FG_EINVAL,
+                         "%s:%d: [dataset %s]: root '%s' does not exist and the cache %s was made by another job "
+                         "(%s: '%s', this sweep: '%s')",
+                         cfg->path, d->line, d->name, d->root, d->fne, what, have, want);
+        else
+            printf("[%s] root %s absent: using the complete FNE cache %s (%lld images)\n", d->name, d->root, d->fne,
+                   (long long)f.n);
+        fg_fne_destroy(&f);
+        goto done;
+    }
+    FG_CHECK_GOTO(st, make_parent(d->fne));
+    FG_CHECK_GOTO(st, fg_resize_mode_parse(cfg->resize, &eo.resize));
+    FG_CHECK_GOTO(st, fg_preprocess_parse(cfg->preprocess, &eo.preprocess));
+    eo.batch = cfg->batch;
+    eo.threads = cfg->threads;
+    eo.split = d->split[0] ? d->split : "all";
+    fg_progress ep;
+    fg_progress_start(&ep, "images", (uint64_t)pd->ds.n, 0);
+    eo.progress = on_extract_progress;
+    eo.progress_ctx = &ep;
+    eo.cancel = c->o->cancel;
+    st = fg_extract_run(&pd->ds, &c->w, d->fne, &eo, &er);
+    if (er.n_done) fg_progress_finish(&ep);
+    if (st == FG_EINTERRUPTED) goto done;
+    if (st != FG_OK) {
+        st = FG_FAIL(st, "[dataset %s]: extraction into %s: %s", d->name, d->fne, fg_last_error());
+        goto done;
+    }
+    if (er.already_complete)
+        printf("[%s] FNE cache %s complete (%lld images): reused\n", d->name, d->fne, (long long)pd->ds.n);
+    else
+        printf("[%s] extracted %lld images into %s (%lld resumed, %lld undecodable) in %.1f s, %.2f images/s\n",
+               d->name, (long long)pd->ds.n, d->fne, (long long)er.n_resumed, (long long)er.n_failed, er.seconds,
+               er.seconds > 0 ? (double)er.n_done / er.seconds : 0.0);
+    for (int64_t i = 0; i < er.n_failed; i++) fprintf(stderr, "  skipped: %s\n", er.failed[i]);
+done:
+    fflush(stdout);
+    fg_extract_result_destroy(&er);
+    return st;
+}
+
+typedef struct pending_run {
+    int64_t communities, seed;
+} pending_run;
+
+/* The pending FluidC runs of one graph, in parallel; rows appended as they end. */
+static fg_status run_pending(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_csr *g, const uint32_t *vmap,
+                             const int32_t *labels, int64_t n_images, double lo, double hi, double k,
+                             const pending_run *pr, int64_t np)
+{
+    int stop = 0; /* shared: read and written atomically */
+    fg_status err = FG_OK;
+    char errbuf[1024] = "";
+    int64_t impossible = 0;
+    const uint32_t n_in = g->n_images;
+    if (!c->prog_started) {
+        int64_t total = 0, before = 0;
+        total = c->sum->runs_total - c->sum->runs_impossible;
+        before = c->sum->runs_before;
+        fg_progress_start(&c->prog, "runs", (uint64_t)total, (uint64_t)before);
+        c->prog_done = (uint64_t)before;
+        c->prog_started = true;
+    }
+
+#pragma omp parallel for schedule(dynamic, 1) num_threads(c->threads)
+    for (int64_t i = 0; i < np; i++) {
+        if (__atomic_load_n(&stop, __ATOMIC_RELAXED) || cancelled(c)) continue;
+        fg_run_row row;
+        memset(&row, 0, sizeof row);
+        snprintf(row.dataset, sizeof row.dataset, "%s", pd->cfg->name);
+        row.lo = lo;
+        row.hi = hi;
+        row.k = k;
+        row.communities = pr[i].communities;
+        row.seed = pr[i].seed;
+        snprintf(row.variant, sizeof row.variant, "%s", c->cfg->variant);
+        row.n_images_scored = n_in;
+        row.n_images_outside = n_images - (int64_t)n_in;
+        const uint64_t limit = c->variant == FG_FLUID_PAPER ? n_in : g->n_vertices;
+        if ((uint64_t)pr[i].communities > limit) {
+#pragma omp atomic
+            impossible++;
+            continue;
+        }
+        fg_fluid_result fr;
+        memset(&fr, 0, sizeof fr);
+        fg_scores sc;
+        memset(&sc, 0, sizeof sc);
+        int64_t *truth = NULL, *pred = NULL;
+        fg_fluid_opts fo = {(uint32_t)pr[i].communities, (uint64_t)pr[i].seed, c->variant, (uint32_t)c->cfg->max_iter};
+        double t0 = fg_cli_now();
+        fg_status st = fg_fluid_run(g, &fo, &fr);
+        double t1 = fg_cli_now();
+        if (st == FG_OK) {
+            truth = fg_alloc(n_in ? n_in : 1, sizeof *truth);
+            pred = fg_alloc(n_in ? n_in : 1, sizeof *pred);
+            if (!truth || !pred) st = FG_FAIL(FG_ENOMEM, "scores of %u images", n_in);
+        }
+        if (st == FG_OK) {
+            for (uint32_t v = 0; v < n_in; v++) {
+                truth[v] = labels[vmap ? vmap[v] : v];
+                pred[v] = fr.membership[v];
+            }
+            st = fg_scores_compute(truth, pred, n_in, &sc);
+        }
+        if (st == FG_OK) {
+            row.sweeps = fr.sweeps;
+            row.converged = fr.converged;
+            memcpy(row.nmi, sc.nmi, sizeof row.nmi);
+            memcpy(row.ami, sc.ami, sizeof row.ami);
+            row.seconds_fluidc = t1 - t0;
+            row.seconds_score = fg_cli_now() - t1;
+        }
+#pragma omp critical(fg_sweep_results)
+        {
+            if (st == FG_OK && !stop) st = fg_results_add_run(c->res, &row);
+            if (st != FG_OK) {
+                if (!stop) {
+                    snprintf(errbuf, sizeof errbuf,
+                             "[dataset %s] lo %g hi %g k %g communities %lld seed %lld: %s", pd->cfg->name, lo, hi, k,
+                             (long long)row.communities, (long long)row.seed, fg_last_error());
+                    err = st;
+                }
+                __atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+            } else if (!stop) {
+                c->sum->runs_written++;
+                fg_progress_update(&c->prog, ++c->prog_done);
+            }
+        }
+        fg_free(truth);
+        fg_free(pred);
+        fg_fluid_result_destroy(&fr);
+    }
+    if (impossible) {
+        c->sum->runs_impossible += impossible;
+        c->prog.total -= (uint64_t)impossible;
+        fprintf(stderr,
+                "fnegraph sweep: [%s] lo %g hi %g k %g: %lld run%s not possible: more communities than the %u image "
+                "vertices of the largest component (variant %s)\n",
+                pd->cfg->name, lo, hi, k, (long long)impossible, impossible == 1 ? "" : "s", n_in, c->cfg->variant);
+    }
+    if (err != FG_OK) return FG_FAIL(err, "%s", errbuf);
+    return FG_OK;
+}
+
+/* One (dataset, lo, hi, k): graph row, then the runs still missing. */
+static fg_status do_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *fne, const fg_codes *codes,
+                          double t_codes, int t, int kk)
+{
+    const fg_sweep_config *cfg = c->cfg;
+    const double lo = cfg->lo[t], hi = cfg->hi[t], k = cfg->k[kk];
+    const char *name = pd->cfg->name;
+    fg_status st = FG_OK;
+    fg_csr g, sub;
+    memset(&g, 0, sizeof g);
+    memset(&sub, 0, sizeof sub);
+    fg_components comp;
+    memset(&comp, 0, sizeof comp);
+    uint32_t *vmap = NULL;
+    pending_run *pr = NULL;
+    int64_t np = 0;
+    const bool have_graph = fg_results_has_graph(c->res, name, lo, hi, k);
+
+    pr = fg_alloc((size_t)(pd->n_comm * cfg->n_seeds) + 1, sizeof *pr);
+    if (!pr) return FG_FAIL(FG_ENOMEM, "run list");
+    for (int ci = 0; ci < pd->n_comm; ci++)
+        for (int s = 0; s < cfg->n_seeds; s++)
+            if (!fg_results_has_run(c->res, name, lo, hi, k, pd->comm[ci], cfg->seeds[s], cfg->variant))
+                pr[np++] = (pending_run){pd->comm[ci], cfg->seeds[s]};
+    if (have_graph && np == 0) goto done;
+
+    const fg_ff_edges *ff = NULL;
+    FG_CHECK_GOTO(st, need_ff(c, kk, &ff));
+    double t0 = fg_cli_now();
+    FG_CHECK_GOTO(st, fg_graph_build(codes, &ff->graph, &g));
+    const double t_build = fg_cli_now() - t0;
+    fg_graph_summary sm;
+    FG_CHECK_GOTO(st, fg_graph_summarize(&g, &sm));
+    if (!have_graph) {
+        fg_graph_row row;
+        memset(&row, 0, sizeof row);
+        snprintf(row.dataset, sizeof row.dataset, "%s", name);
+        row.lo = lo;
+        row.hi = hi;
+        row.k = k;
+        row.n_images = sm.n_images;
+        row.n_vertices = sm.n_vertices;
+        row.n_vertices_nonisolated = sm.n_vertices_nonisolated;
+        row.n_edges = (int64_t)sm.n_edges;
+        row.n_edges_if = (int64_t)sm.n_edges_if;
+        row.n_edges_ff = (int64_t)sm.n_edges_ff;
+        row.n_components = sm.n_components_nonisolated;
+        row.largest_component = sm.largest_component;
+        row.largest_component_images = sm.largest_component_images;
+        row.seconds_graph = t_codes + t_build;
+        FG_CHECK_GOTO(st, fg_results_add_graph(c->res, &row));
+        c->sum->graphs_written++;
+    }
+    printf("[%s] lo %g hi %g k %g: |V| %u (non-isolated), |E| %llu (%llu image-feature), largest component %u "
+           "vertices, %u of %u images; %lld run%s to do\n",
+           name, lo, hi, k, sm.n_vertices_nonisolated, (unsigned long long)sm.n_edges,
+           (unsigned long long)sm.n_edges_if, sm.largest_component, sm.largest_component_images, sm.n_images,
+           (long long)np, np == 1 ? "" : "s");
+    fflush(stdout);
+    if (np == 0 || cancelled(c)) goto done;
+
+    FG_CHECK_GOTO(st, fg_components_find(&g, &comp));
+    const fg_csr *run_on = &g;
+    if (comp.n_components > 1) {
+        FG_CHECK_GOTO(st, fg_components_extract(&g, &comp, comp.largest, &sub, &vmap));
+        run_on = &sub;
+        fg_csr_destroy(&g); /* the component is all the runs need */
+    }
+    st = run_pending(c, pd, run_on, vmap, fne->label, fne->n, lo, hi, k, pr, np);
+done:
+    fg_free(pr);
+    fg_free(vmap);
+    fg_components_destroy(&comp);
+    fg_csr_destroy(&sub);
+    fg_csr_destroy(&g);
+    return st;
+}
+
+/* Does any row of (dataset, threshold t) still need work? */
+static bool threshold_pending(const run_ctx *c, const fg_sweep_plan_ds *pd, int t)
+{
+    const fg_sweep_config *cfg = c->cfg;
+    for (int kk = 0; kk < cfg->n_k; kk++) {
+        if (!fg_results_has_graph(c->res, pd->cfg->name, cfg->lo[t], cfg->hi[t], cfg->k[kk])) return true;
+        for (int ci = 0; ci < pd->n_comm; ci++)
+            for (int s = 0; s < cfg->n_seeds; s++)
+                if (!fg_results_has_run(c->res, pd->cfg->name, cfg->lo[t], cfg->hi[t], cfg->k[kk], pd->comm[ci],
+                                        cfg->seeds[s], cfg->variant))
+                    return true;
+    }
+    return false;
+}
+
+static fg_status do_dataset(run_ctx *c, const fg_sweep_plan_ds *pd)
+{
+    fg_status st = FG_OK;
+    fg_fne fne;
+    memset(&fne, 0, sizeof fne);
+    fg_fne_stats stats;
+    memset(&stats, 0, sizeof stats);
+    fg_codes codes;
+    memset(&codes, 0, sizeof codes);
+
+    printf("[%s] %s dataset, root %s, split %s, %d classes: %lld of %lld runs to do\n", pd->cfg->name, pd->cfg->kind,
+           pd->cfg->root, pd->cfg->split[0] ? pd->cfg->split : "all", pd->n_classes,
+           (long long)(pd->runs_total - pd->runs_done), (long long)pd->runs_total);
+    FG_CHECK_GOTO(st, ensure_fne(c, pd));
+    if (cancelled(c)) goto done;
+    double t0 = fg_cli_now();
+    FG_CHECK_GOTO(st, fg_fne_read(pd->cfg->fne, &fne));
+    if (fne.n < 1) {
+        st = FG_FAIL(FG_EINVAL, "[dataset %s]: %s holds no image", pd->cfg->name, pd->cfg->fne);
+        goto done;
+    }
+    const double t_read = fg_cli_now() - t0;
+    t0 = fg_cli_now();
+    FG_CHECK_GOTO(st, fg_fne_stats_compute(fne.x, fne.n, FG_FNE_DIM, NULL, 0, (const char *const *)fne.path, &stats));
+    const double t_stats = fg_cli_now() - t0;
+    if (!quiet())
+        fprintf(stderr, "[%s] FNE %lld x %d read in %.2f s, statistics %.2f s\n", pd->cfg->name, (long long)fne.n,
+                FG_FNE_DIM, t_read, t_stats);
+    for (int t = 0; t < c->cfg->n_thresholds && !cancelled(c); t++) {
+        if (!threshold_pending(c, pd, t)) continue;
+        t0 = fg_cli_now();
+        FG_CHECK_GOTO(st, fg_codes_ternarize(fne.x, fne.n, FG_FNE_DIM, &stats, c->cfg->lo[t], c->cfg->hi[t],
+                                             (const char *const *)fne.path, &codes));
+        const double t_codes = t_stats + fg_cli_now() - t0;
+        for (int kk = 0; kk < c->cfg->n_k && !cancelled(c); kk++)
+            FG_CHECK_GOTO(st, do_graph(c, pd, &fne, &codes, t_codes, t, kk));
+        fg_codes_destroy(&codes);
+    }
+done:
+    fg_codes_destroy(&codes);
+    fg_fne_stats_destroy(&stats);
+    fg_fne_destroy(&fne);
+    return st;
+}
+
+fg_status fg_sweep_execute(const fg_sweep_config *cfg, const fg_sweep_exec_opts *o, fg_sweep_summary *sum)
+{
+    static const fg_sweep_exec_opts none = {false, NULL};
+    if (!o) o = &none;
+    memset(sum, 0, sizeof *sum);
+    fg_status st = FG_OK;
+    fg_sweep_plan plan;
+    memset(&plan, 0, sizeof plan);
+    run_ctx c;
+    memset(&c, 0, sizeof c);
+    c.cfg = cfg;
+    c.o = o;
+    c.sum = sum;
+    c.threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
+    if (cfg->threads > 0) omp_set_num_threads(cfg->threads);
+    FG_CHECK_GOTO(st, fg_fluid_variant_parse(cfg->variant, &c.variant));
+
+    struct stat sb;
+    const bool exists = stat(cfg->out, &sb) == 0;
+    if (o->dry_run) {
+        /* read-only: a plan never creates or changes the results file */
+        if (exists) {
+            fg_results_attrs none_attrs;
+            memset(&none_attrs, 0, sizeof none_attrs);
+            FG_CHECK_GOTO(st, fg_results_open(cfg->out, &none_attrs, &c.res));
+        }
+        FG_CHECK_GOTO(st, fg_sweep_plan_make(cfg, c.res, &plan));
+        fg_sweep_plan_print(cfg, &plan);
+        goto done;
+    }
+    FG_CHECK_GOTO(st, make_parent(cfg->out));
+    fg_build_info bi;
+    fg_build_info_get(&bi);
+    fg_results_attrs attrs = {cfg->text,       FNEGRAPH_GIT_COMMIT, fg_cpu_model(), bi.onednn_isa,
+                              fg_isa_name(fg_cpu_isa()), c.threads};
+    FG_CHECK_GOTO(st, fg_results_open(cfg->out, &attrs, &c.res));
+    FG_CHECK_GOTO(st, fg_sweep_plan_make(cfg, c.res, &plan));
+    for (int i = 0; i < plan.n; i++) {
+        sum->runs_total += plan.d[i].runs_total;
+        sum->runs_before += plan.d[i].runs_done;
+        sum->graphs_total += plan.d[i].graphs_total;
+        sum->graphs_before += plan.d[i].graphs_done;
+    }
+    printf("sweep %s: %d dataset%s, %lld graphs (%lld done), %lld runs (%lld done), %d thread%s; results %s\n",
+           cfg->path, plan.n, plan.n == 1 ? "" : "s", (long long)sum->graphs_total, (long long)sum->graphs_before,
+           (long long)sum->runs_total, (long long)sum->runs_before, c.threads, c.threads == 1 ? "" : "s", cfg->out);
+    fflush(stdout);
+    for (int i = 0; i < plan.n && !cancelled(&c); i++) {
+        const fg_sweep_plan_ds *pd = &plan.d[i];
+        if (pd->runs_done == pd->runs_total && pd->graphs_done == pd->graphs_total) {
+            printf("[%s] all %lld runs already in %s\n", pd->cfg->name, (long long)pd->runs_total, cfg->out);
+            continue;
+        }
+        st = do_dataset(&c, pd);
+        if (st == FG_EINTERRUPTED) st = FG_OK;
+        if (st != FG_OK) goto done;
+    }
+    if (c.prog_started) fg_progress_finish(&c.prog);
+done:
+    sum->interrupted = cancelled(&c);
+    fg_results_close(c.res);
+    fg_sweep_plan_destroy(&plan);
+    for (int kk = 0; kk < FG_SWEEP_MAX_LIST; kk++)
+        if (c.have_ff[kk]) fg_ff_edges_destroy(&c.ff[kk]);
+    if (c.have_ffw) fg_ff_weights_destroy(&c.ffw);
+    if (c.have_w) fg_weights_destroy(&c.w);
+    return st;
+}

@@ -1,0 +1,173 @@
+#!/bin/bash
+# fnegraph sweep end to end on a tiny generated set (synthetic JPEGs, seeded
+# random weights): the plan (--dry-run writes nothing), a full sweep -> the
+# results file (every row of the grid, once), a second run skips everything,
+# a sweep interrupted with SIGINT (exit 130) and one killed with SIGKILL both
+# continue to exactly the rows of an uninterrupted sweep, `fnegraph table` and
+# paper/make_table2.py + make_figures.py read the file, and bad configs fail
+# naming the file and line.
+set -u
+exe=${FG_EXE:?}
+src=${FG_SOURCE_DIR:?}
+fail=0
+check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; return 1; fi; }
+if ! [ -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
+  echo "SKIP: needs Debian's python3-h5py (/usr/bin/python3) to read results files"; exit 77
+fi
+tmp=$(mktemp -d); trap 'kill -9 $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+export FNEGRAPH_QUIET=1
+"$exe" gen-weights --out "$tmp/w.h5" --seed 3 --no-fc8 >/dev/null 2>&1 || { echo "FAIL: gen-weights"; exit 1; }
+"$exe" demo-data --out "$tmp/imgs" --classes 3 --per-class 5 --seed 2 >/dev/null 2>&1 || { echo "FAIL: demo-data"; exit 1; }
+cat > "$tmp/s.ini" <<EOF
+[sweep]
+weights     = w.h5
+out         = out/r.h5
+thresholds  = -2:2, -1:1
+k           = 1.5, 2
+communities = classes, 2*classes
+seeds       = 1-3
+threads     = 2
+batch       = 4
+
+[dataset tiny]
+kind  = folder
+root  = imgs
+fne   = cache/tiny_fne.h5
+EOF
+
+# rows of a results file: "graphs runs distinct-run-keys"
+count() {
+  HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 - "$1" <<'PY'
+import sys, h5py
+f = h5py.File(sys.argv[1], "r")
+r = f["runs"][()]
+keys = {(x["dataset"], x["lo"], x["hi"], x["k"], x["communities"], x["seed"], x["variant"]) for x in r}
+print(len(f["graphs"]), len(r), len(keys))
+PY
+}
+# the runs of two files agree key by key (NMI/AMI, sweeps)
+same_runs() {
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import sys, h5py
+def runs(p):
+    r = h5py.File(p, "r")["runs"][()]
+    return {(x["dataset"], x["lo"], x["hi"], x["k"], x["communities"], x["seed"]):
+            (x["nmi_geometric"], x["ami_max"], x["ami_arithmetic"], x["sweeps"]) for x in r}
+a, b = runs(sys.argv[1]), runs(sys.argv[2])
+assert a.keys() == b.keys(), (len(a), len(b))
+bad = [k for k in a if a[k] != b[k]]
+assert not bad, bad[:3]
+PY
+}
+# wait until the results file holds at least N runs (or the process ended)
+wait_rows() {
+  HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 - "$1" "$2" "$3" <<'PY'
+import os, sys, time, h5py
+path, n, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+t0 = time.time()
+while time.time() - t0 < 300:
+    try:
+        with h5py.File(path, "r") as f:
+            if len(f["runs"]) >= n: sys.exit(0)
+    except Exception:
+        pass
+    try: os.kill(pid, 0)
+    except OSError: sys.exit(1)
+    time.sleep(0.01)
+sys.exit(1)
+PY
+}
+
+# --- the plan writes nothing
+"$exe" sweep --config "$tmp/s.ini" --dry-run >"$tmp/plan" 2>&1; rc=$?
+check "dry run exits 0" '[ $rc = 0 ]' || cat "$tmp/plan"
+check "dry run lists the dataset: 15 images, 3 classes, 4 graphs, 24 runs" \
+  'grep -Eq "^tiny +folder +15 +3 +0/4 +0/24" "$tmp/plan"' || cat "$tmp/plan"
+check "dry run writes no results and no cache" '! [ -e "$tmp/out" ] && ! [ -e "$tmp/cache" ]'
+
+# --- the whole sweep
+"$exe" sweep --config "$tmp/s.ini" >"$tmp/o1" 2>"$tmp/e1"; rc=$?
+check "sweep exits 0" '[ $rc = 0 ]' || cat "$tmp/o1" "$tmp/e1"
+check "4 graphs and 24 distinct runs" '[ "$(count "$tmp/out/r.h5")" = "4 24 24" ]'
+check "the FNE cache was made" '[ -s "$tmp/cache/tiny_fne.h5" ]'
+check "summary line" 'grep -q "sweep done: 24 runs written (0 were already there), 4 graphs written" "$tmp/o1"'
+/usr/bin/python3 - "$tmp/out/r.h5" <<'PY' >"$tmp/attrs" 2>&1; rc=$?
+import sys, h5py
+f = h5py.File(sys.argv[1], "r")
+a = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
+assert "thresholds" in a["config"] and len(a["git_commit"]) >= 7, a
+g = f["graphs"][()]
+assert sorted(set(g["k"])) == [1.5, 2.0] and sorted(set(g["lo"])) == [-2.0, -1.0]
+assert (g["n_images"] == 15).all() and (g["n_edges_if"] > 0).all()
+r = f["runs"][()]
+assert sorted(set(r["communities"])) == [3, 6] and sorted(set(r["seed"])) == [1, 2, 3]
+assert ((r["nmi_geometric"] >= 0) & (r["nmi_geometric"] <= 1)).all()
+assert (r["n_images_scored"] + r["n_images_outside"] == 15).all()
+print("attributes and rows ok")
+PY
+check "attributes (config text, git commit) and row contents" '[ $rc = 0 ]' || cat "$tmp/attrs"
+
+# --- again: everything is skipped, the FNE cache is reused untouched
+before=$(stat -c %Y.%s "$tmp/cache/tiny_fne.h5")
+"$exe" sweep --config "$tmp/s.ini" >"$tmp/o2" 2>&1; rc=$?
+check "second sweep exits 0 and writes nothing" \
+  '[ $rc = 0 ] && grep -q "0 runs written (24 were already there), 0 graphs written" "$tmp/o2"' || cat "$tmp/o2"
+check "still 24 runs" '[ "$(count "$tmp/out/r.h5")" = "4 24 24" ]'
+check "the cache was not rewritten" '[ "$(stat -c %Y.%s "$tmp/cache/tiny_fne.h5")" = "$before" ]'
+
+# --- a larger grid on the same cache, interrupted with SIGINT, then killed with SIGKILL
+big=(--set sweep.seeds=1-20 --set sweep.threads=1)
+"$exe" sweep --config "$tmp/s.ini" "${big[@]}" --set sweep.threads=2 --out "$tmp/ref.h5" >/dev/null 2>&1 || echo "FAIL: reference sweep"
+"$exe" sweep --config "$tmp/s.ini" "${big[@]}" --out "$tmp/int.h5" >"$tmp/o3" 2>"$tmp/e3" &
+pid=$!
+wait_rows "$tmp/int.h5" 3 $pid && kill -INT $pid
+wait $pid; rc=$?
+check "SIGINT: exit 130 and a message saying how to continue" \
+  '[ $rc = 130 ] && grep -q "interrupted: .* run the same command again to continue" "$tmp/e3"' || cat "$tmp/o3" "$tmp/e3"
+read -r g1 r1 k1 <<<"$(count "$tmp/int.h5")"
+check "SIGINT: some runs kept, not all ($r1 of 160), no duplicate" '[ "$r1" -ge 3 ] && [ "$r1" -lt 160 ] && [ "$r1" = "$k1" ]'
+"$exe" sweep --config "$tmp/s.ini" "${big[@]}" --out "$tmp/int.h5" >"$tmp/o4" 2>&1 &
+pid=$!
+wait_rows "$tmp/int.h5" $((r1 + 5)) $pid && kill -KILL $pid
+wait $pid 2>/dev/null; rc=$?
+check "SIGKILL: the process was killed" '[ $rc = 137 ]'
+read -r g2 r2 k2 <<<"$(count "$tmp/int.h5")"
+check "SIGKILL: the file is readable, rows kept ($r2), no duplicate" '[ "$r2" -gt "$r1" ] && [ "$r2" = "$k2" ]'
+"$exe" sweep --config "$tmp/s.ini" "${big[@]}" --out "$tmp/int.h5" >"$tmp/o5" 2>&1; rc=$?
+check "resume exits 0 and says how many were there" \
+  '[ $rc = 0 ] && grep -q "were already there" "$tmp/o5"' || cat "$tmp/o5"
+check "resumed file: 4 graphs, 160 distinct runs" '[ "$(count "$tmp/int.h5")" = "4 160 160" ]'
+check "resumed file equals the uninterrupted sweep, run by run" 'same_runs "$tmp/ref.h5" "$tmp/int.h5"'
+
+# --- the table and the paper scripts
+"$exe" table "$tmp/out/r.h5" >"$tmp/t" 2>&1; rc=$?
+check "fnegraph table lists the dataset's settings" '[ $rc = 0 ] && [ "$(grep -c "^| tiny | " "$tmp/t")" = 8 ]' || cat "$tmp/t"
+/usr/bin/python3 "$src/paper/make_table2.py" "$tmp/out/r.h5" --out-dir "$tmp/paper" >"$tmp/p" 2>&1; rc=$?
+check "make_table2.py writes Markdown and LaTeX" \
+  '[ $rc = 0 ] && grep -q "tiny" "$tmp/paper/table2.md" && grep -q "tiny" "$tmp/paper/table2.tex"' || cat "$tmp/p"
+if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
+  /usr/bin/python3 "$src/paper/make_figures.py" "$tmp/out/r.h5" --out-dir "$tmp/fig" >"$tmp/f" 2>&1; rc=$?
+  check "make_figures.py writes the k and threshold figures" \
+    '[ $rc = 0 ] && [ -s "$tmp/fig/nmi_ami_vs_k.png" ] && ls "$tmp"/fig/*.pdf >/dev/null' || { cat "$tmp/f"; ls "$tmp/fig"; }
+fi
+
+# --- bad configs and options name the file and line
+bad() { # name, expected exit, expected message (grep -E), config lines...
+  local name=$1 want=$2 msg=$3; shift 3
+  printf '%s\n' "$@" > "$tmp/bad.ini"
+  "$exe" sweep --config "$tmp/bad.ini" >"$tmp/bo" 2>"$tmp/be"; local rc=$?
+  check "$name: exit $want, message" '[ $rc = '"$want"' ] && grep -Eq "$msg" "$tmp/be"' || cat "$tmp/be"
+}
+ok_sweep=('[sweep]' 'weights = w.h5' 'out = b.h5' 'thresholds = -2:2' 'k = 1.5' 'communities = classes' 'seeds = 1')
+bad "unknown key" 2 'bad\.ini:8: .*unknown key .colour' "${ok_sweep[@]}" 'colour = red'
+bad "bad number" 2 'bad\.ini:5: .*k' '[sweep]' 'weights = w.h5' 'out = b.h5' 'thresholds = -2:2' 'k = 1.5x' \
+  'communities = classes' 'seeds = 1' '[dataset a]' 'kind = folder' 'root = imgs' 'fne = c.h5'
+bad "missing root" 1 'bad\.ini:8: \[dataset a\]: root .*nowhere.* does not exist' "${ok_sweep[@]}" \
+  '[dataset a]' 'kind = folder' 'root = nowhere' 'fne = c.h5'
+bad "unknown kind" 2 'bad\.ini:9: .*kind' "${ok_sweep[@]}" '[dataset a]' 'kind = imagenet' 'root = imgs' 'fne = c.h5'
+"$exe" sweep --config "$tmp/nope.ini" >/dev/null 2>"$tmp/be"; rc=$?
+check "missing config: exit 2, names the file" '[ $rc = 2 ] && grep -q "nope.ini" "$tmp/be"' || cat "$tmp/be"
+"$exe" sweep >/dev/null 2>"$tmp/be"; rc=$?
+check "no --config: usage error" '[ $rc = 2 ] && grep -q -- "--config" "$tmp/be"'
+"$exe" sweep --help | grep -q "Exit status" ; check "--help explains exit status" '[ $? = 0 ]'
+exit $fail
