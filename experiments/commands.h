@@ -11,5 +11,6 @@ int fg_cmd_demo_data(int argc, char **argv);
 int fg_cmd_cluster(int argc, char **argv);
 int fg_cmd_score(int argc, char **argv);
 int fg_cmd_sweep(int argc, char **argv);
+int fg_cmd_demo(int argc, char **argv);
 
 #endif

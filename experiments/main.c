@@ -9,6 +9,7 @@
 #include <string.h>
 
 static const fg_cmd commands[] = {
+    {"demo", "the whole pipeline on synthetic images and random weights (no download)", fg_cmd_demo},
     {"extract", "run VGG16 on a dataset's images and write their full-network embedding", fg_cmd_extract},
     {"graph", "build the graph of an FNE file and weights; sizes, components, edge file", fg_cmd_graph},
     {"cluster", "Fluid Communities on a graph file (--edges), scored against its labels", fg_cmd_cluster},

@@ -304,3 +304,30 @@ done:
     }
     return st;
 }
+
+fg_status fg_results_read_config(const char *path, char **text)
+{
+    fg_status st = FG_OK;
+    char **s = NULL;
+    int64_t n = 0;
+    *text = NULL;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return FG_FAIL(FG_EIO, "%s: cannot open (missing, or not an HDF5 file)", path);
+    if (H5Aexists(f, "config") <= 0) {
+        st = FG_FAIL(FG_EFORMAT, "%s: not a results file (no 'config' attribute)", path);
+        goto done;
+    }
+    FG_CHECK_GOTO(st, fg_i_h5_read_strings(f, "config", true, path, "attribute 'config'", &s, &n));
+    const char *v = n > 0 && s[0] ? s[0] : "";
+    *text = fg_alloc(strlen(v) + 1, 1);
+    if (!*text) {
+        st = FG_FAIL(FG_ENOMEM, "%s: config attribute", path);
+        goto done;
+    }
+    memcpy(*text, v, strlen(v) + 1);
+done:
+    fg_free(s);
+    H5Fclose(f);
+    return st;
+}

@@ -79,6 +79,10 @@ void fg_results_close(fg_results *r);
 fg_status fg_results_read(const char *path, fg_graph_row **graphs, int64_t *n_graphs,
                           fg_run_row **runs, int64_t *n_runs);
 
+/* The config text a results file was created with (its root attribute
+ * `config`), fg_alloc'd into *text (free with fg_free). */
+fg_status fg_results_read_config(const char *path, char **text);
+
 #ifdef __cplusplus
 }
 #endif
