@@ -110,6 +110,10 @@ int main(void)
     expect_error("[sweep]\nk = 1.5, abc\n", "bad.ini:2: k: expected a non-negative number, got 'abc'", NULL, 0);
     expect_error("[sweep]\nthresholds = -2:2, 3:1\n", "bad.ini:2: thresholds: '3:1' needs lo < hi", NULL, 0);
     expect_error("[sweep]\nthresholds = -2\n", "bad.ini:2: thresholds: expected lo:hi pairs", NULL, 0);
+    expect_error("[sweep]\nk = 1.5, 2,\n", "bad.ini:2: 'k': empty item in the list '1.5, 2,'", NULL, 0);
+    expect_error("[sweep]\nseeds = 1,,3\n", "bad.ini:2: 'seeds': empty item in the list '1,,3'", NULL, 0);
+    expect_error("[sweep]\ncommunities = , classes\n", "bad.ini:2: 'communities': empty item", NULL, 0);
+    expect_error("[sweep]\nk =\n", "bad.ini:2: 'k' has no value", NULL, 0);
     expect_error("[sweep]\ncommunities = 3*clusters\n", "bad.ini:2: communities: expected a number, 'classes'", NULL, 0);
     expect_error("[sweep]\nseeds = 5-2\n", "bad.ini:2: seeds: expected a range", NULL, 0);
     expect_error("[sweep]\nvariant = fast\n", "bad.ini:2: variant: expected paper or standard", NULL, 0);

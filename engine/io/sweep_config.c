@@ -112,12 +112,19 @@ typedef bool (*item_fn)(parse_ctx *c, char *item, int idx);
 static bool for_items(parse_ctx *c, const char *key, const char *value, int max, item_fn item, int *n)
 {
     char buf[4096];
-    snprintf(buf, sizeof buf, "%s", value);
+    if (snprintf(buf, sizeof buf, "%s", value) >= (int)sizeof buf) {
+        fail(c, "'%s': the list is longer than 4095 characters%s", key, "");
+        return false;
+    }
     int count = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    /* split by hand: strtok would skip empty items ("1,,2", "1,") silently */
+    for (char *tok = buf, *next; tok; tok = next) {
+        char *comma = strchr(tok, ',');
+        next = comma ? comma + 1 : NULL;
+        if (comma) *comma = '\0';
         char *t = trim(tok);
         if (!*t) {
+            if (!comma && !count) break; /* an empty value: reported below */
             fail(c, "'%s': empty item in the list '%s'", key, value);
             return false;
         }
