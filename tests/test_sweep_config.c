@@ -113,6 +113,9 @@ int main(void)
     expect_error("[sweep]\nk = 1.5, 2,\n", "bad.ini:2: 'k': empty item in the list '1.5, 2,'", NULL, 0);
     expect_error("[sweep]\nseeds = 1,,3\n", "bad.ini:2: 'seeds': empty item in the list '1,,3'", NULL, 0);
     expect_error("[sweep]\ncommunities = , classes\n", "bad.ini:2: 'communities': empty item", NULL, 0);
+    expect_error("[sweep]\nk = 1.5, 2, 1.50\n", "bad.ini:2: k: '1.50' is listed twice", NULL, 0);
+    expect_error("[sweep]\nthresholds = -2:2, -1:1, -2:2\n", "bad.ini:2: thresholds: '-2:2' is listed twice", NULL, 0);
+    expect_error("[sweep]\nseeds = 1-5, 3\n", "bad.ini:2: seeds: seed 3 is listed twice", NULL, 0);
     expect_error("[sweep]\nk =\n", "bad.ini:2: 'k' has no value", NULL, 0);
     expect_error("[sweep]\ncommunities = 3*clusters\n", "bad.ini:2: communities: expected a number, 'classes'", NULL, 0);
     expect_error("[sweep]\nseeds = 5-2\n", "bad.ini:2: seeds: expected a range", NULL, 0);

@@ -160,6 +160,12 @@ static bool item_threshold(parse_ctx *c, char *t, int i)
         fail(c, "thresholds: '%s' needs lo < hi%s", t, "");
         return false;
     }
+    for (int j = 0; j < i; j++)
+        if (c->cfg->lo[j] == lo && c->cfg->hi[j] == hi) {
+            *colon = ':';
+            fail(c, "thresholds: '%s' is listed twice%s", t, "");
+            return false;
+        }
     c->cfg->lo[i] = lo;
     c->cfg->hi[i] = hi;
     return true;
@@ -172,6 +178,11 @@ static bool item_k(parse_ctx *c, char *t, int i)
         fail(c, "k: expected a non-negative number, got '%s'%s", t, "");
         return false;
     }
+    for (int j = 0; j < i; j++)
+        if (c->cfg->k[j] == v) {
+            fail(c, "k: '%s' is listed twice%s", t, "");
+            return false;
+        }
     c->cfg->k[i] = v;
     return true;
 }
@@ -207,44 +218,47 @@ static bool item_communities(parse_ctx *c, char *t, int i)
     return true;
 }
 
+/* One item of `seeds`: a seed or a range a-b, appended to cfg->seeds. */
+static bool item_seeds(parse_ctx *c, char *t, int idx)
+{
+    if (idx == 0) c->cfg->n_seeds = 0;
+    int64_t a, b;
+    char *dash = strchr(t + (t[0] == '-'), '-');
+    if (dash) {
+        *dash = '\0';
+        if (!parse_i64(trim(t), &a) || !parse_i64(trim(dash + 1), &b) || a < 0 || b < a) {
+            *dash = '-';
+            fail(c, "seeds: expected a range a-b with 0 <= a <= b, got '%s'%s", t, "");
+            return false;
+        }
+    } else {
+        if (!parse_i64(t, &a) || a < 0) {
+            fail(c, "seeds: expected non-negative integers or ranges a-b, got '%s'%s", t, "");
+            return false;
+        }
+        b = a;
+    }
+    for (int64_t s = a; s <= b; s++) {
+        if (c->cfg->n_seeds >= FG_SWEEP_MAX_SEEDS) {
+            fail(c, "seeds: more than 4096 seeds%s%s", "", "");
+            return false;
+        }
+        for (int j = 0; j < c->cfg->n_seeds; j++)
+            if (c->cfg->seeds[j] == s) {
+                char v[32];
+                snprintf(v, sizeof v, "%lld", (long long)s);
+                fail(c, "seeds: seed %s is listed twice%s", v, "");
+                return false;
+            }
+        c->cfg->seeds[c->cfg->n_seeds++] = s;
+    }
+    return true;
+}
+
 static bool parse_seeds(parse_ctx *c, const char *value)
 {
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", value);
-    int n = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        char *t = trim(tok);
-        int64_t a, b;
-        char *dash = strchr(t + (t[0] == '-'), '-');
-        if (dash) {
-            *dash = '\0';
-            if (!parse_i64(trim(t), &a) || !parse_i64(trim(dash + 1), &b) || a < 0 || b < a) {
-                *dash = '-';
-                fail(c, "seeds: expected a range a-b with 0 <= a <= b, got '%s'%s", t, "");
-                return false;
-            }
-        } else {
-            if (!parse_i64(t, &a) || a < 0) {
-                fail(c, "seeds: expected non-negative integers or ranges a-b, got '%s'%s", t, "");
-                return false;
-            }
-            b = a;
-        }
-        for (int64_t s = a; s <= b; s++) {
-            if (n >= FG_SWEEP_MAX_SEEDS) {
-                fail(c, "seeds: more than 4096 seeds in '%s'%s", value, "");
-                return false;
-            }
-            c->cfg->seeds[n++] = s;
-        }
-    }
-    if (!n) {
-        fail(c, "seeds: expected at least one seed%s%s", "", "");
-        return false;
-    }
-    c->cfg->n_seeds = n;
-    return true;
+    int items = 0;
+    return for_items(c, "seeds", value, FG_SWEEP_MAX_SEEDS, item_seeds, &items);
 }
 
 static bool parse_int_key(parse_ctx *c, const char *key, const char *v, int64_t lo, int64_t hi, int *out)
