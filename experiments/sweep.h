@@ -48,6 +48,7 @@ typedef struct fg_sweep_plan_ds {
     int n_comm;               /* distinct community counts for this dataset */
     int64_t comm[FG_SWEEP_MAX_LIST];
     int64_t runs_total, runs_done, graphs_total, graphs_done;
+    char error[1024];         /* why the dataset cannot be read ("" when it can) */
 } fg_sweep_plan_ds;
 
 typedef struct fg_sweep_plan {
@@ -57,7 +58,10 @@ typedef struct fg_sweep_plan {
 
 /* List every dataset (or, with its root absent, read its complete cache),
  * count classes and the rows of the grid, and how many of them r (may be
- * NULL) already holds. Errors name the config file and the section's line. */
+ * NULL) already holds. Every dataset is tried: the error lists all those
+ * that cannot be read (each message names the config file and the
+ * section's line; also kept in d[i].error), and the plan stays filled for
+ * fg_sweep_plan_print. */
 fg_status fg_sweep_plan_make(const fg_sweep_config *cfg, const fg_results *r, fg_sweep_plan *out);
 void fg_sweep_plan_destroy(fg_sweep_plan *p);
 /* The plan as a table on stdout. */

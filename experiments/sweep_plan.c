@@ -87,12 +87,15 @@ static fg_status list_dataset(const fg_sweep_config *cfg, fg_sweep_plan_ds *pd)
 fg_status fg_sweep_plan_make(const fg_sweep_config *cfg, const fg_results *r, fg_sweep_plan *out)
 {
     memset(out, 0, sizeof *out);
-    fg_status st = FG_OK;
+    int n_bad = 0;
     for (int di = 0; di < cfg->n_datasets; di++) {
         fg_sweep_plan_ds *pd = &out->d[di];
         pd->cfg = &cfg->datasets[di];
         out->n = di + 1;
-        FG_CHECK_GOTO(st, list_dataset(cfg, pd));
+        if (list_dataset(cfg, pd) != FG_OK) {
+            snprintf(pd->error, sizeof pd->error, "%s", fg_last_error());
+            n_bad++;
+        }
         /* community counts of this dataset, each once ("classes" and "10"
          * are the same runs when the dataset has 10 classes) */
         for (int c = 0; c < cfg->n_communities; c++) {
@@ -115,9 +118,12 @@ fg_status fg_sweep_plan_make(const fg_sweep_config *cfg, const fg_results *r, fg
                     }
             }
     }
-done:
-    if (st != FG_OK) fg_sweep_plan_destroy(out);
-    return st;
+    if (!n_bad) return FG_OK;
+    char msg[4096];
+    int len = snprintf(msg, sizeof msg, "%d of %d datasets cannot be read:", n_bad, out->n);
+    for (int i = 0; i < out->n && len < (int)sizeof msg; i++)
+        if (out->d[i].error[0]) len += snprintf(msg + len, sizeof msg - (size_t)len, "\n  %s", out->d[i].error);
+    return FG_FAIL(FG_ENOTFOUND, "%s", msg);
 }
 
 void fg_sweep_plan_destroy(fg_sweep_plan *p)
@@ -138,6 +144,10 @@ void fg_sweep_plan_print(const fg_sweep_config *cfg, const fg_sweep_plan *p)
         else snprintf(imgs, sizeof imgs, "(cache)");
         snprintf(gr, sizeof gr, "%lld/%lld", (long long)d->graphs_done, (long long)d->graphs_total);
         snprintf(ru, sizeof ru, "%lld/%lld", (long long)d->runs_done, (long long)d->runs_total);
+        if (d->error[0]) {
+            printf("%-14s %-10s cannot be read: %s\n", d->cfg->name, d->cfg->kind, d->error);
+            continue;
+        }
         printf("%-14s %-10s %8s %7d  %-13s %-15s %s%s\n", d->cfg->name, d->cfg->kind, imgs, d->n_classes, gr, ru,
                d->cfg->fne, path_exists(d->cfg->fne) ? "" : " (to be made)");
         g += d->graphs_total;

@@ -446,7 +446,7 @@ fg_status fg_sweep_execute(const fg_sweep_config *cfg, const fg_sweep_exec_opts 
             memset(&none_attrs, 0, sizeof none_attrs);
             FG_CHECK_GOTO(st, fg_results_open(cfg->out, &none_attrs, &c.res));
         }
-        FG_CHECK_GOTO(st, fg_sweep_plan_make(cfg, c.res, &plan));
+        st = fg_sweep_plan_make(cfg, c.res, &plan);
         fg_sweep_plan_print(cfg, &plan);
         goto done;
     }

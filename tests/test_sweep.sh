@@ -165,6 +165,12 @@ bad "bad number" 2 'bad\.ini:5: .*k' '[sweep]' 'weights = w.h5' 'out = b.h5' 'th
 bad "missing root" 1 'bad\.ini:8: \[dataset a\]: root .*nowhere.* does not exist' "${ok_sweep[@]}" \
   '[dataset a]' 'kind = folder' 'root = nowhere' 'fne = c.h5'
 bad "unknown kind" 2 'bad\.ini:9: .*kind' "${ok_sweep[@]}" '[dataset a]' 'kind = imagenet' 'root = imgs' 'fne = c.h5'
+"$exe" sweep --config "$src/experiments/configs/table2.ini" --out "$tmp/t2.h5" --dry-run \
+  --set "dataset wood.root=$tmp/imgs" --set "dataset wood.kind=folder" >"$tmp/do" 2>"$tmp/de"; rc=$?
+check "dry run of table2.ini without the data: every missing dataset listed, the readable one planned, exit 1" \
+  '[ $rc = 1 ] && [ "$(grep -c "cannot be read: .*table2.ini:[0-9]*: \[dataset .*\]: root .* does not exist" "$tmp/do")" = 3 ] &&
+   grep -Eq "^wood +folder +15 +3 +0/1 +0/10" "$tmp/do" && grep -q "3 of 4 datasets cannot be read" "$tmp/de"' ||
+  cat "$tmp/do" "$tmp/de"
 "$exe" sweep --config "$tmp/nope.ini" >/dev/null 2>"$tmp/be"; rc=$?
 check "missing config: exit 2, names the file" '[ $rc = 2 ] && grep -q "nope.ini" "$tmp/be"' || cat "$tmp/be"
 "$exe" sweep >/dev/null 2>"$tmp/be"; rc=$?
