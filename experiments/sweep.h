@@ -63,6 +63,8 @@ typedef struct fg_sweep_plan {
  * section's line; also kept in d[i].error), and the plan stays filled for
  * fg_sweep_plan_print. */
 fg_status fg_sweep_plan_make(const fg_sweep_config *cfg, const fg_results *r, fg_sweep_plan *out);
+/* Count again how many rows of the plan r (may be NULL) holds. */
+void fg_sweep_plan_count(const fg_sweep_config *cfg, const fg_results *r, fg_sweep_plan *p);
 void fg_sweep_plan_destroy(fg_sweep_plan *p);
 /* The plan as a table on stdout. */
 void fg_sweep_plan_print(const fg_sweep_config *cfg, const fg_sweep_plan *p);

@@ -54,9 +54,10 @@ static fg_status list_dataset(const fg_sweep_config *cfg, fg_sweep_plan_ds *pd)
     if (!path_exists(d->root)) {
         if (!path_exists(d->fne))
             return FG_FAIL(FG_ENOTFOUND,
-                           "%s:%d: [dataset %s]: root '%s' does not exist (%s), and there is no FNE cache at "
-                           "'%s' to use instead",
-                           cfg->path, d->line, d->name, d->root, strerror(ENOENT), d->fne);
+                           "%s:%d: [dataset %s]: root '%s' does not exist, nor its FNE cache '%s'%s",
+                           cfg->path, d->line, d->name, d->root, d->fne,
+                           strcmp(d->kind, "folder") ? " (scripts/download-datasets fetches the paper's datasets)"
+                                                     : "");
         /* the root is gone (e.g. the cache was copied to another machine):
          * the complete cache stands in for it; its metadata is checked
          * against the config and the weights before use */
@@ -84,6 +85,29 @@ static fg_status list_dataset(const fg_sweep_config *cfg, fg_sweep_plan_ds *pd)
     return FG_OK;
 }
 
+/* The rows of the grid for one dataset, and how many r already holds. */
+static void count_rows(const fg_sweep_config *cfg, const fg_results *r, fg_sweep_plan_ds *pd)
+{
+    pd->graphs_total = pd->graphs_done = pd->runs_total = pd->runs_done = 0;
+    for (int t = 0; t < cfg->n_thresholds; t++)
+        for (int kk = 0; kk < cfg->n_k; kk++) {
+            const double lo = cfg->lo[t], hi = cfg->hi[t], k = cfg->k[kk];
+            pd->graphs_total++;
+            if (r && fg_results_has_graph(r, pd->cfg->name, lo, hi, k)) pd->graphs_done++;
+            for (int c = 0; c < pd->n_comm; c++)
+                for (int s = 0; s < cfg->n_seeds; s++) {
+                    pd->runs_total++;
+                    if (r && fg_results_has_run(r, pd->cfg->name, lo, hi, k, pd->comm[c], cfg->seeds[s], cfg->variant))
+                        pd->runs_done++;
+                }
+        }
+}
+
+void fg_sweep_plan_count(const fg_sweep_config *cfg, const fg_results *r, fg_sweep_plan *p)
+{
+    for (int i = 0; i < p->n; i++) count_rows(cfg, r, &p->d[i]);
+}
+
 fg_status fg_sweep_plan_make(const fg_sweep_config *cfg, const fg_results *r, fg_sweep_plan *out)
 {
     memset(out, 0, sizeof *out);
@@ -104,26 +128,13 @@ fg_status fg_sweep_plan_make(const fg_sweep_config *cfg, const fg_results *r, fg
             for (int j = 0; j < pd->n_comm; j++) dup |= pd->comm[j] == v;
             if (!dup) pd->comm[pd->n_comm++] = v;
         }
-        for (int t = 0; t < cfg->n_thresholds; t++)
-            for (int kk = 0; kk < cfg->n_k; kk++) {
-                const double lo = cfg->lo[t], hi = cfg->hi[t], k = cfg->k[kk];
-                pd->graphs_total++;
-                if (r && fg_results_has_graph(r, pd->cfg->name, lo, hi, k)) pd->graphs_done++;
-                for (int c = 0; c < pd->n_comm; c++)
-                    for (int s = 0; s < cfg->n_seeds; s++) {
-                        pd->runs_total++;
-                        if (r && fg_results_has_run(r, pd->cfg->name, lo, hi, k, pd->comm[c], cfg->seeds[s],
-                                                    cfg->variant))
-                            pd->runs_done++;
-                    }
-            }
+        count_rows(cfg, r, pd);
     }
     if (!n_bad) return FG_OK;
-    char msg[4096];
-    int len = snprintf(msg, sizeof msg, "%d of %d datasets cannot be read:", n_bad, out->n);
-    for (int i = 0; i < out->n && len < (int)sizeof msg; i++)
-        if (out->d[i].error[0]) len += snprintf(msg + len, sizeof msg - (size_t)len, "\n  %s", out->d[i].error);
-    return FG_FAIL(FG_ENOTFOUND, "%s", msg);
+    if (n_bad == 1)
+        for (int i = 0; i < out->n; i++)
+            if (out->d[i].error[0]) return FG_FAIL(FG_ENOTFOUND, "%s", out->d[i].error);
+    return FG_FAIL(FG_ENOTFOUND, "%d of %d datasets cannot be read (each is named above)", n_bad, out->n);
 }
 
 void fg_sweep_plan_destroy(fg_sweep_plan *p)
@@ -158,6 +169,6 @@ void fg_sweep_plan_print(const fg_sweep_config *cfg, const fg_sweep_plan *p)
     printf("grid: %d threshold pair%s x %d k x %d community setting%s x %d seed%s, variant %s\n",
            cfg->n_thresholds, cfg->n_thresholds == 1 ? "" : "s", cfg->n_k, cfg->n_communities,
            cfg->n_communities == 1 ? "" : "s", cfg->n_seeds, cfg->n_seeds == 1 ? "" : "s", cfg->variant);
-    printf("total: %lld graphs (%lld done), %lld runs (%lld done); results: %s\n", (long long)g, (long long)gd,
+    printf("total over the readable datasets: %lld graphs (%lld done), %lld runs (%lld done); results: %s\n", (long long)g, (long long)gd,
            (long long)r, (long long)rd, cfg->out);
 }

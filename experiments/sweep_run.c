@@ -450,13 +450,23 @@ fg_status fg_sweep_execute(const fg_sweep_config *cfg, const fg_sweep_exec_opts 
         fg_sweep_plan_print(cfg, &plan);
         goto done;
     }
+    /* every dataset readable before the results file is even created */
+    st = fg_sweep_plan_make(cfg, NULL, &plan);
+    if (st != FG_OK) {
+        int n_bad = 0;
+        for (int i = 0; i < plan.n; i++) n_bad += plan.d[i].error[0] != 0;
+        if (n_bad > 1) /* one message cannot hold them all */
+            for (int i = 0; i < plan.n; i++)
+                if (plan.d[i].error[0]) fprintf(stderr, "fnegraph sweep: %s\n", plan.d[i].error);
+        goto done;
+    }
     FG_CHECK_GOTO(st, make_parent(cfg->out));
     fg_build_info bi;
     fg_build_info_get(&bi);
     fg_results_attrs attrs = {cfg->text,       FNEGRAPH_GIT_COMMIT, fg_cpu_model(), bi.onednn_isa,
                               fg_isa_name(fg_cpu_isa()), c.threads};
     FG_CHECK_GOTO(st, fg_results_open(cfg->out, &attrs, &c.res));
-    FG_CHECK_GOTO(st, fg_sweep_plan_make(cfg, c.res, &plan));
+    fg_sweep_plan_count(cfg, c.res, &plan);
     for (int i = 0; i < plan.n; i++) {
         sum->runs_total += plan.d[i].runs_total;
         sum->runs_before += plan.d[i].runs_done;

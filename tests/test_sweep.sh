@@ -172,6 +172,7 @@ check "dry run of table2.ini without the data: every missing dataset listed, the
    grep -Eq "^wood +folder +15 +3 +0/1 +0/10" "$tmp/do" && grep -q "3 of 4 datasets cannot be read" "$tmp/de"' ||
   cat "$tmp/do" "$tmp/de"
 "$exe" sweep --config "$tmp/nope.ini" >/dev/null 2>"$tmp/be"; rc=$?
+check "a sweep that cannot read its datasets creates no results file" '! [ -e "$tmp/b.h5" ]'
 check "missing config: exit 2, names the file" '[ $rc = 2 ] && grep -q "nope.ini" "$tmp/be"' || cat "$tmp/be"
 "$exe" sweep >/dev/null 2>"$tmp/be"; rc=$?
 check "no --config: usage error" '[ $rc = 2 ] && grep -q -- "--config" "$tmp/be"'
