@@ -1,0 +1,205 @@
+/* Benchmark of one sweep configuration after the CNN, the unit of work the
+ * sweep runner repeats (DESIGN.md: "everything after the CNN for one
+ * configuration should take seconds"), on flowers102-shaped input:
+ *   sweep/config/flowers102-shaped/<threads>
+ *     statistics of 8,189 x 12,416 floats, codes at (-2, 2), the graph with
+ *     the feature-feature edges of k = 1.5 (made once per k by the runner,
+ *     so outside the timed loop and reported apart as ff_ms), its summary,
+ *     the largest component, then 10 FluidC runs (paper variant, 102
+ *     communities, seeds 1..10) in parallel over the threads, each scored
+ *     with NMI/AMI against 102 labels.
+ * The FNE is random (ReLU-like, per-feature scale and shift; the graph has
+ * the real one's size: ~33,000 vertices, ~10 M edges) and the weights are
+ * seeded He weights, so the scores mean nothing: only the time does. FluidC's
+ * sweep count on it is reported (the real graphs' counts differ). Counters:
+ * per-stage milliseconds of the best iteration, runs/s, peak RSS. */
+#include "bench_common.h"
+#include "fnegraph/community.h"
+#include "fnegraph/graph.h"
+#include "fnegraph/mem.h"
+#include "fnegraph/metrics.h"
+#include "fnegraph/rng.h"
+
+#include <omp.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+enum { N_IMAGES = 8189, N_CLASSES = 102, N_SEEDS = 10 };
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+typedef struct input {
+    float *x;
+    int32_t *label;
+    fg_ff_edges ff;
+    double ff_seconds;
+    int ok;
+} input;
+
+static input *input_get(void)
+{
+    static input in;
+    static int tried;
+    if (tried) return in.ok ? &in : NULL;
+    tried = 1;
+    in.x = fg_alloc((size_t)N_IMAGES * FG_FNE_DIM, sizeof *in.x);
+    in.label = fg_alloc(N_IMAGES, sizeof *in.label);
+    if (!in.x || !in.label) return NULL;
+    static float shift[FG_FNE_DIM], scale[FG_FNE_DIM];
+    fg_rng r;
+    fg_rng_seed(&r, 102);
+    for (int f = 0; f < FG_FNE_DIM; f++) {
+        shift[f] = (float)(fg_rng_normal(&r) - 0.5);
+        scale[f] = (float)(0.2 + 2 * fg_rng_uniform(&r));
+    }
+    for (int i = 0; i < N_IMAGES; i++) in.label[i] = i % N_CLASSES;
+#pragma omp parallel for schedule(dynamic, 16)
+    for (int i = 0; i < N_IMAGES; i++) {
+        fg_rng ri;
+        fg_rng_seed_stream(&ri, 102, (uint64_t)i);
+        float *row = in.x + (size_t)i * FG_FNE_DIM;
+        for (int f = 0; f < FG_FNE_DIM; f++) {
+            float v = shift[f] + scale[f] * (float)fg_rng_normal(&ri);
+            row[f] = v > 0 ? v : 0;
+        }
+    }
+    fg_weights w;
+    fg_ff_weights a;
+    memset(&a, 0, sizeof a);
+    if (fg_weights_generate(1, false, &w) != FG_OK) return NULL;
+    double t0 = now();
+    fg_status st = fg_ff_weights_aggregate(&w, &a);
+    if (st == FG_OK) st = fg_ff_edges_compute(&a, 1.5, &in.ff);
+    in.ff_seconds = now() - t0;
+    fg_ff_weights_destroy(&a);
+    fg_weights_destroy(&w);
+    in.ok = st == FG_OK;
+    return in.ok ? &in : NULL;
+}
+
+typedef struct stage_times {
+    double stats, codes, build, summary, component, runs, total;
+    double sweeps;
+    int64_t edges, vertices;
+} stage_times;
+
+/* One configuration; returns 0 on success. */
+static int one_config(const input *in, int threads, stage_times *t)
+{
+    fg_fne_stats s;
+    fg_codes c;
+    fg_csr g, sub;
+    fg_components comp;
+    fg_graph_summary sm;
+    memset(&s, 0, sizeof s);
+    memset(&c, 0, sizeof c);
+    memset(&g, 0, sizeof g);
+    memset(&sub, 0, sizeof sub);
+    memset(&comp, 0, sizeof comp);
+    uint32_t *vmap = NULL;
+    int bad = 0;
+    double t0 = now(), t1;
+    bad |= fg_fne_stats_compute(in->x, N_IMAGES, FG_FNE_DIM, NULL, 0, NULL, &s) != FG_OK;
+    t1 = now(), t->stats = t1 - t0, t0 = t1;
+    bad |= bad || fg_codes_ternarize(in->x, N_IMAGES, FG_FNE_DIM, &s, -2.0, 2.0, NULL, &c) != FG_OK;
+    t1 = now(), t->codes = t1 - t0, t0 = t1;
+    bad |= bad || fg_graph_build(&c, &in->ff.graph, &g) != FG_OK;
+    t1 = now(), t->build = t1 - t0, t0 = t1;
+    bad |= bad || fg_graph_summarize(&g, &sm) != FG_OK;
+    t1 = now(), t->summary = t1 - t0, t0 = t1;
+    bad |= bad || fg_components_find(&g, &comp) != FG_OK;
+    bad |= bad || fg_components_extract(&g, &comp, comp.largest, &sub, &vmap) != FG_OK;
+    t1 = now(), t->component = t1 - t0, t0 = t1;
+    double sweeps = 0;
+    if (!bad) {
+        t->edges = (int64_t)sm.n_edges;
+        t->vertices = sm.n_vertices_nonisolated;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : bad) reduction(+ : sweeps)
+        for (int seed = 1; seed <= N_SEEDS; seed++) {
+            fg_fluid_opts o = {N_CLASSES, (uint64_t)seed, FG_FLUID_PAPER, 100};
+            fg_fluid_result r;
+            memset(&r, 0, sizeof r);
+            fg_scores sc;
+            const uint32_t n = sub.n_images;
+            int64_t *truth = fg_alloc(n, sizeof *truth), *pred = fg_alloc(n, sizeof *pred);
+            if (!truth || !pred || fg_fluid_run(&sub, &o, &r) != FG_OK) bad |= 1;
+            else {
+                for (uint32_t i = 0; i < n; i++) {
+                    truth[i] = in->label[vmap[i]];
+                    pred[i] = r.membership[i];
+                }
+                bad |= fg_scores_compute(truth, pred, n, &sc) != FG_OK;
+                sweeps += r.sweeps;
+            }
+            fg_free(truth);
+            fg_free(pred);
+            fg_fluid_result_destroy(&r);
+        }
+    }
+    t1 = now(), t->runs = t1 - t0;
+    t->sweeps = sweeps / N_SEEDS;
+    t->total = t->stats + t->codes + t->build + t->summary + t->component + t->runs;
+    fg_free(vmap);
+    fg_components_destroy(&comp);
+    fg_csr_destroy(&sub);
+    fg_csr_destroy(&g);
+    fg_codes_destroy(&c);
+    fg_fne_stats_destroy(&s);
+    return bad;
+}
+
+static void bm_config(bench_state *st, void *ctx)
+{
+    const int threads = (int)(intptr_t)ctx;
+    if (threads > omp_get_num_procs()) {
+        bench_skip(st, "more threads than cores");
+        return;
+    }
+    const input *in = input_get(); /* made once, before the timed loop */
+    if (!in) {
+        bench_skip(st, "could not build the input (memory?)");
+        return;
+    }
+    omp_set_num_threads(threads);
+    stage_times best = {0}, t;
+    best.total = 1e30;
+    while (bench_keep_running(st)) {
+        if (one_config(in, threads, &t)) {
+            bench_skip(st, "a stage failed");
+            return;
+        }
+        if (t.total < best.total) best = t;
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    bench_set_counter(st, "best_ms", best.total * 1e3, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "stats_ms", best.stats * 1e3, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "codes_ms", best.codes * 1e3, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "graph_ms", best.build * 1e3, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "summary_ms", best.summary * 1e3, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "component_ms", best.component * 1e3, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "runs10_ms", best.runs * 1e3, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "runs_per_s", N_SEEDS / best.runs, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "fluidc_sweeps", best.sweeps, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "ff_ms_once_per_k", in->ff_seconds * 1e3, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "edges", (double)best.edges, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "vertices_nonisolated", (double)best.vertices, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "peak_rss_MB", (double)ru.ru_maxrss / 1024.0, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "threads", threads, BENCH_COUNTER_DEFAULT);
+}
+
+int main(int argc, char **argv)
+{
+    bench_context_fnegraph();
+    bench_case_unit_ms(bench_case_iterations(
+        bench_case_real_time(bench_register("sweep/config/flowers102-shaped/1thread", bm_config, (void *)1)), 3));
+    bench_case_unit_ms(bench_case_iterations(
+        bench_case_real_time(bench_register("sweep/config/flowers102-shaped/2threads", bm_config, (void *)2)), 3));
+    return bench_main(argc, argv);
+}
