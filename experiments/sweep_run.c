@@ -328,7 +328,7 @@ static fg_status do_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *
         row.n_edges = (int64_t)sm.n_edges;
         row.n_edges_if = (int64_t)sm.n_edges_if;
         row.n_edges_ff = (int64_t)sm.n_edges_ff;
-        row.n_components = sm.n_components_nonisolated;
+        row.n_components = sm.n_components; /* as `graph --json`: isolated vertices count */
         row.largest_component = sm.largest_component;
         row.largest_component_images = sm.largest_component_images;
         row.seconds_graph = t_codes + t_build;

@@ -28,7 +28,7 @@ typedef struct fg_graph_row {
     int64_t n_edges;
     int64_t n_edges_if;
     int64_t n_edges_ff;
-    int64_t n_components;
+    int64_t n_components;             /* isolated vertices included, as `graph --json` */
     int64_t largest_component;        /* vertices of the largest component */
     int64_t largest_component_images; /* image vertices in it */
     double seconds_graph;             /* standardize + ternarize + CSR build */
