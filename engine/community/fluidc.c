@@ -54,6 +54,7 @@
  * rounded (incremental mode) and O(n + k).
  */
 #include "fluid_private.h"
+#include "fnegraph/graph.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/rng.h"
 
@@ -466,12 +467,11 @@ static fg_status check_connected(const fg_csr *g, uint16_t *adj16, uint32_t *que
         }
     }
     if (tail == n) return FG_OK;
-    uint32_t n_comp = 0, largest = 0, largest_size = 0;
-    uint32_t *comp = fg_alloc(n, sizeof *comp);
-    if (!comp) return FG_ENOMEM;
-    fg_status st = fg_i_fluid_components(g, comp, &n_comp, &largest, &largest_size);
-    fg_free(comp);
+    fg_components comps;
+    fg_status st = fg_components_find(g, &comps);
     if (st != FG_OK) return st;
+    const uint32_t n_comp = comps.n_components, largest_size = comps.size[comps.largest];
+    fg_components_destroy(&comps);
     return FG_FAIL(FG_EINVAL,
                    "FluidC needs a connected graph, and this one has %u connected components "
                    "(the largest has %u of the %u vertices); run it on the largest component "
