@@ -171,6 +171,11 @@ static fg_status cluster_graph(const char *what, const fg_csr *g, const int32_t 
                      what, job->k, out->n_images_in, out->n_images_outside, g->n_images);
         goto done;
     }
+    if ((uint64_t)job->k > run->n_vertices) {
+        st = FG_FAIL(FG_EINVAL, "%s: %ld communities, but the largest connected component has only %u vertices",
+                     what, job->k, run->n_vertices);
+        goto done;
+    }
 
     fg_fluid_opts o = {(uint32_t)job->k, job->seed, job->variant, (uint32_t)job->max_iter};
     FG_CHECK_GOTO(st, fg_fluid_create(run, &o, &f));
