@@ -82,9 +82,6 @@ check "--k -1: usage error" '[ $rc = 2 ]'
 "$exe" cluster --fne "$tmp/fne.h5" --weights "$tmp/w.h5" --communities 7 >/dev/null 2>"$tmp/err"; rc=$?
 check "more communities than images (paper): exit 1 with both counts" \
   '[ $rc = 1 ] && grep -q "7 communities, but the embedding has only 6 images" "$tmp/err"'
-"$exe" cluster --fne "$tmp/fne.h5" --weights "$tmp/w.h5" --communities 30000 --variant standard >/dev/null 2>"$tmp/err"; rc=$?
-check "more communities than vertices (standard): exit 1 saying so" \
-  '[ $rc = 1 ] && grep -q "30000 communities, but the largest connected component has only" "$tmp/err"'
 "$exe" cluster --fne "$tmp/fne.h5" >/dev/null 2>"$tmp/err"; rc=$?
 check "--fne without --weights: usage error" '[ $rc = 2 ] && grep -q -- "--weights" "$tmp/err"'
 "$exe" cluster --fne "$tmp/fne.h5" --weights "$tmp/w.h5" --edges "$tmp/e.h5" --communities 3 >/dev/null 2>&1; rc=$?
