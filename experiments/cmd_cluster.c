@@ -1,57 +1,110 @@
-/* fnegraph cluster --edges: Fluid Communities on the largest connected
- * component of a graph read from an edge file, scored against its /label. */
+/* fnegraph cluster: Fluid Communities on the largest connected component of
+ * a graph, scored against the images' labels. The graph comes either from an
+ * FNE file and the weights, built in process exactly as `fnegraph graph`
+ * builds it (graph_pipeline.c), or from an edge file (--edges). */
 #include "cli.h"
 #include "commands.h"
-#include "community/fluid_private.h"
 #include "fnegraph/community.h"
 #include "fnegraph/edges_file.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/metrics.h"
+#include "graph_pipeline.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *HELP =
-    "Usage: fnegraph cluster --edges E.h5 --communities C [--seed S]\n"
+    "Usage: fnegraph cluster --fne FNE.h5 --weights W.h5 [--lo L] [--hi H] [--k K]\n"
+    "                        [--communities C] [--seed S] [--variant paper|standard]\n"
+    "                        [--max-iter N] [--threads T] [--json] [--membership M.txt]\n"
+    "       fnegraph cluster --edges E.h5 --communities C [--seed S]\n"
     "                        [--variant paper|standard] [--max-iter N] [--json]\n"
     "                        [--membership M.txt]\n"
     "\n"
-    "Runs Fluid Communities (SPEC.md section 6) on any graph in the edge-file format\n"
-    "(DESIGN.md: /edges int32 [E][2] with u < v, attributes n_vertices and n_images,\n"
-    "optional /label int32 [n_images]). FluidC needs a connected graph: it runs on\n"
-    "the largest connected component, and the vertices and image vertices outside it\n"
-    "are counted and reported (never dropped silently). When the file has /label, the\n"
-    "communities of the image vertices inside the component are scored against it:\n"
-    "NMI and AMI under the normalizations min, geometric, arithmetic and max, as\n"
-    "scikit-learn computes them (see `fnegraph score --help`).\n"
-    "\n"
-    "Options:\n"
-    "  --edges E.h5          the graph (required)\n"
-    "  --communities C       number of communities k (required), 1 <= k <= the image\n"
-    "                        vertices in the component (paper) or its vertices (standard)\n"
+    "Runs Fluid Communities (SPEC.md section 6) and scores the communities of the\n"
+    "images against their classes. The graph is either built from an embedding and\n"
+    "the weights exactly as 'fnegraph graph' builds it (same options, same\n"
+    "figures), or read from any file in the edge-file format (DESIGN.md: /edges\n"
+    "int32 [E][2] with u < v, attributes n_vertices and n_images, optional /label\n"
+    "int32 [n_images]), e.g. one 'fnegraph graph --edges' wrote. FluidC needs a\n"
+    "connected graph: it runs on the largest connected component, and the vertices\n"
+    "and image vertices outside it are counted and reported (never dropped\n"
+    "silently). The communities of the image vertices inside the component are\n"
+    "scored against the labels: NMI and AMI under the normalizations min,\n"
+    "geometric, arithmetic and max, as scikit-learn computes them (see\n"
+    "'fnegraph score --help').\n"
+    "\n";
+/* in two parts: C99 compilers need only support literals of 4095 characters */
+static const char *HELP_OPTIONS =
+    "The graph (one of):\n"
+    "  --fne FNE.h5          the embedding (from 'fnegraph extract'), with --weights\n"
+    "  --weights W.h5        the Keras VGG16 weights (for the feature-feature edges)\n"
+    "  --lo L, --hi H, --k K thresholds and feature-feature sparsity as in\n"
+    "                        'fnegraph graph' (defaults -2, 2, 1.5)\n"
+    "  --threads T           threads to build the graph (default: OMP_NUM_THREADS, or\n"
+    "                        all cores; FluidC itself runs on one)\n"
+    "  --edges E.h5          a graph file instead; scored only when it has /label\n"
+    "Clustering:\n"
+    "  --communities C       number of communities k, 1 <= k <= the image vertices in\n"
+    "                        the component (paper) or its vertices (standard); with\n"
+    "                        --fne it defaults to the number of classes in the FNE\n"
+    "                        file, with --edges it is required\n"
     "  --seed S              seed of the run's random generator (default 1); the same\n"
     "                        seed and graph give the same communities\n"
     "  --variant V           paper (default): seeds on image vertices, and a community\n"
     "                        never loses its last image; standard: FluidC as NetworkX's\n"
     "                        asyn_fluidc\n"
     "  --max-iter N          stop after N sweeps if not converged before (default 100)\n"
+    "Output:\n"
     "  --membership M.txt    write one community id per vertex of the whole graph, in\n"
     "                        vertex order (images first); -1 for a vertex outside the\n"
     "                        component (or, only when --max-iter stopped the run early,\n"
     "                        one no community reached)\n"
-    "  --json                one JSON object on stdout: n_vertices, n_edges, n_images,\n"
-    "                        n_components, largest_component, n_vertices_outside,\n"
-    "                        n_images_outside, communities, seed, variant, max_iter,\n"
-    "                        sweeps, converged, n_unassigned, n_images_scored, nmi and\n"
-    "                        ami (objects keyed by min/geometric/arithmetic/max, null\n"
-    "                        without /label), seconds {read, components, fluidc, score,\n"
-    "                        total}\n"
+    "  --json                one JSON object on stdout. With --edges: edges_file,\n"
+    "                        n_vertices, n_edges, n_images, n_components,\n"
+    "                        largest_component; with --fne: the keys of 'fnegraph graph\n"
+    "                        --json' (fne, weights, dataset, lo, hi, k, n_images,\n"
+    "                        n_vertices, n_vertices_nonisolated, n_edges, n_edges_if,\n"
+    "                        n_edges_ff, n_components, n_components_nonisolated,\n"
+    "                        largest_component, largest_component_images,\n"
+    "                        n_edges_ff_by_layer, kernels_isa, threads). Then, both:\n"
+    "                        n_vertices_outside, n_images_outside, communities, seed,\n"
+    "                        variant, max_iter, sweeps, converged, n_unassigned,\n"
+    "                        n_images_scored, nmi and ami (objects keyed by\n"
+    "                        min/geometric/arithmetic/max, null without labels),\n"
+    "                        seconds {read, components, fluidc, score, total} (--edges)\n"
+    "                        or {read_fne, read_weights, standardize, ternarize,\n"
+    "                        ff_edges, build, summarize, components, fluidc, score,\n"
+    "                        total} (--fne)\n"
     "  -h, --help            this text\n"
     "\n"
-    "Example:\n"
+    "Examples:\n"
+    "  fnegraph cluster --fne cache/flowers102_fne.h5 \\\n"
+    "      --weights weights/vgg16_weights_tf_dim_ordering_tf_kernels.h5 --seed 3 --json\n"
     "  fnegraph cluster --edges graph.h5 --communities 102 --seed 3 --json\n";
+
+typedef struct cluster_job {
+    const char *edges, *fne, *weights, *mpath;
+    double lo, hi, kf;          /* graph options (--fne) */
+    long k;                     /* communities; 0 = the FNE's classes */
+    uint64_t seed;
+    fg_fluid_variant variant;
+    long max_iter;
+    int json;
+} cluster_job;
+
+/* What the largest-component FluidC run and its scoring gave. */
+typedef struct clustered {
+    uint32_t n_comp, largest_size, n_images_in, n_images_outside;
+    uint32_t sweeps, n_unassigned;
+    bool converged, scored;
+    int32_t *memb;              /* [n_vertices of the whole graph] */
+    fg_scores sc;
+    double sec_components, sec_fluidc, sec_score;
+} clustered;
 
 static void print_norm_object(const char *key, const double *v, bool have, const char *tail)
 {
@@ -76,197 +129,328 @@ static fg_status write_membership(const char *path, const int32_t *m, uint32_t n
     return FG_OK;
 }
 
+/* FluidC on the largest component of g (g itself when connected), its image
+ * vertices scored against labels[n_images] when not NULL. what names the
+ * graph's source in messages. */
+static fg_status cluster_graph(const char *what, const fg_csr *g, const int32_t *labels, const cluster_job *job,
+                               clustered *out)
+{
+    fg_status st = FG_OK;
+    fg_components comps;
+    fg_csr sub;
+    fg_fluid *f = NULL;
+    uint32_t *to_orig = NULL;
+    int32_t *memb_sub = NULL;
+    int64_t *truth = NULL, *pred = NULL;
+    memset(&comps, 0, sizeof comps);
+    memset(&sub, 0, sizeof sub);
+    memset(out, 0, sizeof *out);
+    double t0 = fg_cli_now();
+
+    FG_CHECK_GOTO(st, fg_components_find(g, &comps));
+    if (comps.n_components == 0) {
+        st = FG_FAIL(FG_EINVAL, "%s: the graph has no vertices", what);
+        goto done;
+    }
+    out->n_comp = comps.n_components;
+    out->largest_size = comps.size[comps.largest];
+    const fg_csr *run = g;
+    if (comps.n_components > 1) {
+        FG_CHECK_GOTO(st, fg_components_extract(g, &comps, comps.largest, &sub, &to_orig));
+        run = &sub;
+    }
+    fg_components_destroy(&comps);
+    out->n_images_in = run->n_images;
+    out->n_images_outside = g->n_images - run->n_images;
+    const double t_comp = fg_cli_now();
+    out->sec_components = t_comp - t0;
+    if (job->variant == FG_FLUID_PAPER && (uint64_t)job->k > out->n_images_in) {
+        st = FG_FAIL(FG_EINVAL,
+                     "%s: %ld communities, but the largest connected component has %u image vertices (%u of the "
+                     "%u images are outside it); ask for fewer or use --variant standard",
+                     what, job->k, out->n_images_in, out->n_images_outside, g->n_images);
+        goto done;
+    }
+    if ((uint64_t)job->k > run->n_vertices) {
+        st = FG_FAIL(FG_EINVAL, "%s: %ld communities, but the largest connected component has only %u vertices",
+                     what, job->k, run->n_vertices);
+        goto done;
+    }
+
+    fg_fluid_opts o = {(uint32_t)job->k, job->seed, job->variant, (uint32_t)job->max_iter};
+    FG_CHECK_GOTO(st, fg_fluid_create(run, &o, &f));
+    fg_progress prog;
+    fg_progress_start(&prog, "sweeps", (uint64_t)job->max_iter, 0);
+    while (fg_fluid_sweeps(f) < (uint32_t)job->max_iter) {
+        uint64_t moved = 0;
+        FG_CHECK_GOTO(st, fg_fluid_sweep(f, &moved));
+        fg_progress_update(&prog, fg_fluid_sweeps(f));
+        if (!moved) {
+            out->converged = true;
+            break;
+        }
+    }
+    out->sweeps = fg_fluid_sweeps(f);
+    prog.total = out->sweeps;
+    fg_progress_finish(&prog);
+    memb_sub = fg_alloc(run->n_vertices, sizeof *memb_sub);
+    out->memb = fg_alloc(g->n_vertices, sizeof *out->memb);
+    if (!memb_sub || !out->memb) {
+        st = FG_ENOMEM;
+        goto done;
+    }
+    fg_fluid_membership(f, memb_sub);
+    for (uint32_t v = 0; v < g->n_vertices; v++) out->memb[v] = -1;
+    for (uint32_t i = 0; i < run->n_vertices; i++) {
+        out->memb[to_orig ? to_orig[i] : i] = memb_sub[i];
+        out->n_unassigned += memb_sub[i] < 0;
+    }
+    const double t_fluid = fg_cli_now();
+    out->sec_fluidc = t_fluid - t_comp;
+
+    /* scores over the image vertices of the component (they come first) */
+    if (labels) {
+        const uint32_t ni = out->n_images_in;
+        truth = fg_alloc(ni ? ni : 1, sizeof *truth);
+        pred = fg_alloc(ni ? ni : 1, sizeof *pred);
+        if (!truth || !pred) {
+            st = FG_ENOMEM;
+            goto done;
+        }
+        for (uint32_t i = 0; i < ni; i++) {
+            truth[i] = labels[to_orig ? to_orig[i] : i];
+            pred[i] = memb_sub[i];
+        }
+        FG_CHECK_GOTO(st, fg_scores_compute(truth, pred, ni, &out->sc));
+        out->scored = true;
+        out->sec_score = fg_cli_now() - t_fluid;
+    }
+done:
+    fg_fluid_destroy(f);
+    fg_components_destroy(&comps);
+    fg_csr_destroy(&sub);
+    fg_free(to_orig);
+    fg_free(memb_sub);
+    fg_free(truth);
+    fg_free(pred);
+    if (st != FG_OK) {
+        fg_free(out->memb);
+        out->memb = NULL;
+    }
+    return st;
+}
+
+/* The cluster keys both forms of the JSON share (every line ends with a comma). */
+static void json_cluster_keys(const cluster_job *job, const fg_csr *g, const clustered *r)
+{
+    printf("  \"n_vertices_outside\": %u,\n  \"n_images_outside\": %u,\n  \"communities\": %ld,\n",
+           g->n_vertices - r->largest_size, r->n_images_outside, job->k);
+    printf("  \"seed\": %" PRIu64 ",\n  \"variant\": \"%s\",\n  \"max_iter\": %ld,\n  \"sweeps\": %u,\n", job->seed,
+           fg_fluid_variant_name(job->variant), job->max_iter, r->sweeps);
+    printf("  \"converged\": %s,\n  \"n_unassigned\": %u,\n  \"n_images_scored\": %u,\n",
+           r->converged ? "true" : "false", r->n_unassigned, r->scored ? r->n_images_in : 0);
+    print_norm_object("nmi", r->sc.nmi, r->scored, ",");
+    print_norm_object("ami", r->sc.ami, r->scored, ",");
+}
+
+static void text_cluster(const char *what, const cluster_job *job, const fg_csr *g, const clustered *r)
+{
+    printf("largest component: %u vertices of %u (%u component%s); outside it: %u vertices, %u images\n",
+           r->largest_size, g->n_vertices, r->n_comp, r->n_comp == 1 ? "" : "s", g->n_vertices - r->largest_size,
+           r->n_images_outside);
+    printf("FluidC %s, k = %ld, seed %" PRIu64 ": %u sweeps, %s\n", fg_fluid_variant_name(job->variant), job->k,
+           job->seed, r->sweeps, r->converged ? "converged" : "stopped at --max-iter");
+    if (r->n_unassigned) printf("  %u vertices were not reached by any community (membership -1)\n", r->n_unassigned);
+    if (r->scored) {
+        printf("scores over %u image vertices:\n       %-10s %-10s %-10s %-10s\nNMI   ", r->n_images_in, "min",
+               "geometric", "arithmetic", "max");
+        for (int m = 0; m < FG_NORM_COUNT; m++) printf(" %-10.6f", r->sc.nmi[m]);
+        printf("\nAMI   ");
+        for (int m = 0; m < FG_NORM_COUNT; m++) printf(" %-10.6f", r->sc.ami[m]);
+        printf("\n");
+    } else printf("no /label in %s: nothing to score\n", what);
+}
+
+static int run_edges(const cluster_job *job)
+{
+    fg_status st = FG_OK;
+    fg_csr g;
+    int32_t *labels = NULL;
+    clustered r;
+    memset(&g, 0, sizeof g);
+    memset(&r, 0, sizeof r);
+    const double t0 = fg_cli_now();
+    FG_CHECK_GOTO(st, fg_edges_file_read(job->edges, &g, &labels));
+    const double t_read = fg_cli_now() - t0;
+    FG_CHECK_GOTO(st, cluster_graph(job->edges, &g, labels, job, &r));
+    if (job->mpath) FG_CHECK_GOTO(st, write_membership(job->mpath, r.memb, g.n_vertices));
+    const double t_total = fg_cli_now() - t0;
+    if (job->json) {
+        printf("{\n  \"edges_file\": ");
+        fg_cli_json_string(job->edges);
+        printf(",\n  \"n_vertices\": %u,\n  \"n_edges\": %" PRIu64 ",\n  \"n_images\": %u,\n", g.n_vertices,
+               fg_csr_n_edges(&g), g.n_images);
+        printf("  \"n_components\": %u,\n  \"largest_component\": %u,\n", r.n_comp, r.largest_size);
+        json_cluster_keys(job, &g, &r);
+        printf("  \"seconds\": {\"read\": %.6f, \"components\": %.6f, \"fluidc\": %.6f, \"score\": %.6f, "
+               "\"total\": %.6f}\n}\n",
+               t_read, r.sec_components, r.sec_fluidc, r.sec_score, t_total);
+    } else {
+        printf("graph %s: %u vertices (%u images), %" PRIu64 " edges\n", job->edges, g.n_vertices, g.n_images,
+               fg_csr_n_edges(&g));
+        text_cluster(job->edges, job, &g, &r);
+        printf("seconds: read %.3f, components %.3f, fluidc %.3f, score %.3f, total %.3f\n", t_read,
+               r.sec_components, r.sec_fluidc, r.sec_score, t_total);
+        if (job->mpath) printf("membership written to %s\n", job->mpath);
+    }
+done:
+    fg_csr_destroy(&g);
+    fg_free(labels);
+    fg_free(r.memb);
+    return st == FG_OK ? FG_EXIT_OK : fg_cli_fail("cluster", st);
+}
+
+static int run_fne(cluster_job *job)
+{
+    fg_status st = FG_OK;
+    fg_cli_graph cg;
+    clustered r;
+    memset(&r, 0, sizeof r);
+    const double t0 = fg_cli_now();
+    fg_cli_graph_init(&cg, "cluster", job->fne, job->weights, job->lo, job->hi, job->kf);
+    FG_CHECK_GOTO(st, fg_cli_graph_read_fne(&cg));
+    /* what can be checked before the weights are read and the graph built */
+    if (!job->k) {
+        if (cg.fne.n_classes < 1) {
+            st = FG_FAIL(FG_EFORMAT, "%s: the file names no class (/class_names is empty): give --communities",
+                         job->fne);
+            goto done;
+        }
+        job->k = cg.fne.n_classes;
+    }
+    if (job->variant == FG_FLUID_PAPER && job->k > cg.fne.n) {
+        st = FG_FAIL(FG_EINVAL,
+                     "%s: %ld communities, but the embedding has only %" PRId64
+                     " images to seed them on (paper variant); ask for fewer or use --variant standard",
+                     job->fne, job->k, cg.fne.n);
+        goto done;
+    }
+    FG_CHECK_GOTO(st, fg_cli_graph_build(&cg));
+    const fg_csr *g = &cg.made.graph;
+    FG_CHECK_GOTO(st, cluster_graph(job->fne, g, cg.fne.label, job, &r));
+    if (job->mpath) FG_CHECK_GOTO(st, write_membership(job->mpath, r.memb, g->n_vertices));
+    const double t_total = fg_cli_now() - t0;
+    if (job->json) {
+        printf("{\n");
+        fg_cli_graph_json_keys(&cg);
+        json_cluster_keys(job, g, &r);
+        printf("  \"seconds\": {");
+        fg_cli_graph_json_seconds(&cg);
+        printf(", \"components\": %.4f, \"fluidc\": %.4f, \"score\": %.4f, \"total\": %.4f}\n}\n", r.sec_components,
+               r.sec_fluidc, r.sec_score, t_total);
+    } else {
+        const fg_graph_summary *s = &cg.made.summary;
+        printf("fnegraph cluster: %s (%s, %u images in %d classes), lo %g, hi %g, k %g\n", job->fne,
+               cg.fne.dataset[0] ? cg.fne.dataset : "dataset unknown", s->n_images, cg.fne.n_classes, job->lo,
+               job->hi, job->kf);
+        printf("graph: %u vertices (%u non-isolated), %" PRIu64 " edges = %" PRIu64 " image-feature + %" PRIu64
+               " feature-feature\n",
+               s->n_vertices, s->n_vertices_nonisolated, s->n_edges, s->n_edges_if, s->n_edges_ff);
+        text_cluster(job->fne, job, g, &r);
+        printf("seconds:");
+        for (int i = 0; i < FG_CLI_GRAPH_STAGES; i++) printf(" %s %.3f,", fg_cli_graph_stage[i], cg.sec[i]);
+        printf(" components %.3f, fluidc %.3f, score %.3f, total %.3f (%d threads for the graph)\n", r.sec_components,
+               r.sec_fluidc, r.sec_score, t_total, omp_get_max_threads());
+        if (job->mpath) printf("membership written to %s\n", job->mpath);
+    }
+done:
+    fg_cli_graph_destroy(&cg);
+    fg_free(r.memb);
+    return st == FG_OK ? FG_EXIT_OK : fg_cli_fail("cluster", st);
+}
+
 int fg_cmd_cluster(int argc, char **argv)
 {
-    static const struct option opts[] = {{"edges", required_argument, NULL, 'e'},
-                                         {"communities", required_argument, NULL, 'k'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"variant", required_argument, NULL, 'v'},
-                                         {"max-iter", required_argument, NULL, 'i'},
-                                         {"membership", required_argument, NULL, 'm'},
-                                         {"json", no_argument, NULL, 'j'},
+    enum { OPT_EDGES = 1, OPT_FNE, OPT_WEIGHTS, OPT_LO, OPT_HI, OPT_K, OPT_THREADS, OPT_COMM, OPT_SEED, OPT_VARIANT,
+           OPT_MAXIT, OPT_MEMB, OPT_JSON };
+    static const struct option opts[] = {{"edges", required_argument, NULL, OPT_EDGES},
+                                         {"fne", required_argument, NULL, OPT_FNE},
+                                         {"weights", required_argument, NULL, OPT_WEIGHTS},
+                                         {"lo", required_argument, NULL, OPT_LO},
+                                         {"hi", required_argument, NULL, OPT_HI},
+                                         {"k", required_argument, NULL, OPT_K},
+                                         {"threads", required_argument, NULL, OPT_THREADS},
+                                         {"communities", required_argument, NULL, OPT_COMM},
+                                         {"seed", required_argument, NULL, OPT_SEED},
+                                         {"variant", required_argument, NULL, OPT_VARIANT},
+                                         {"max-iter", required_argument, NULL, OPT_MAXIT},
+                                         {"membership", required_argument, NULL, OPT_MEMB},
+                                         {"json", no_argument, NULL, OPT_JSON},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *edges = NULL, *mpath = NULL;
-    long k = 0, max_iter = FG_FLUID_DEFAULT_MAX_ITER;
-    uint64_t seed = 1;
-    fg_fluid_variant variant = FG_FLUID_PAPER;
-    int json = 0, c, rc = FG_EXIT_OK;
+    cluster_job job = {NULL, NULL, NULL, NULL, -2.0, 2.0, 1.5, 0, 1, FG_FLUID_PAPER, FG_FLUID_DEFAULT_MAX_ITER, 0};
+    bool graph_opt = false; /* --lo, --hi, --k or --threads given */
+    long threads = 0;
+    int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
-        case 'e': edges = optarg; break;
-        case 'k':
-            if (!fg_cli_int("cluster", "--communities", optarg, 1, INT32_MAX, &k)) return FG_EXIT_USAGE;
+        case OPT_EDGES: job.edges = optarg; break;
+        case OPT_FNE: job.fne = optarg; break;
+        case OPT_WEIGHTS: job.weights = optarg; break;
+        case OPT_LO:
+            if (!fg_cli_double("cluster", "--lo", optarg, &job.lo)) return FG_EXIT_USAGE;
+            graph_opt = true;
             break;
-        case 's':
-            if (!fg_cli_u64("cluster", "--seed", optarg, &seed)) return FG_EXIT_USAGE;
+        case OPT_HI:
+            if (!fg_cli_double("cluster", "--hi", optarg, &job.hi)) return FG_EXIT_USAGE;
+            graph_opt = true;
             break;
-        case 'v':
-            if (fg_fluid_variant_parse(optarg, &variant) != FG_OK)
+        case OPT_K:
+            if (!fg_cli_double("cluster", "--k", optarg, &job.kf)) return FG_EXIT_USAGE;
+            graph_opt = true;
+            break;
+        case OPT_THREADS:
+            if (!fg_cli_int("cluster", "--threads", optarg, 1, 4096, &threads)) return FG_EXIT_USAGE;
+            graph_opt = true;
+            break;
+        case OPT_COMM:
+            if (!fg_cli_int("cluster", "--communities", optarg, 1, INT32_MAX, &job.k)) return FG_EXIT_USAGE;
+            break;
+        case OPT_SEED:
+            if (!fg_cli_u64("cluster", "--seed", optarg, &job.seed)) return FG_EXIT_USAGE;
+            break;
+        case OPT_VARIANT:
+            if (fg_fluid_variant_parse(optarg, &job.variant) != FG_OK)
                 return fg_cli_usage_error("cluster", "--variant: expected paper or standard, got '%s'", optarg);
             break;
-        case 'i':
-            if (!fg_cli_int("cluster", "--max-iter", optarg, 1, 1000000, &max_iter)) return FG_EXIT_USAGE;
+        case OPT_MAXIT:
+            if (!fg_cli_int("cluster", "--max-iter", optarg, 1, 1000000, &job.max_iter)) return FG_EXIT_USAGE;
             break;
-        case 'm': mpath = optarg; break;
-        case 'j': json = 1; break;
-        case 'h': fputs(HELP, stdout); return FG_EXIT_OK;
+        case OPT_MEMB: job.mpath = optarg; break;
+        case OPT_JSON: job.json = 1; break;
+        case 'h':
+            fputs(HELP, stdout);
+            fputs(HELP_OPTIONS, stdout);
+            return FG_EXIT_OK;
         case ':': return fg_cli_usage_error("cluster", "option '%s' needs a value", argv[optind - 1]);
         default: return fg_cli_usage_error("cluster", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc) return fg_cli_usage_error("cluster", "unexpected argument '%s'", argv[optind]);
-    if (!edges) return fg_cli_usage_error("cluster", "--edges E.h5 is required");
-    if (!k) return fg_cli_usage_error("cluster", "--communities C is required");
-
-    fg_status st = FG_OK;
-    fg_csr g, sub;
-    memset(&g, 0, sizeof g);
-    memset(&sub, 0, sizeof sub);
-    int32_t *labels = NULL, *memb_sub = NULL, *memb = NULL;
-    uint32_t *comp = NULL, *to_orig = NULL;
-    int64_t *truth = NULL, *pred = NULL;
-    fg_fluid *f = NULL;
-    fg_scores sc;
-    memset(&sc, 0, sizeof sc);
-    double t0 = fg_cli_now(), t_read, t_comp, t_fluid, t_score = 0;
-
-    FG_CHECK_GOTO(st, fg_edges_file_read(edges, &g, &labels));
-    t_read = fg_cli_now();
-
-    /* the largest component; a connected graph is used as it is */
-    uint32_t n_comp = 0, largest = 0, largest_size = 0;
-    comp = fg_alloc(g.n_vertices ? g.n_vertices : 1, sizeof *comp);
-    if (!comp) {
-        st = FG_ENOMEM;
-        goto done;
+    if (job.edges && (job.fne || job.weights))
+        return fg_cli_usage_error("cluster", "--edges E.h5 or --fne FNE.h5 --weights W.h5, not both");
+    if (job.edges) {
+        if (graph_opt)
+            return fg_cli_usage_error("cluster", "--lo, --hi, --k and --threads build a graph from --fne; "
+                                                 "an --edges file is a graph already");
+        if (!job.k) return fg_cli_usage_error("cluster", "--communities C is required with --edges");
+        return run_edges(&job);
     }
-    FG_CHECK_GOTO(st, fg_i_fluid_components(&g, comp, &n_comp, &largest, &largest_size));
-    if (n_comp == 0) {
-        st = FG_FAIL(FG_EINVAL, "%s: the graph has no vertices", edges);
-        goto done;
-    }
-    const fg_csr *run = &g;
-    if (n_comp > 1) {
-        FG_CHECK_GOTO(st, fg_i_fluid_component_subgraph(&g, comp, largest, &sub, &to_orig));
-        run = &sub;
-    }
-    const uint32_t n_images_in = run->n_images, n_images_outside = g.n_images - n_images_in;
-    t_comp = fg_cli_now();
-    if (variant == FG_FLUID_PAPER && (uint64_t)k > n_images_in) {
-        st = FG_FAIL(FG_EINVAL,
-                     "%s: %ld communities, but the largest connected component has %u image vertices (%u of the "
-                     "%u images are outside it); ask for fewer or use --variant standard",
-                     edges, k, n_images_in, n_images_outside, g.n_images);
-        goto done;
-    }
-
-    fg_fluid_opts o = {(uint32_t)k, seed, variant, (uint32_t)max_iter};
-    FG_CHECK_GOTO(st, fg_fluid_create(run, &o, &f));
-    fg_progress prog;
-    fg_progress_start(&prog, "sweeps", (uint64_t)max_iter, 0);
-    bool converged = false;
-    while (fg_fluid_sweeps(f) < (uint32_t)max_iter) {
-        uint64_t moved = 0;
-        FG_CHECK_GOTO(st, fg_fluid_sweep(f, &moved));
-        fg_progress_update(&prog, fg_fluid_sweeps(f));
-        if (!moved) {
-            converged = true;
-            break;
-        }
-    }
-    const uint32_t sweeps = fg_fluid_sweeps(f);
-    prog.total = sweeps;
-    fg_progress_finish(&prog);
-    memb_sub = fg_alloc(run->n_vertices, sizeof *memb_sub);
-    memb = fg_alloc(g.n_vertices, sizeof *memb);
-    if (!memb_sub || !memb) {
-        st = FG_ENOMEM;
-        goto done;
-    }
-    fg_fluid_membership(f, memb_sub);
-    uint32_t n_unassigned = 0;
-    for (uint32_t v = 0; v < g.n_vertices; v++) memb[v] = -1;
-    for (uint32_t i = 0; i < run->n_vertices; i++) {
-        memb[to_orig ? to_orig[i] : i] = memb_sub[i];
-        n_unassigned += memb_sub[i] < 0;
-    }
-    t_fluid = fg_cli_now();
-
-    /* scores over the image vertices of the component (they come first) */
-    bool scored = labels != NULL;
-    if (scored) {
-        truth = fg_alloc(n_images_in ? n_images_in : 1, sizeof *truth);
-        pred = fg_alloc(n_images_in ? n_images_in : 1, sizeof *pred);
-        if (!truth || !pred) {
-            st = FG_ENOMEM;
-            goto done;
-        }
-        for (uint32_t i = 0; i < n_images_in; i++) {
-            truth[i] = labels[to_orig ? to_orig[i] : i];
-            pred[i] = memb_sub[i];
-        }
-        FG_CHECK_GOTO(st, fg_scores_compute(truth, pred, n_images_in, &sc));
-        t_score = fg_cli_now() - t_fluid;
-    }
-    if (mpath) FG_CHECK_GOTO(st, write_membership(mpath, memb, g.n_vertices));
-    double t_total = fg_cli_now() - t0;
-
-    const char *vname = fg_fluid_variant_name(variant);
-    if (json) {
-        printf("{\n  \"edges_file\": \"");
-        for (const char *s = edges; *s; s++) {
-            if (*s == '"' || *s == '\\') printf("\\%c", *s);
-            else if ((unsigned char)*s < 0x20) printf("\\u%04x", (unsigned char)*s);
-            else putchar(*s);
-        }
-        printf("\",\n");
-        printf("  \"n_vertices\": %u,\n  \"n_edges\": %llu,\n  \"n_images\": %u,\n", g.n_vertices,
-               (unsigned long long)fg_csr_n_edges(&g), g.n_images);
-        printf("  \"n_components\": %u,\n  \"largest_component\": %u,\n  \"n_vertices_outside\": %u,\n", n_comp,
-               largest_size, g.n_vertices - largest_size);
-        printf("  \"n_images_outside\": %u,\n  \"communities\": %ld,\n  \"seed\": %llu,\n", n_images_outside, k,
-               (unsigned long long)seed);
-        printf("  \"variant\": \"%s\",\n  \"max_iter\": %ld,\n  \"sweeps\": %u,\n  \"converged\": %s,\n", vname,
-               max_iter, sweeps, converged ? "true" : "false");
-        printf("  \"n_unassigned\": %u,\n  \"n_images_scored\": %u,\n", n_unassigned, scored ? n_images_in : 0);
-        print_norm_object("nmi", sc.nmi, scored, ",");
-        print_norm_object("ami", sc.ami, scored, ",");
-        printf("  \"seconds\": {\"read\": %.6f, \"components\": %.6f, \"fluidc\": %.6f, \"score\": %.6f, "
-               "\"total\": %.6f}\n}\n",
-               t_read - t0, t_comp - t_read, t_fluid - t_comp, t_score, t_total);
-    } else {
-        printf("graph %s: %u vertices (%u images), %llu edges\n", edges, g.n_vertices, g.n_images,
-               (unsigned long long)fg_csr_n_edges(&g));
-        printf("largest component: %u vertices of %u (%u component%s); outside it: %u vertices, %u images\n",
-               largest_size, g.n_vertices, n_comp, n_comp == 1 ? "" : "s", g.n_vertices - largest_size, n_images_outside);
-        printf("FluidC %s, k = %ld, seed %llu: %u sweeps, %s\n", vname, k, (unsigned long long)seed, sweeps,
-               converged ? "converged" : "stopped at --max-iter");
-        if (n_unassigned) printf("  %u vertices were not reached by any community (membership -1)\n", n_unassigned);
-        if (scored) {
-            printf("scores over %u image vertices:\n       %-10s %-10s %-10s %-10s\nNMI   ", n_images_in, "min",
-                   "geometric", "arithmetic", "max");
-            for (int m = 0; m < FG_NORM_COUNT; m++) printf(" %-10.6f", sc.nmi[m]);
-            printf("\nAMI   ");
-            for (int m = 0; m < FG_NORM_COUNT; m++) printf(" %-10.6f", sc.ami[m]);
-            printf("\n");
-        } else printf("no /label in %s: nothing to score\n", edges);
-        printf("seconds: read %.3f, components %.3f, fluidc %.3f, score %.3f, total %.3f\n", t_read - t0,
-               t_comp - t_read, t_fluid - t_comp, t_score, t_total);
-        if (mpath) printf("membership written to %s\n", mpath);
-    }
-done:
-    if (st != FG_OK) rc = fg_cli_fail("cluster", st);
-    fg_fluid_destroy(f);
-    fg_csr_destroy(&g);
-    fg_csr_destroy(&sub);
-    fg_free(labels);
-    fg_free(memb_sub);
-    fg_free(memb);
-    fg_free(comp);
-    fg_free(to_orig);
-    fg_free(truth);
-    fg_free(pred);
-    return rc;
+    if (!job.fne) return fg_cli_usage_error("cluster", "--fne FNE.h5 --weights W.h5, or --edges E.h5, is required");
+    if (!job.weights) return fg_cli_usage_error("cluster", "--weights W.h5 is required with --fne");
+    if (job.lo > job.hi) return fg_cli_usage_error("cluster", "--lo %g is above --hi %g", job.lo, job.hi);
+    if (job.kf < 0) return fg_cli_usage_error("cluster", "--k %g: need k >= 0", job.kf);
+    if (threads > 0) omp_set_num_threads((int)threads);
+    return run_fne(&job);
 }

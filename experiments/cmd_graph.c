@@ -5,9 +5,7 @@
 #include "commands.h"
 #include "fnegraph/cpu.h"
 #include "fnegraph/edges_file.h"
-#include "fnegraph/fne_file.h"
-#include "fnegraph/graph.h"
-#include "fnegraph/weights.h"
+#include "graph_pipeline.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -59,45 +57,16 @@ typedef struct graph_job {
     int json;
 } graph_job;
 
-static void json_string(const char *s)
+static void report(const graph_job *job, const fg_cli_graph *cg)
 {
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20) printf("\\u%04x", (unsigned char)*s);
-        else putchar(*s);
-    }
-    putchar('"');
-}
-
-static void report(const graph_job *job, const fg_fne *fne, const fg_ff_edges *ff,
-                   const fg_graph_summary *s, const double *sec, const char *const *stage)
-{
-    enum { STAGES = 7 };
+    const fg_fne *fne = &cg->fne;
+    const fg_ff_edges *ff = &cg->made.ff;
+    const fg_graph_summary *s = &cg->made.summary;
     if (job->json) {
-        printf("{\n  \"fne\": ");
-        json_string(job->fne_path);
-        printf(",\n  \"weights\": ");
-        json_string(job->weights_path);
-        printf(",\n  \"dataset\": ");
-        json_string(fne->dataset);
-        printf(",\n  \"lo\": %.17g,\n  \"hi\": %.17g,\n  \"k\": %.17g,\n", job->lo, job->hi, job->k);
-        printf("  \"n_images\": %u,\n  \"n_vertices\": %u,\n  \"n_vertices_nonisolated\": %u,\n",
-               s->n_images, s->n_vertices, s->n_vertices_nonisolated);
-        printf("  \"n_edges\": %" PRIu64 ",\n  \"n_edges_if\": %" PRIu64 ",\n  \"n_edges_ff\": %" PRIu64 ",\n",
-               s->n_edges, s->n_edges_if, s->n_edges_ff);
-        printf("  \"n_components\": %u,\n  \"n_components_nonisolated\": %u,\n", s->n_components,
-               s->n_components_nonisolated);
-        printf("  \"largest_component\": %u,\n  \"largest_component_images\": %u,\n",
-               s->largest_component, s->largest_component_images);
-        printf("  \"n_edges_ff_by_layer\": {");
-        for (int p = 0; p < FG_FF_PAIRS; p++)
-            printf("%s\n    \"%s->%s\": {\"positive\": %" PRIu64 ", \"negative\": %" PRIu64 "}", p ? "," : "",
-                   fg_vgg16_layers[p].name, fg_vgg16_layers[p + 1].name, 2 * ff->n_pairs_pos[p],
-                   2 * ff->n_pairs_neg[p]);
-        printf("\n  },\n  \"kernels_isa\": \"%s\",\n  \"threads\": %d,\n  \"seconds\": {",
-               fg_isa_name(fg_cpu_isa()), omp_get_max_threads());
-        for (int i = 0; i < STAGES; i++) printf("%s\"%s\": %.4f", i ? ", " : "", stage[i], sec[i]);
+        printf("{\n");
+        fg_cli_graph_json_keys(cg);
+        printf("  \"seconds\": {");
+        fg_cli_graph_json_seconds(cg);
         printf("}\n}\n");
         return;
     }
@@ -113,85 +82,22 @@ static void report(const graph_job *job, const fg_fne *fne, const fg_ff_edges *f
         printf("    %-7s -> %-7s %9" PRIu64 " + %9" PRIu64 "\n", fg_vgg16_layers[p].name,
                fg_vgg16_layers[p + 1].name, 2 * ff->n_pairs_pos[p], 2 * ff->n_pairs_neg[p]);
     printf("  seconds     ");
-    for (int i = 0; i < STAGES; i++) printf(" %s %.3f", stage[i], sec[i]);
+    for (int i = 0; i < FG_CLI_GRAPH_STAGES; i++) printf(" %s %.3f", fg_cli_graph_stage[i], cg->sec[i]);
     printf("  (%s kernels, %d threads)\n", fg_isa_name(fg_cpu_isa()), omp_get_max_threads());
     if (job->edges_path) printf("  edge file    %s\n", job->edges_path);
 }
 
 static int run(const graph_job *job)
 {
-    static const char *stage[] = {"read_fne", "read_weights", "standardize", "ternarize",
-                                  "ff_edges", "build", "summarize"};
-    double sec[7] = {0}, t;
     fg_status st = FG_OK;
-    fg_fne fne;
-    fg_weights w;
-    fg_ff_weights agg;
-    fg_ff_edges ff;
-    fg_fne_stats stats;
-    fg_codes codes;
-    fg_csr g;
-    fg_graph_summary sum;
-    memset(&fne, 0, sizeof fne);
-    memset(&w, 0, sizeof w);
-    memset(&agg, 0, sizeof agg);
-    memset(&ff, 0, sizeof ff);
-    memset(&stats, 0, sizeof stats);
-    memset(&codes, 0, sizeof codes);
-    memset(&g, 0, sizeof g);
-
-    t = fg_cli_now();
-    FG_CHECK_GOTO(st, fg_fne_read(job->fne_path, &fne));
-    sec[0] = fg_cli_now() - t;
-    if (fne.n < 1) {
-        st = FG_FAIL(FG_EFORMAT, "%s: the embedding has no image", job->fne_path);
-        goto done;
-    }
-    t = fg_cli_now();
-    FG_CHECK_GOTO(st, fg_weights_load(job->weights_path, &w));
-    sec[1] = fg_cli_now() - t;
-    if (fne.weights_sha256[0] && w.sha256[0] && strcmp(fne.weights_sha256, w.sha256) != 0)
-        fprintf(stderr,
-                "fnegraph graph: note: %s was extracted with weights %.12s..., %s is %.12s...: the\n"
-                "  feature-feature edges come from other weights than the embedding\n",
-                job->fne_path, fne.weights_sha256, job->weights_path, w.sha256);
-
-    const char *const *names = (const char *const *)fne.path;
-    t = fg_cli_now();
-    st = fg_fne_stats_compute(fne.x, fne.n, FG_FNE_DIM, NULL, 0, names, &stats);
-    sec[2] = fg_cli_now() - t;
-    t = fg_cli_now();
-    if (st == FG_OK)
-        st = fg_codes_ternarize(fne.x, fne.n, FG_FNE_DIM, &stats, job->lo, job->hi, names, &codes);
-    sec[3] = fg_cli_now() - t;
-    if (st != FG_OK) { /* the library names the image and feature; add the file */
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s", fg_last_error());
-        st = FG_FAIL(st, "%s: %s", job->fne_path, msg);
-        goto done;
-    }
-    t = fg_cli_now();
-    FG_CHECK_GOTO(st, fg_ff_weights_aggregate(&w, &agg));
-    fg_weights_destroy(&w); /* 553 MB no longer needed */
-    FG_CHECK_GOTO(st, fg_ff_edges_compute(&agg, job->k, &ff));
-    fg_ff_weights_destroy(&agg);
-    sec[4] = fg_cli_now() - t;
-    t = fg_cli_now();
-    FG_CHECK_GOTO(st, fg_graph_build(&codes, &ff.graph, &g));
-    sec[5] = fg_cli_now() - t;
-    t = fg_cli_now();
-    FG_CHECK_GOTO(st, fg_graph_summarize(&g, &sum));
-    sec[6] = fg_cli_now() - t;
-    if (job->edges_path) FG_CHECK_GOTO(st, fg_edges_file_write(job->edges_path, &g, fne.label));
-    report(job, &fne, &ff, &sum, sec, stage);
+    fg_cli_graph cg;
+    fg_cli_graph_init(&cg, "graph", job->fne_path, job->weights_path, job->lo, job->hi, job->k);
+    FG_CHECK_GOTO(st, fg_cli_graph_read_fne(&cg));
+    FG_CHECK_GOTO(st, fg_cli_graph_build(&cg));
+    if (job->edges_path) FG_CHECK_GOTO(st, fg_edges_file_write(job->edges_path, &cg.made.graph, cg.fne.label));
+    report(job, &cg);
 done:
-    fg_csr_destroy(&g);
-    fg_codes_destroy(&codes);
-    fg_fne_stats_destroy(&stats);
-    fg_ff_edges_destroy(&ff);
-    fg_ff_weights_destroy(&agg);
-    fg_weights_destroy(&w);
-    fg_fne_destroy(&fne);
+    fg_cli_graph_destroy(&cg);
     return st == FG_OK ? FG_EXIT_OK : fg_cli_fail("graph", st);
 }
 

@@ -12,7 +12,7 @@ static const fg_cmd commands[] = {
     {"demo", "the whole pipeline on synthetic images and random weights (no download)", fg_cmd_demo},
     {"extract", "run VGG16 on a dataset's images and write their full-network embedding", fg_cmd_extract},
     {"graph", "build the graph of an FNE file and weights; sizes, components, edge file", fg_cmd_graph},
-    {"cluster", "Fluid Communities on a graph file (--edges), scored against its labels", fg_cmd_cluster},
+    {"cluster", "Fluid Communities on the graph of an FNE (--fne) or of a graph file (--edges), scored by NMI/AMI", fg_cmd_cluster},
     {"score", "NMI and AMI (four normalizations) of two labelings", fg_cmd_score},
     {"sweep", "a grid of graphs and FluidC runs over datasets from an INI config, to HDF5", fg_cmd_sweep},
     {"table", "the paper's Table 2 from a results file (Markdown or LaTeX)", fg_cmd_table},

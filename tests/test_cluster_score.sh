@@ -133,6 +133,9 @@ assert all(abs(a[s][m] - b[s][m]) < 1e-12 for s in (\"nmi\", \"ami\") for m in a
 "$exe" cluster --edges "$tmp/g.h5" --communities 201 >/dev/null 2>"$tmp/err"; rc=$?
 check "k above the component's images: exit 1 and says so" \
   '[ $rc = 1 ] && grep -q "largest connected component has 200 image vertices (12 of the 212 images are outside" "$tmp/err"'
+"$exe" cluster --edges "$tmp/g.h5" --communities 501 --variant standard >/dev/null 2>"$tmp/err"; rc=$?
+check "k above the component's vertices (standard): exit 1 and says so" \
+  '[ $rc = 1 ] && grep -q "501 communities, but the largest connected component has only 500 vertices" "$tmp/err"'
 "$exe" cluster --edges "$tmp/none.h5" --communities 3 >/dev/null 2>"$tmp/err"; rc=$?
 check "a missing edge file: exit 1 naming it" '[ $rc = 1 ] && grep -q "none.h5" "$tmp/err"'
 "$exe" cluster --edges "$tmp/g.h5" --communities 0 >/dev/null 2>&1; rc=$?

@@ -7,6 +7,8 @@
  *  - the dense and touched-list counting paths give the same runs;
  *  - invariants: k non-empty communities, each with an image in the paper
  *    variant after every sweep; same seed -> same result; seeds differ;
+ *  - the public components path (find, extract the largest) that the
+ *    connectivity error and `fnegraph cluster` use;
  *  - a hand-built tie keeps the current community; the last image of a
  *    community does not move (paper) but does in the standard variant;
  *  - planted partitions recovered with NMI >= 0.95 on the images, and, when
@@ -17,6 +19,7 @@
 #include "fnegraph/community.h"
 #include "fnegraph/cpu.h"
 #include "fnegraph/edges_file.h"
+#include "fnegraph/graph.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/metrics.h"
 #include "fnegraph/rng.h"
@@ -195,25 +198,36 @@ static void against_reference(void)
     printf("reference: %d of %d runs identical\n", agree, runs);
 }
 
-/* the private component helpers `fnegraph cluster` uses */
+/* the components path `fnegraph cluster` and FluidC's connectivity report
+ * take (the public fg_components API of engine/graph) */
 static void components(void)
 {
     /* components {0, 3, 5, 6}, {1, 4}, {2}, {7, 8, 9}; images 0..3 */
     uint32_t e[] = {0, 3, 3, 5, 5, 6, 0, 6, 1, 4, 7, 8, 8, 9};
     fg_csr g, sub;
+    fg_components c;
+    uint32_t *to = NULL;
     CHECK_OK(fg_csr_from_edge_list(10, 4, e, 7, "parts", &g));
-    uint32_t comp[10], n_comp = 0, largest = 0, size = 0, *to = NULL;
-    CHECK_OK(fg_i_fluid_components(&g, comp, &n_comp, &largest, &size));
-    CHECK(n_comp == 4 && largest == 0 && size == 4, "4 components, the largest (id %u) has %u", largest, size);
-    CHECK(comp[0] == 0 && comp[1] == 1 && comp[2] == 2 && comp[7] == 3 && comp[6] == 0 && comp[4] == 1,
+    fg_fluid_opts o = {2, 1, FG_FLUID_STANDARD, 0};
+    fg_fluid *f = NULL;
+    CHECK_FAILS(fg_fluid_create(&g, &o, &f), FG_EINVAL, "4 connected components (the largest has 4 of the 10 vertices)");
+    CHECK_OK(fg_components_find(&g, &c));
+    CHECK(c.n_components == 4 && c.largest == 0 && c.size[0] == 4, "4 components, the largest (id %u) has %u",
+          c.largest, c.size[c.largest]);
+    CHECK(c.id[0] == 0 && c.id[1] == 1 && c.id[2] == 2 && c.id[7] == 3 && c.id[6] == 0 && c.id[4] == 1,
           "components numbered by their smallest vertex");
-    CHECK_OK(fg_i_fluid_component_subgraph(&g, comp, 0, &sub, &to));
+    CHECK_OK(fg_components_extract(&g, &c, c.largest, &sub, &to));
     CHECK(sub.n_vertices == 4 && sub.n_images == 2 && fg_csr_n_edges(&sub) == 4, "subgraph %u vertices, %u images",
           sub.n_vertices, sub.n_images);
     CHECK(to && to[0] == 0 && to[1] == 3 && to[2] == 5 && to[3] == 6, "renumbered in increasing original order");
     CHECK_OK(fg_csr_validate(&sub));
+    fg_fluid_result res;
+    CHECK_OK(fg_fluid_run(&sub, &o, &res));
+    CHECK(res.converged && res.n_vertices == 4, "FluidC runs on the extracted component");
+    fg_fluid_result_destroy(&res);
     fg_csr_destroy(&sub);
     fg_free(to);
+    fg_components_destroy(&c);
     fg_csr_destroy(&g);
 }
 

@@ -1,28 +1,12 @@
-/* Internals of engine/community shared with the command line and the tests.
- *
- * The connected-component helpers are private on purpose: the public
- * components API belongs to engine/graph; these exist so that FluidC can
- * check connectivity and `fnegraph cluster` can take the largest component
- * without depending on it. */
+/* Internals of engine/community shared with the tests and benchmarks.
+ * Connected components (the connectivity check's report, the largest
+ * component `fnegraph cluster` runs on) come from the public API of
+ * engine/graph (fg_components_find / fg_components_extract, graph.h). */
 #ifndef FNEGRAPH_FLUID_PRIVATE_H
 #define FNEGRAPH_FLUID_PRIVATE_H
 
 #include "fnegraph/community.h"
 #include "fnegraph/cpu.h"
-
-/* Label the connected components of g: comp[v] (caller's [n_vertices]) gets
- * 0..n_comp-1, numbered by their smallest vertex. *largest is the id of the
- * largest (the first one among equals) and *largest_size its vertex count.
- * O(n + m). An empty graph gives n_comp = 0. */
-fg_status fg_i_fluid_components(const fg_csr *g, uint32_t *comp, uint32_t *n_comp, uint32_t *largest,
-                                uint32_t *largest_size);
-
-/* The subgraph induced by component `id`, its vertices renumbered in
- * increasing original order (so image vertices stay first and neighbour
- * lists stay sorted); *n_images_in counts its image vertices and
- * (*to_orig)[i] (fg_alloc'd) is the original id of vertex i. O(n + m). */
-fg_status fg_i_fluid_component_subgraph(const fg_csr *g, const uint32_t *comp, uint32_t id, fg_csr *sub,
-                                        uint32_t **to_orig);
 
 /* Tests only: replace the current state by membership[n_vertices] (-1 =
  * unassigned, else 0..k-1; every community non-empty), recomputing the sizes,

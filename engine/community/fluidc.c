@@ -20,16 +20,22 @@
  * densities one at a time. The difference is far below the 1e-4 tolerance
  * (tests/support/ref_fluidc.c sums like NetworkX; the runs agree exactly).
  *
- * Counting sweeps: O(n + m), one pass over every neighbour list; the work
- * per vertex is O(deg + 1), never O(k). Neighbour communities are counted in
- * four counter copies (neighbour i in copy i mod 4), which breaks the
- * store-to-load chain when consecutive neighbours share a community. Two
- * ways to read the counts back:
- *   - k <= deg(v) ("dense"): one pass over the k counters, then a clear of
- *     them; that costs no more than the neighbour loop itself, and it has no
- *     per-neighbour bookkeeping (a SIMD kernel, fluid_scan.c);
- *   - k > deg(v) ("touched list"): the distinct communities met are listed
- *     (a flag per community) and only their counters are read and reset.
+ * Cost per vertex v of a sweep: O(deg(v) + 1) in every mode, never O(k)
+ * (issue 5: no O(k) clear per vertex); a sweep costs O(n + m) besides the
+ * shuffle. The last image of a community (paper variant) costs O(1).
+ *
+ * Counting sweeps: one pass over v's neighbour list. Neighbour communities
+ * are counted in four counter copies (neighbour i in copy i mod 4), which
+ * breaks the store-to-load chain when consecutive neighbours share a
+ * community. Two ways to read the counts back, both O(deg(v) + 1):
+ *   - k <= deg(v) ("dense"): one pass over the k counters (a SIMD kernel,
+ *     fluid_scan.c), then all 4 (k + 1) of them cleared at once. This is the
+ *     one place where counters v did not touch are cleared too, and only
+ *     when there are no more of them than v has neighbours: O(k) <= O(deg),
+ *     with no per-neighbour bookkeeping;
+ *   - k > deg(v) ("touched list", pick_touched): the distinct communities met
+ *     are listed (a flag per community), and only their counters are read
+ *     and reset: O(deg(v) + 1) whatever k.
  * Both give the same result (tests force each). The inner loop gathers a
  * compact copy of the membership (1 byte per vertex for k <= 255, else 2 or
  * 4), which stays in L1/L2, from a 16-bit copy of the adjacency when the ids
@@ -42,18 +48,23 @@
  * sweep still reads all 2m arcs. Once a sweep moves at most n/32 vertices,
  * and when a row of k counts is at most half the average neighbour list,
  * degrees are below 2^16 and the table fits in 256 MB, the run switches
- * to a table tab[v][c] = neighbours of v in community c (16-bit, rows of k
- * rounded up to 32), built once in O(n k + m). A sweep then reads v's row
- * (O(k) per vertex, SIMD) and a move of v updates the rows of v's
- * neighbours (O(deg v)) at once, so later vertices of the same sweep see
- * it, exactly as a recount would. Scores, candidates and draws are those
- * of the counting sweep, so results do not depend on the mode (the tests
- * compare all modes with the reference step for step).
+ * to a table tab[v][c] = neighbours of v in community c (16-bit, rows of
+ * ts = k rounded up to 32), built once in O(n ts + m) = O(m) (the rule
+ * above makes n ts <= m), never cleared after. A vertex whose row is at
+ * most ROW_FACTOR (8) times its list reads the row (O(ts), ts <= 8 deg(v),
+ * SIMD); one with a shorter list counts it with the
+ * touched list (O(deg(v))), so a vertex of few neighbours never pays for k.
+ * A move of v updates the rows of v's neighbours (O(deg v)) at once, so
+ * later vertices of the same sweep see it, exactly as a recount would.
+ * Scores, candidates and draws are those of the counting sweep, so results
+ * do not depend on the mode (the tests compare all modes with the reference
+ * step for step).
  *
  * Memory besides the graph: 2 bytes per arc (when n <= 65536), 2 n k
  * rounded (incremental mode) and O(n + k).
  */
 #include "fluid_private.h"
+#include "fnegraph/graph.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/rng.h"
 
@@ -63,6 +74,9 @@
 #define FLUID_TOL 1e-4
 #define PREFETCH_AHEAD 3
 #define TABLE_MAX_BYTES ((size_t)256 << 20)
+/* incremental mode: a vertex reads its row of the table when the row is at
+ * most ROW_FACTOR times its neighbour list, else it counts the list */
+#define ROW_FACTOR 8u
 
 enum { FLUID_PATH_AUTO = 0, FLUID_PATH_DENSE = 1, FLUID_PATH_SPARSE = 2 };
 
@@ -166,6 +180,76 @@ static void sort_small(uint32_t *a, uint32_t n)
     }
 }
 
+/* The touched-list read-back of vertex v (community cur, neighbour list nb
+ * of deg entries): count the neighbours' communities, listing the distinct
+ * ones met, and read and reset only their counters: O(deg + 1), whatever k.
+ * Leaves f->cand_c[0..nc) with the candidates in ascending order and returns
+ * nc, or 0 when v stays (nothing in reach, or cur is a candidate). */
+static inline __attribute__((always_inline)) uint32_t pick_touched(fg_fluid *f, uint32_t cur, const void *nb,
+                                                                   uint64_t deg, int aw, int mw)
+{
+    const void *memb = f->memb;
+    const uint32_t K = f->k, S = f->k + 1;
+    uint32_t *cnt = f->cnt, *touched = f->touched, *cand_c = f->cand_c;
+    uint32_t *cnt1 = cnt + S, *cnt2 = cnt + 2 * S, *cnt3 = cnt + 3 * S;
+    uint8_t *seen = f->seen;
+    double *score = f->score;
+    const double *dens = f->dens;
+    uint32_t nt = 1, nc = 0;
+    touched[0] = cur;
+    seen[cur] = 1;
+    cnt[cur] = 1;
+    uint64_t i = 0;
+    for (; i + 4 <= deg; i += 4) {
+        uint32_t c0 = memb_get(memb, adj_get(nb, i, aw), mw);
+        uint32_t c1 = memb_get(memb, adj_get(nb, i + 1, aw), mw);
+        uint32_t c2 = memb_get(memb, adj_get(nb, i + 2, aw), mw);
+        uint32_t c3 = memb_get(memb, adj_get(nb, i + 3, aw), mw);
+        cnt[c0]++;
+        cnt1[c1]++;
+        cnt2[c2]++;
+        cnt3[c3]++;
+        touched[nt] = c0;
+        nt += seen[c0] ^ 1;
+        seen[c0] = 1;
+        touched[nt] = c1;
+        nt += seen[c1] ^ 1;
+        seen[c1] = 1;
+        touched[nt] = c2;
+        nt += seen[c2] ^ 1;
+        seen[c2] = 1;
+        touched[nt] = c3;
+        nt += seen[c3] ^ 1;
+        seen[c3] = 1;
+    }
+    for (; i < deg; i++) {
+        uint32_t c0 = memb_get(memb, adj_get(nb, i, aw), mw);
+        cnt[c0]++;
+        touched[nt] = c0;
+        nt += seen[c0] ^ 1;
+        seen[c0] = 1;
+    }
+    uint32_t m = 0;
+    double best = 0.0;
+    for (uint32_t t = 0; t < nt; t++) {
+        uint32_t c = touched[t];
+        uint32_t sc_n = cnt[c] + cnt1[c] + cnt2[c] + cnt3[c];
+        cnt[c] = cnt1[c] = cnt2[c] = cnt3[c] = 0;
+        seen[c] = 0;
+        double sc = (double)sc_n * dens[c]; /* dens[K] = 0: the unassigned slot never wins */
+        cand_c[m] = c;
+        score[m] = sc;
+        m += c != K;
+        best = sc > best ? sc : best;
+    }
+    if (m == 0) return 0;                                   /* no community in reach */
+    if (cur != K && best - score[0] < FLUID_TOL) return 0;  /* touched[0] is cur */
+    for (uint32_t j = 0; j < m; j++)
+        if (best - score[j] < FLUID_TOL) cand_c[nc++] = cand_c[j];
+    sort_small(cand_c, nc);
+    return nc;
+}
+
 /* One sweep, adjacency entries of aw bytes and membership entries of mw
  * bytes; returns the number of moves, or UINT64_MAX after an internal error
  * (recorded). */
@@ -178,10 +262,8 @@ static inline __attribute__((always_inline)) uint64_t sweep_t(fg_fluid *f, int a
     const uint32_t img_guard = f->variant == FG_FLUID_PAPER ? f->n_images : 0;
     const int path = f->path;
     void *memb = f->memb;
-    uint32_t *cnt = f->cnt, *touched = f->touched, *cand_c = f->cand_c;
+    uint32_t *cnt = f->cnt, *cand_c = f->cand_c;
     uint32_t *cnt1 = cnt + S, *cnt2 = cnt + 2 * S, *cnt3 = cnt + 3 * S;
-    uint8_t *seen = f->seen;
-    double *score = f->score;
     const double *dens = f->dens;
     const fg_i_fluid_best_fn best_fn = f->best_fn;
     uint64_t moved = 0;
@@ -226,60 +308,8 @@ static inline __attribute__((always_inline)) uint64_t sweep_t(fg_fluid *f, int a
             memset(cnt, 0, 4 * (size_t)S * sizeof *cnt);
             if (nc == 0) continue; /* nothing in reach, or the current community is a candidate */
         } else {
-            /* sparse: a touched list of the distinct communities met, and
-             * only those counters are read and reset */
-            uint32_t nt = 1;
-            touched[0] = cur;
-            seen[cur] = 1;
-            cnt[cur] = 1;
-            uint64_t i = 0;
-            for (; i + 4 <= deg; i += 4) {
-                uint32_t c0 = memb_get(memb, adj_get(nb, i, aw), mw);
-                uint32_t c1 = memb_get(memb, adj_get(nb, i + 1, aw), mw);
-                uint32_t c2 = memb_get(memb, adj_get(nb, i + 2, aw), mw);
-                uint32_t c3 = memb_get(memb, adj_get(nb, i + 3, aw), mw);
-                cnt[c0]++;
-                cnt1[c1]++;
-                cnt2[c2]++;
-                cnt3[c3]++;
-                touched[nt] = c0;
-                nt += seen[c0] ^ 1;
-                seen[c0] = 1;
-                touched[nt] = c1;
-                nt += seen[c1] ^ 1;
-                seen[c1] = 1;
-                touched[nt] = c2;
-                nt += seen[c2] ^ 1;
-                seen[c2] = 1;
-                touched[nt] = c3;
-                nt += seen[c3] ^ 1;
-                seen[c3] = 1;
-            }
-            for (; i < deg; i++) {
-                uint32_t c0 = memb_get(memb, adj_get(nb, i, aw), mw);
-                cnt[c0]++;
-                touched[nt] = c0;
-                nt += seen[c0] ^ 1;
-                seen[c0] = 1;
-            }
-            uint32_t m = 0;
-            double best = 0.0;
-            for (uint32_t t = 0; t < nt; t++) {
-                uint32_t c = touched[t];
-                uint32_t s = cnt[c] + cnt1[c] + cnt2[c] + cnt3[c];
-                cnt[c] = cnt1[c] = cnt2[c] = cnt3[c] = 0;
-                seen[c] = 0;
-                double sc = (double)s * dens[c]; /* dens[K] = 0: the unassigned slot never wins */
-                cand_c[m] = c;
-                score[m] = sc;
-                m += c != K;
-                best = sc > best ? sc : best;
-            }
-            if (m == 0) continue;                                    /* no community in reach */
-            if (cur != K && best - score[0] < FLUID_TOL) continue;  /* touched[0] is cur */
-            for (uint32_t j = 0; j < m; j++)
-                if (best - score[j] < FLUID_TOL) cand_c[nc++] = cand_c[j];
-            sort_small(cand_c, nc);
+            nc = pick_touched(f, cur, nb, deg, aw, mw);
+            if (nc == 0) continue;
         }
         uint32_t to = nc == 1 ? cand_c[0] : cand_c[fg_rng_below(&f->rng, nc)];
         if (cur != K && leave(f, v, cur) != FG_OK) return UINT64_MAX;
@@ -310,30 +340,46 @@ static inline __attribute__((always_inline)) uint64_t sweep_incr_t(fg_fluid *f, 
 
     for (uint32_t p = 0; p < n; p++) {
         if (p + PREFETCH_AHEAD < n) {
-            const char *b = (const char *)(tab + (size_t)order[p + PREFETCH_AHEAD] * ts);
-            for (uint32_t x = 0; x < ts * 2u; x += 64) __builtin_prefetch(b + x, 0, 3);
+            /* what the vertex a few places ahead will read: its row, or
+             * its neighbour list when that is the shorter read */
+            const uint32_t u = order[p + PREFETCH_AHEAD];
+            const char *b, *e;
+            if (ROW_FACTOR * (off[u + 1] - off[u]) < ts) {
+                b = adjb + off[u] * (uint64_t)aw;
+                e = adjb + off[u + 1] * (uint64_t)aw;
+            } else {
+                b = (const char *)(tab + (size_t)u * ts);
+                e = b + ts * sizeof *tab;
+            }
+            for (; b < e; b += 64) __builtin_prefetch(b, 0, 3);
         }
         const uint32_t v = order[p];
         const uint32_t cur = memb_get(memb, v, mw);
         if (v < img_guard && cur != K && f->n_img[cur] == 1) continue;
-        const uint16_t *row = tab + (size_t)v * ts;
-        /* the row counts the neighbours; v itself adds one to its community */
-        double best = best16(row, dens, K);
-        const double cur_score = cur != K ? (double)(row[cur] + 1u) * dens[cur] : -1.0;
-        if (cur_score > best) best = cur_score;
+        const void *nb = adjb + off[v] * (uint64_t)aw;
+        const uint64_t deg = off[v + 1] - off[v];
         uint32_t nc = 0;
-        if (best > 0.0 && (cur == K || best - cur_score >= FLUID_TOL))
-            for (uint32_t c = 0; c < K; c++) {
-                uint32_t s = row[c] + (c == cur);
-                if (s && best - (double)s * dens[c] < FLUID_TOL) cand_c[nc++] = c;
-            }
+        if (ROW_FACTOR * deg < ts) {
+            /* a list much shorter than the row: count it, O(deg) */
+            nc = pick_touched(f, cur, nb, deg, aw, mw);
+        } else {
+            /* the row counts the neighbours; v itself adds one to its
+             * community. O(ts) <= O(ROW_FACTOR deg) */
+            const uint16_t *row = tab + (size_t)v * ts;
+            double best = best16(row, dens, K);
+            const double cur_score = cur != K ? (double)(row[cur] + 1u) * dens[cur] : -1.0;
+            if (cur_score > best) best = cur_score;
+            if (best > 0.0 && (cur == K || best - cur_score >= FLUID_TOL))
+                for (uint32_t c = 0; c < K; c++) {
+                    uint32_t s = row[c] + (c == cur);
+                    if (s && best - (double)s * dens[c] < FLUID_TOL) cand_c[nc++] = c;
+                }
+        }
         if (nc == 0) continue;
         uint32_t to = nc == 1 ? cand_c[0] : cand_c[fg_rng_below(&f->rng, nc)];
         if (cur != K && leave(f, v, cur) != FG_OK) return UINT64_MAX;
         join(f, v, to);
         memb_set(memb, v, to, mw);
-        const void *nb = adjb + off[v] * (uint64_t)aw;
-        const uint64_t deg = off[v + 1] - off[v];
         for (uint64_t i = 0; i < deg; i++) {
             uint16_t *rw = tab + (size_t)adj_get(nb, i, aw) * ts;
             if (cur != K) rw[cur]--;
@@ -466,12 +512,11 @@ static fg_status check_connected(const fg_csr *g, uint16_t *adj16, uint32_t *que
         }
     }
     if (tail == n) return FG_OK;
-    uint32_t n_comp = 0, largest = 0, largest_size = 0;
-    uint32_t *comp = fg_alloc(n, sizeof *comp);
-    if (!comp) return FG_ENOMEM;
-    fg_status st = fg_i_fluid_components(g, comp, &n_comp, &largest, &largest_size);
-    fg_free(comp);
+    fg_components comps;
+    fg_status st = fg_components_find(g, &comps);
     if (st != FG_OK) return st;
+    const uint32_t n_comp = comps.n_components, largest_size = comps.size[comps.largest];
+    fg_components_destroy(&comps);
     return FG_FAIL(FG_EINVAL,
                    "FluidC needs a connected graph, and this one has %u connected components "
                    "(the largest has %u of the %u vertices); run it on the largest component "

@@ -6,6 +6,7 @@
  *              ──fg_ff_edges_compute(k)───▶ feature-feature graph on 2d vertices
  *   codes + feature graph ──fg_graph_build──▶ fg_csr (SPEC §5 numbering)
  *   fg_csr ──fg_components_find / fg_components_extract / fg_graph_summarize
+ *   all of it for one (lo, hi, k) in one call: fg_graph_from_fne
  *
  * Vertex numbering (SPEC §5): images 0..n-1, the positive vertex of feature f
  * is n + f, the negative one n + d + f (d = FG_FNE_DIM for an FNE). The
@@ -182,6 +183,31 @@ typedef struct fg_graph_summary {
 
 /* Count edges by kind and find the components of g. O(V + E). */
 fg_status fg_graph_summarize(const fg_csr *g, fg_graph_summary *out);
+
+/* ---- all of it for one configuration (a convenience composition) ------ */
+
+/* What fg_graph_from_fne makes, with the seconds each stage took. */
+typedef struct fg_fne_graph {
+    fg_csr graph;             /* the graph (SPEC §5 numbering, n_images = n) */
+    fg_graph_summary summary; /* its figures */
+    fg_ff_edges ff;           /* the feature-feature edges for k (counts by layer pair) */
+    double sec_stats, sec_ternarize, sec_ff_edges, sec_build, sec_summarize;
+} fg_fne_graph;
+
+/* The graph of the FNE x [n][FG_FNE_DIM] for one (lo, hi, k), as `fnegraph
+ * graph` and `fnegraph cluster --fne` build it: fg_fne_stats_compute over all
+ * n rows, fg_codes_ternarize(lo, hi), fg_ff_edges_compute(agg, k),
+ * fg_graph_build, fg_graph_summarize. A sweep over many configurations calls
+ * those steps itself to reuse what does not change: the statistics (once per
+ * dataset), the codes (per lo, hi) and the edges (per k). names[n] (NULL
+ * for none) and what (the FNE's source, e.g. its file; NULL for none) serve
+ * the messages only: a NaN in x is an error naming what, the image and the
+ * feature. n < 1 and lo > hi are FG_EINVAL. Parallel over OpenMP's threads;
+ * the result does not depend on their number. */
+fg_status fg_graph_from_fne(const float *x, int64_t n, const char *const *names, const char *what,
+                            const fg_ff_weights *agg, double lo, double hi, double k, fg_fne_graph *out);
+/* Free; accepts a zeroed or half-built object and leaves it zeroed. */
+void fg_fne_graph_destroy(fg_fne_graph *g);
 
 #ifdef __cplusplus
 }
