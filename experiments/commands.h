@@ -10,5 +10,6 @@ int fg_cmd_gen_weights(int argc, char **argv);
 int fg_cmd_demo_data(int argc, char **argv);
 int fg_cmd_cluster(int argc, char **argv);
 int fg_cmd_score(int argc, char **argv);
+int fg_cmd_compare_fne(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@ static const fg_cmd commands[] = {
     {"graph", "build the graph of an FNE file and weights; sizes, components, edge file", fg_cmd_graph},
     {"cluster", "Fluid Communities on a graph file (--edges), scored against its labels", fg_cmd_cluster},
     {"score", "NMI and AMI (four normalizations) of two labelings", fg_cmd_score},
+    {"compare-fne", "fidelity of one FNE file against another: error, code agreement, Jaccard", fg_cmd_compare_fne},
     {"table", "the paper's Table 2 from a results file (Markdown or LaTeX)", fg_cmd_table},
     {"gen-weights", "write a Keras-layout VGG16 file with seeded random (He) weights", fg_cmd_gen_weights},
     {"demo-data", "write a synthetic class-per-folder JPEG image set", fg_cmd_demo_data},
