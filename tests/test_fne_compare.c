@@ -30,7 +30,7 @@ enum { N = 40, D = FG_FNE_DIM, L = FG_VGG16_LAYERS };
 
 typedef struct owned {
     fg_fne f;
-    char names[N][32];
+    char names[N][64];
     char *ptr[N];
 } owned;
 
@@ -40,7 +40,7 @@ static void init(owned *o, int64_t n)
     o->f.n = n;
     o->f.x = fg_alloc((size_t)n * D, sizeof(float));
     for (int64_t i = 0; i < n; i++) {
-        snprintf(o->names[i], sizeof o->names[i], "cls%lld/img_%03lld.jpg", (long long)(i % 3), (long long)i);
+        snprintf(o->names[i], sizeof o->names[i], "cls%d/img_%03d.jpg", (int)(i % 3), (int)i);
         o->ptr[i] = o->names[i];
     }
     o->f.path = o->ptr;
