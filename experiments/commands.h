@@ -12,5 +12,6 @@ int fg_cmd_cluster(int argc, char **argv);
 int fg_cmd_score(int argc, char **argv);
 int fg_cmd_sweep(int argc, char **argv);
 int fg_cmd_demo(int argc, char **argv);
+int fg_cmd_compare_fne(int argc, char **argv);
 
 #endif
