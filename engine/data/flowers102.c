@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* matio logs through a callback (by default to stderr): the library never
  * prints, so the last message is kept per thread and quoted in errors. */
@@ -32,8 +33,13 @@ static mat_t *mat_open(const char *path, fg_status *st)
 {
     pthread_once(&mat_log_once, mat_log_install);
     mat_msg[0] = '\0';
-    if (!fg_i_exists(path)) {
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
         *st = FG_FAIL(FG_ENOTFOUND, "%s: no such file", path);
+        return NULL;
+    }
+    if (sb.st_size == 0) {
+        *st = FG_FAIL(FG_EFORMAT, "%s: not a readable MATLAB .mat file: empty", path);
         return NULL;
     }
     mat_t *m = Mat_Open(path, MAT_ACC_RDONLY);
