@@ -116,12 +116,6 @@ static fg_status from_folders(fg_dataset *ds, const char *images, const entries 
     keyed *index = NULL;
     char *dir = fg_i_join(ds->root, images);
     if (!dir) return FG_FAIL(FG_ENOMEM, "%s: out of memory", ds->root);
-    int isdir = fg_i_is_dir(dir);
-    if (isdir != 1) {
-        st = FG_FAIL(isdir == 0 ? FG_ENOTFOUND : FG_EIO, "%s: no such folder (the %s layout keeps its images in %s/<class>/)",
-                     dir, ds->kind, images);
-        goto done;
-    }
     FG_CHECK_GOTO(st, fg_i_class_folders(dir, &classes));
     if (classes.n == 0) {
         st = FG_FAIL(FG_ENOTFOUND, "%s: no class folders (expected one sub-folder of images per class)", dir);
@@ -231,6 +225,16 @@ fg_status fg_i_split_layout(fg_dataset *ds, const char *images, const fg_i_split
     fg_status st = FG_OK;
     entries e = {0};
     keyed *k = NULL;
+    if (scan) { /* the folder first: a missing one is the more basic error */
+        char *dir = fg_i_join(ds->root, images);
+        if (!dir) return FG_FAIL(FG_ENOMEM, "%s: out of memory", ds->root);
+        int isdir = fg_i_is_dir(dir);
+        if (isdir != 1)
+            st = FG_FAIL(isdir == 0 ? FG_ENOTFOUND : FG_EIO,
+                         "%s: no such folder (the %s layout keeps its images in %s/<class>/)", dir, ds->kind, images);
+        fg_free(dir);
+        if (st != FG_OK) return st;
+    }
     for (int l = 0; l < n_lists; l++) FG_CHECK_GOTO(st, read_list(lists[l].path, l, images, &e));
     if (e.n) {
         k = fg_alloc(e.n, sizeof *k);
