@@ -10,8 +10,8 @@
 #include <string.h>
 
 static const char *HELP =
-    "Usage: fnegraph extract --dataset folder --root DIR --weights W.h5 --out FNE.h5\n"
-    "                        [--split all|train|test] [--threads T] [--batch B]\n"
+    "Usage: fnegraph extract --dataset KIND --root DIR --weights W.h5 --out FNE.h5\n"
+    "                        [--split all|train|val|test] [--labels F] [--threads T] [--batch B]\n"
     "                        [--preprocess caffe|raw] [--resize direct|crop] [--strict]\n"
     "\n"
     "Runs VGG16 (oneDNN, f32) on every image of a dataset and writes its full-network\n"
@@ -25,10 +25,21 @@ static const char *HELP =
     "listed in the file's /failed_path and left out, unless --strict.\n"
     "\n"
     "Options:\n"
-    "  --dataset KIND      folder: one sub-folder per class (classes sorted by name,\n"
-    "                      label = class index)\n"
+    "  --dataset KIND      the layout of DIR, each read as its download unpacks\n"
+    "                      (classes sorted by name, label = class index):\n"
+    "                      folder: DIR/<class>/<image>, any depth; no splits\n"
+    "                      mit67: DIR/Images/<class>/<image> + DIR/TrainImages.txt and\n"
+    "                        TestImages.txt (train/test; unlisted images only in 'all')\n"
+    "                      flowers102: DIR/jpg/image_NNNNN.jpg + DIR/imagelabels.mat;\n"
+    "                        optional DIR/setid.mat (train/val/test); classes class_001..\n"
+    "                      textures (DTD): DIR/images/<class>/<image>; optional\n"
+    "                        DIR/labels/train1.txt, val1.txt, test1.txt (train/val/test)\n"
+    "                      wood (Oulu knots): images in DIR + a label list, lines\n"
+    "                        '<file> <class name>', '#' comments (DIR/names.txt or --labels)\n"
     "  --root DIR          the dataset's folder\n"
-    "  --split S           all (default), train or test, where the layout has splits\n"
+    "  --labels F          wood: the label list (default DIR/names.txt); textures: the\n"
+    "                      DTD fold number 1..10 (default 1); not taken by other kinds\n"
+    "  --split S           all (default), train, val or test, where the layout has them\n"
     "  --weights W.h5      Keras VGG16 weights (vgg16_weights_tf_dim_ordering_tf_kernels.h5,\n"
     "                      scripts/download-weights), or a file from `fnegraph gen-weights`\n"
     "  --out FNE.h5        output file (FNE.h5.partial while working)\n"
@@ -44,7 +55,9 @@ static const char *HELP =
     "  -h, --help          this text\n"
     "\n"
     "Example: fnegraph extract --dataset folder --root data/hymenoptera/train \\\n"
-    "             --weights weights/vgg16_weights_tf_dim_ordering_tf_kernels.h5 --out cache/h.h5\n";
+    "             --weights weights/vgg16_weights_tf_dim_ordering_tf_kernels.h5 --out cache/h.h5\n"
+    "         fnegraph extract --dataset mit67 --root data/mit67 --split train \\\n"
+    "             --weights weights/vgg16_weights_tf_dim_ordering_tf_kernels.h5 --out cache/mit67.h5\n";
 
 static volatile sig_atomic_t interrupted;
 static void on_signal(int sig)
@@ -67,9 +80,9 @@ int fg_cmd_extract(int argc, char **argv)
         {"out", required_argument, NULL, 'o'},     {"threads", required_argument, NULL, 't'},
         {"batch", required_argument, NULL, 'b'},   {"preprocess", required_argument, NULL, 'p'},
         {"resize", required_argument, NULL, 'z'},  {"strict", no_argument, NULL, 'S'},
-        {"chunk-rows", required_argument, NULL, 'c'},
+        {"chunk-rows", required_argument, NULL, 'c'}, {"labels", required_argument, NULL, 'l'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-    const char *kind = NULL, *root = NULL, *split = "all", *weights = NULL, *out = NULL;
+    const char *kind = NULL, *root = NULL, *split = "all", *weights = NULL, *out = NULL, *labels = NULL;
     long threads = 0, batch = 8, chunk = 64;
     fg_extract_opts eo;
     memset(&eo, 0, sizeof eo);
@@ -79,6 +92,7 @@ int fg_cmd_extract(int argc, char **argv)
         switch (c) {
         case 'd': kind = optarg; break;
         case 'r': root = optarg; break;
+        case 'l': labels = optarg; break;
         case 's': split = optarg; break;
         case 'w': weights = optarg; break;
         case 'o': out = optarg; break;
@@ -101,11 +115,11 @@ int fg_cmd_extract(int argc, char **argv)
     if (optind < argc) return fg_cli_usage_error("extract", "unexpected argument '%s'", argv[optind]);
     if (!kind || !root || !weights || !out)
         return fg_cli_usage_error("extract", "--dataset, --root, --weights and --out are required");
-    if (strcmp(kind, "folder") != 0)
-        return fg_cli_usage_error("extract", "--dataset: this build reads 'folder' datasets; got '%s'", kind);
+    if (!fg_dataset_kind_known(kind))
+        return fg_cli_usage_error("extract", "--dataset: expected %s, got '%s'", FG_DATASET_KINDS, kind);
     fg_split sp;
     if (fg_split_parse(split, &sp) != FG_OK)
-        return fg_cli_usage_error("extract", "--split: expected all, train or test, got '%s'", split);
+        return fg_cli_usage_error("extract", "--split: expected all, train, val or test, got '%s'", split);
 
     fg_dataset all, ds;
     fg_weights w;
@@ -115,7 +129,7 @@ int fg_cmd_extract(int argc, char **argv)
     memset(&w, 0, sizeof w);
     memset(&res, 0, sizeof res);
     int rc = FG_EXIT_OK;
-    fg_status st = fg_dataset_folder(root, &all);
+    fg_status st = fg_dataset_open(kind, root, labels, &all);
     if (st == FG_OK) st = fg_dataset_select(&all, sp, &ds);
     if (st == FG_OK && ds.n == 0) st = FG_FAIL(FG_EINVAL, "%s: no images in split '%s'", root, split);
     if (st == FG_OK) st = fg_weights_load(weights, &w);

@@ -128,9 +128,27 @@ fg_status fg_dataset_select(const fg_dataset *ds, fg_split split, fg_dataset *ou
     for (int64_t i = 0; i < ds->n; i++)
         if (split == FG_SPLIT_ALL || ds->split[i] == (uint8_t)split)
             FG_CHECK_GOTO(st, fg_dataset_add_image(out, ds->path[i], ds->label[i], (fg_split)ds->split[i]));
-    if (out->n == 0)
-        st = FG_FAIL(FG_ENOTFOUND, "%s: no images in split '%s' (%s dataset of %lld images)", ds->root,
-                     fg_split_name(split), ds->kind, (long long)ds->n);
+    if (out->n == 0) {
+        int64_t per[4] = {0, 0, 0, 0};
+        for (int64_t i = 0; i < ds->n; i++)
+            if (ds->split[i] <= FG_SPLIT_TEST) per[ds->split[i]]++;
+        if (per[FG_SPLIT_TRAIN] + per[FG_SPLIT_VAL] + per[FG_SPLIT_TEST] == 0) {
+            st = FG_FAIL(FG_ENOTFOUND, "%s: no images in split '%s': this %s dataset of %lld images has no splits "
+                         "(its layout defines none, or its split files are absent); select 'all'", ds->root,
+                         fg_split_name(split), ds->kind, (long long)ds->n);
+        } else {
+            char have[128] = "";
+            for (int s = FG_SPLIT_TRAIN; s <= FG_SPLIT_TEST; s++)
+                if (per[s]) {
+                    size_t len = strlen(have);
+                    snprintf(have + len, sizeof have - len, "%s%s %lld", len ? ", " : "", fg_split_name((fg_split)s),
+                             (long long)per[s]);
+                }
+            st = FG_FAIL(FG_ENOTFOUND, "%s: no images in split '%s' (this %s dataset of %lld images has: %s%s)",
+                         ds->root, fg_split_name(split), ds->kind, (long long)ds->n, have,
+                         per[FG_SPLIT_ALL] ? ", and images in no split" : "");
+        }
+    }
 done:
     if (st != FG_OK) fg_dataset_destroy(out);
     return st;

@@ -1,0 +1,230 @@
+/* The Oxford Flowers 102 adapter (DESIGN.md "Datasets": `flowers102`): the
+ * official download as it unpacks, ROOT/jpg/image_%05d.jpg (1-based) with
+ * ROOT/imagelabels.mat (MATLAB v5, variable `labels`, 1 x N, class numbers
+ * 1..102) and the optional ROOT/setid.mat (`trnid`, `valid`, `tstid`: 1-based
+ * image numbers) read with libmatio. Nilsback and Zisserman, "Automated
+ * flower classification over a large number of classes", ICVGIP 2008.
+ * Cost: O(N) for N images, one stat an image. */
+#include "dirlist.h"
+#include "fnegraph/dataset.h"
+#include "fnegraph/mem.h"
+
+#include <math.h>
+#include <matio.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* matio logs through a callback (by default to stderr): the library never
+ * prints, so the last message is kept per thread and quoted in errors. */
+static _Thread_local char mat_msg[256];
+static pthread_once_t mat_log_once = PTHREAD_ONCE_INIT;
+
+static void mat_log(int level, char *message)
+{
+    (void)level;
+    snprintf(mat_msg, sizeof mat_msg, "%s", message ? message : "");
+}
+
+static void mat_log_install(void) { Mat_LogInitFunc("fnegraph", mat_log); }
+
+static mat_t *mat_open(const char *path, fg_status *st)
+{
+    pthread_once(&mat_log_once, mat_log_install);
+    mat_msg[0] = '\0';
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        *st = FG_FAIL(FG_ENOTFOUND, "%s: no such file", path);
+        return NULL;
+    }
+    if (sb.st_size == 0) {
+        *st = FG_FAIL(FG_EFORMAT, "%s: not a readable MATLAB .mat file: empty", path);
+        return NULL;
+    }
+    mat_t *m = Mat_Open(path, MAT_ACC_RDONLY);
+    if (!m) *st = FG_FAIL(FG_EFORMAT, "%s: not a readable MATLAB .mat file%s%s", path, mat_msg[0] ? ": " : "", mat_msg);
+    return m;
+}
+
+/* Variable `name` of a .mat file as a vector of integers (any real numeric
+ * class; a 1 x n or n x 1 matrix), each in lo..hi. */
+static fg_status read_vector(mat_t *m, const char *path, const char *name, double lo, double hi, const char *what,
+                             int64_t **out, size_t *n_out)
+{
+    fg_status st = FG_OK;
+    int64_t *v = NULL;
+    mat_msg[0] = '\0';
+    matvar_t *var = Mat_VarRead(m, name);
+    if (!var) {
+        st = FG_FAIL(FG_ENOTFOUND, "%s: no variable '%s'%s%s", path, name, mat_msg[0] ? ": " : "", mat_msg);
+        goto done;
+    }
+    if (var->class_type < MAT_C_DOUBLE || var->class_type > MAT_C_UINT64 || var->isComplex || !var->data) {
+        st = FG_FAIL(FG_EFORMAT, "%s: variable '%s' is not a real numeric array (matio class %d%s)", path, name,
+                     (int)var->class_type, var->isComplex ? ", complex" : "");
+        goto done;
+    }
+    if (var->rank != 2 || (var->dims[0] != 1 && var->dims[1] != 1) || var->dims[0] * var->dims[1] == 0) {
+        char shape[64] = "";
+        for (int d = 0; d < var->rank && d < 4; d++) {
+            size_t len = strlen(shape);
+            snprintf(shape + len, sizeof shape - len, "%s%zu", d ? "x" : "", var->dims[d]);
+        }
+        st = FG_FAIL(FG_ESHAPE, "%s: variable '%s' is %s, expected a non-empty 1xN vector", path, name, shape);
+        goto done;
+    }
+    size_t n = var->dims[0] * var->dims[1];
+    v = fg_alloc(n, sizeof *v);
+    if (!v) {
+        st = FG_FAIL(FG_ENOMEM, "%s: out of memory reading '%s'", path, name);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double x;
+        switch (var->class_type) {
+        case MAT_C_DOUBLE: x = ((const double *)var->data)[i]; break;
+        case MAT_C_SINGLE: x = ((const float *)var->data)[i]; break;
+        case MAT_C_INT8: x = ((const int8_t *)var->data)[i]; break;
+        case MAT_C_UINT8: x = ((const uint8_t *)var->data)[i]; break;
+        case MAT_C_INT16: x = ((const int16_t *)var->data)[i]; break;
+        case MAT_C_UINT16: x = ((const uint16_t *)var->data)[i]; break;
+        case MAT_C_INT32: x = ((const int32_t *)var->data)[i]; break;
+        case MAT_C_UINT32: x = ((const uint32_t *)var->data)[i]; break;
+        case MAT_C_INT64: x = (double)((const int64_t *)var->data)[i]; break;
+        default: x = (double)((const uint64_t *)var->data)[i]; break;
+        }
+        if (!(x >= lo && x <= hi) || x != floor(x)) {
+            st = FG_FAIL(FG_EFORMAT, "%s: variable '%s', element %zu: %g is not %s %.0f..%.0f", path, name, i + 1, x,
+                         what, lo, hi);
+            goto done;
+        }
+        v[i] = (int64_t)x;
+    }
+    *out = v;
+    *n_out = n;
+    v = NULL;
+done:
+    fg_free(v);
+    Mat_VarFree(var);
+    return st;
+}
+
+/* Split tags from setid.mat into split[n] (FG_SPLIT_ALL where unlisted). */
+static fg_status read_setid(const char *path, size_t n, uint8_t *split)
+{
+    static const char *const VARS[3] = {"trnid", "valid", "tstid"};
+    static const fg_split SPLITS[3] = {FG_SPLIT_TRAIN, FG_SPLIT_VAL, FG_SPLIT_TEST};
+    fg_status st = FG_OK;
+    int64_t *ids = NULL;
+    size_t m = 0;
+    mat_t *mat = mat_open(path, &st);
+    if (!mat) return st;
+    for (int s = 0; s < 3; s++) {
+        FG_CHECK_GOTO(st, read_vector(mat, path, VARS[s], 1, (double)n, "an image number", &ids, &m));
+        for (size_t i = 0; i < m; i++) {
+            uint8_t *t = &split[ids[i] - 1];
+            if (*t != FG_SPLIT_ALL) {
+                st = FG_FAIL(FG_EINVAL, "%s: variable '%s', element %zu: image %lld is already in '%s'", path, VARS[s],
+                             i + 1, (long long)ids[i], VARS[*t == FG_SPLIT_TRAIN ? 0 : *t == FG_SPLIT_VAL ? 1 : 2]);
+                goto done;
+            }
+            *t = (uint8_t)SPLITS[s];
+        }
+        fg_free(ids);
+        ids = NULL;
+    }
+done:
+    fg_free(ids);
+    Mat_Close(mat);
+    return st;
+}
+
+static fg_status flowers(const char *root, fg_dataset *out, int check_images)
+{
+    fg_status st = FG_OK;
+    char *labels_path = NULL, *setid_path = NULL, *file = NULL;
+    int64_t *labels = NULL, *count = NULL;
+    uint8_t *split = NULL;
+    size_t n = 0;
+    mat_t *mat = NULL;
+    if (!root || !out) return FG_FAIL(FG_EINVAL, "fg_dataset_flowers102: null argument");
+    FG_CHECK_GOTO(st, fg_dataset_init(out, "flowers102", root));
+    FG_CHECK_GOTO(st, fg_i_check_root(out->root));
+    labels_path = fg_i_join(out->root, "imagelabels.mat");
+    setid_path = fg_i_join(out->root, "setid.mat");
+    if (!labels_path || !setid_path) {
+        st = FG_FAIL(FG_ENOMEM, "%s: out of memory", out->root);
+        goto done;
+    }
+    if (check_images) {
+        file = fg_i_join(out->root, "jpg");
+        if (!file) {
+            st = FG_FAIL(FG_ENOMEM, "%s: out of memory", out->root);
+            goto done;
+        }
+        if (fg_i_is_dir(file) != 1) {
+            st = FG_FAIL(FG_ENOTFOUND, "%s: no such folder (the flowers102 layout keeps its images in jpg/)", file);
+            goto done;
+        }
+        fg_free(file);
+        file = NULL;
+    }
+    mat = mat_open(labels_path, &st);
+    if (!mat) goto done;
+    FG_CHECK_GOTO(st, read_vector(mat, labels_path, "labels", 1, FG_FLOWERS102_CLASSES, "a class number", &labels, &n));
+    int n_classes = 0;
+    for (size_t i = 0; i < n; i++)
+        if (labels[i] > n_classes) n_classes = (int)labels[i];
+    count = fg_calloc((size_t)n_classes, sizeof *count);
+    split = fg_calloc(n, sizeof *split);
+    if (!count || !split) {
+        st = FG_FAIL(FG_ENOMEM, "%s: out of memory", labels_path);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) count[labels[i] - 1]++;
+    for (int c = 0; c < n_classes; c++)
+        if (!count[c]) {
+            st = FG_FAIL(FG_EINVAL, "%s: variable 'labels' has no image of class %d (classes go up to %d)", labels_path,
+                         c + 1, n_classes);
+            goto done;
+        }
+    if (fg_i_exists(setid_path)) FG_CHECK_GOTO(st, read_setid(setid_path, n, split));
+    for (int c = 0; c < n_classes; c++) {
+        char name[32];
+        snprintf(name, sizeof name, "class_%03d", c + 1);
+        FG_CHECK_GOTO(st, fg_dataset_add_class(out, name, NULL));
+    }
+    for (size_t i = 0; i < n; i++) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "jpg/image_%05zu.jpg", i + 1);
+        if (check_images) {
+            file = fg_i_join(out->root, rel);
+            if (!file) {
+                st = FG_FAIL(FG_ENOMEM, "%s: out of memory", out->root);
+                goto done;
+            }
+            if (!fg_i_exists(file)) {
+                st = FG_FAIL(FG_ENOTFOUND, "%s: no such image (%s labels %zu images)", file, labels_path, n);
+                goto done;
+            }
+            fg_free(file);
+            file = NULL;
+        }
+        FG_CHECK_GOTO(st, fg_dataset_add_image(out, rel, (int32_t)(labels[i] - 1), (fg_split)split[i]));
+    }
+done:
+    if (mat) Mat_Close(mat);
+    fg_free(labels_path);
+    fg_free(setid_path);
+    fg_free(file);
+    fg_free(labels);
+    fg_free(count);
+    fg_free(split);
+    if (st != FG_OK) fg_dataset_destroy(out);
+    return st;
+}
+
+fg_status fg_dataset_flowers102(const char *root, fg_dataset *out) { return flowers(root, out, 1); }
+
+fg_status fg_dataset_flowers102_labels(const char *root, fg_dataset *out) { return flowers(root, out, 0); }
