@@ -48,7 +48,7 @@ static const char *HELP =
     "dataset's split), seeds (ranges a-b and lists), variant (paper | standard),\n"
     "threads (0 = all cores), batch, preprocess (caffe | raw), resize (direct | crop),\n"
     "max_iter (FluidC sweeps, default 100). Keys of [dataset NAME]: kind (folder |\n"
-    "mit67 | flowers102 | textures | wood), root, split (all | train | test), fne (the\n"
+    "mit67 | flowers102 | textures | wood), root, split (all | train | val | test), fne (the\n"
     "cache file), labels (wood's label list). A dataset whose root is absent is run\n"
     "from its FNE cache when that is complete and of the same job.\n"
     "\n"

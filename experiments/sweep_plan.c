@@ -36,14 +36,6 @@ static int classes_present(const int32_t *label, int64_t n, int n_classes)
     return k;
 }
 
-/* until the native-layout adapters land: the folder layout only */
-static fg_status open_dataset(const char *kind, const char *root, const char *labels, fg_dataset *out)
-{
-    (void)labels;
-    if (strcmp(kind, "folder") != 0) return FG_FAIL(FG_EINVAL, "kind '%s': this build reads 'folder' only", kind);
-    return fg_dataset_folder(root, out);
-}
-
 static fg_status list_dataset(const fg_sweep_config *cfg, fg_sweep_plan_ds *pd)
 {
     const fg_sweep_dataset *d = pd->cfg;
@@ -75,7 +67,7 @@ static fg_status list_dataset(const fg_sweep_config *cfg, fg_sweep_plan_ds *pd)
     }
     fg_dataset all;
     memset(&all, 0, sizeof all);
-    st = open_dataset(d->kind, d->root, d->labels[0] ? d->labels : NULL, &all);
+    st = fg_dataset_open(d->kind, d->root, d->labels[0] ? d->labels : NULL, &all);
     if (st == FG_OK) st = fg_dataset_select(&all, sp, &pd->ds);
     fg_dataset_destroy(&all);
     if (st != FG_OK)

@@ -139,6 +139,18 @@ check "resume exits 0 and says how many were there" \
 check "resumed file: 4 graphs, 160 distinct runs" '[ "$(count "$tmp/int.h5")" = "4 160 160" ]'
 check "resumed file equals the uninterrupted sweep, run by run" 'same_runs "$tmp/ref.h5" "$tmp/int.h5"'
 
+# --- a native layout through the same runner: mit67 (Images/<class>, Train/TestImages.txt), train split
+mkdir -p "$tmp/mit67" && ln -s "$tmp/imgs" "$tmp/mit67/Images"
+(cd "$tmp/imgs" && for c in class_*; do ls "$c" | sort | head -3 | sed "s|^|$c/|"; done) > "$tmp/mit67/TrainImages.txt"
+(cd "$tmp/imgs" && for c in class_*; do ls "$c" | sort | tail -2 | sed "s|^|$c/|"; done) > "$tmp/mit67/TestImages.txt"
+"$exe" sweep --config "$tmp/s.ini" --out "$tmp/mit.h5" --set sweep.thresholds=-2:2 --set sweep.k=1.5 \
+  --set sweep.seeds=1 --set "dataset tiny.kind=mit67" --set "dataset tiny.root=$tmp/mit67" \
+  --set "dataset tiny.split=train" --set "dataset tiny.fne=$tmp/mit_train.h5" >"$tmp/om" 2>&1; rc=$?
+check "mit67 layout, train split: 9 of 15 images, 3 classes, 2 runs" \
+  '[ $rc = 0 ] && [ "$(count "$tmp/mit.h5")" = "1 2 2" ] && grep -q "mit67 dataset, root .*, split train, 3 classes" "$tmp/om" &&
+   /usr/bin/python3 -c "import h5py,sys; g=h5py.File(sys.argv[1])[\"graphs\"][()]; assert (g[\"n_images\"] == 9).all()" "$tmp/mit.h5"' ||
+  cat "$tmp/om"
+
 # --- the table and the paper scripts
 "$exe" table "$tmp/out/r.h5" >"$tmp/t" 2>&1; rc=$?
 check "fnegraph table lists the dataset's settings" '[ $rc = 0 ] && [ "$(grep -c "^| tiny | " "$tmp/t")" = 8 ]' || cat "$tmp/t"

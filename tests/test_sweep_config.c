@@ -123,7 +123,7 @@ int main(void)
     expect_error("\n[sweeps]\nk = 1\n", "bad.ini:2: unknown section [sweeps]", NULL, 0);
     expect_error("[sweep]\nk = 1\nk = 2\n", "bad.ini:3: 'k' is given twice", NULL, 0);
     expect_error("[dataset wood]\nkind = oak\n", "bad.ini:2: kind: expected folder, mit67", NULL, 0);
-    expect_error("[dataset wood]\nkind = wood\nsplit = val\n", "bad.ini:3: split: expected all, train or test", NULL, 0);
+    expect_error("[dataset wood]\nkind = wood\nsplit = validation\n", "bad.ini:3: split: expected all, train, val or test", NULL, 0);
     expect_error("[dataset wood]\ncolour = brown\n", "bad.ini:2: unknown key 'colour' in [dataset wood]", NULL, 0);
     expect_error("[sweep]\nthis line is wrong\n", "bad.ini:2: cannot parse this line", NULL, 0);
     expect_error("[sweep]\nthreads = -1\n", "bad.ini:2: 'threads': expected an integer in 0..4096, got '-1'", NULL, 0);

@@ -405,8 +405,8 @@ static int dataset_key(parse_ctx *c, const char *section, const char *key, const
         }
         snprintf(d->kind, sizeof d->kind, "%s", v);
     } else if (!strcmp(key, "split")) {
-        if (!one_of(v, "all", "train", "test")) {
-            fail(c, "split: expected all, train or test, got '%s'%s", v, "");
+        if (!one_of(v, "all", "train", "test") && strcmp(v, "val") != 0) {
+            fail(c, "split: expected all, train, val or test, got '%s'%s", v, "");
             return 0;
         }
         snprintf(d->split, sizeof d->split, "%s", v);

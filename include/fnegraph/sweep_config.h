@@ -34,7 +34,7 @@ typedef struct fg_sweep_dataset {
     char name[64];               /* the NAME of [dataset NAME]: labels its rows */
     char kind[16];               /* folder | mit67 | flowers102 | textures | wood */
     char root[FG_SWEEP_PATH];
-    char split[8];               /* all | train | test */
+    char split[8];               /* all | train | val | test */
     char fne[FG_SWEEP_PATH];     /* FNE cache file */
     char labels[FG_SWEEP_PATH];  /* wood: label list ("" = ROOT/names.txt) */
     int line;                    /* line of the section header */
