@@ -81,19 +81,21 @@ fg_status fg_net_check_mode(fg_conv_algo conv, fg_precision precision, fg_net_mo
         if (!bf16) {
             plan->emulated = true;
             len += (size_t)snprintf(plan->warning + len, sizeof plan->warning - len,
-                                    "bf16 is emulated on %s%s (no avx512_bf16): slower than f32; "
-                                    "use f32 unless you study bf16's fidelity.", bi.onednn_isa, cap);
+                                    "bf16 runs emulated: oneDNN's ISA here is %s%s, without "
+                                    "avx512_bf16; expect it slower than f32.", bi.onednn_isa, cap);
         }
     }
     if (conv == FG_CONV_WINOGRAD && len < sizeof plan->warning) {
-        const char *why = NULL;
-        if (!avx512) why = "oneDNN's Winograd convolutions need AVX-512 (avx512_core)";
-        else if (precision == FG_PRECISION_BF16) why = "oneDNN's Winograd convolutions are f32 only";
-        if (why) {
+        if (!avx512) {
             plan->conv = FG_CONV_DIRECT;
             snprintf(plan->warning + len, sizeof plan->warning - len,
-                     "%s%s; oneDNN's ISA here is %s%s: the convolutions run direct.", len ? " " : "",
-                     why, bi.onednn_isa, cap);
+                     "%soneDNN's Winograd convolutions need AVX-512 (avx512_core) and its ISA here is "
+                     "%s%s: the convolutions run direct.", len ? " " : "", bi.onednn_isa, cap);
+        } else if (precision == FG_PRECISION_BF16) {
+            plan->conv = FG_CONV_DIRECT;
+            snprintf(plan->warning + len, sizeof plan->warning - len,
+                     "%soneDNN's Winograd convolutions are f32 only: with bf16 they run direct.",
+                     len ? " " : "");
         }
     }
     return FG_OK;
