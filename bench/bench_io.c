@@ -161,7 +161,7 @@ static void bm_fne_write(bench_state *st, void *ctx)
     const fne_ctx *c = ctx;
     char path[600], partial[640];
     const char *cls[2] = {"a", "b"};
-    fg_fne_meta m = {"folder", "all", "caffe", "direct", "0"};
+    fg_fne_meta m = {"folder", "all", "caffe", "direct", "0", NULL, NULL};
     snprintf(path, sizeof path, "%s/fne.h5", tmpdir);
     snprintf(partial, sizeof partial, "%s.partial", path);
     while (bench_keep_running(st)) {

@@ -3,13 +3,14 @@
 #include "commands.h"
 #include "fnegraph/cpu.h"
 #include "fnegraph/info.h"
+#include "fnegraph/net.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *HELP =
-    "Usage: fnegraph info [--json]\n"
+    "Usage: fnegraph info [--json] [--verbose [--conv direct|winograd] [--precision f32|bf16]]\n"
     "\n"
     "Prints the fnegraph version, the CPU and its features, the instruction set\n"
     "fnegraph's own kernels use (cap it with FNEGRAPH_ISA=scalar|avx2|avx512), the\n"
@@ -19,7 +20,53 @@ static const char *HELP =
     "\n"
     "Options:\n"
     "  --json     one JSON object on stdout instead of the text report\n"
-    "  -h, --help this text\n";
+    "  --verbose  also the oneDNN implementation, data types and layouts oneDNN picks for\n"
+    "             every step of VGG16 (batch 8, as `fnegraph extract` runs it) in the\n"
+    "             default mode (f32, direct convolutions), and in the mode --conv and\n"
+    "             --precision give when they differ; no weights are needed\n"
+    "  --conv A, --precision P   the mode to show with --verbose (see `fnegraph extract\n"
+    "             --help`); whether this CPU runs it natively, with a warning, or not\n"
+    "  -h, --help this text\n"
+    "\n"
+    "Example: ONEDNN_MAX_CPU_ISA=AVX512_CORE fnegraph info --verbose --precision bf16\n";
+
+/* The steps of a plan-only net in one mode: text lines, or a JSON object. */
+static int show_mode(fg_conv_algo conv, fg_precision prec, int json, int last)
+{
+    fg_net_mode_plan plan;
+    fg_net *net = NULL;
+    fg_net_opts o = {.batch = 8, .conv = conv, .precision = prec, .plan_only = true};
+    fg_status st = fg_net_check_mode(conv, prec, &plan);
+    if (st == FG_OK) st = fg_net_create(NULL, &o, &net);
+    if (json) {
+        printf("    {\"conv\": \"%s\", \"precision\": \"%s\", ", fg_conv_algo_name(conv), fg_precision_name(prec));
+        printf("\"status\": \"%s\", \"message\": \"", st != FG_OK ? "error" : plan.warning[0] ? "warning" : "ok");
+        for (const char *c = st != FG_OK ? fg_last_error() : plan.warning; *c; c++)
+            if (*c == '"' || *c == '\\') printf("\\%c", *c);
+            else if ((unsigned char)*c >= 0x20) putchar(*c);
+        printf("\", \"steps\": [");
+    } else {
+        printf("  mode %s/%s: %s%s\n", fg_conv_algo_name(conv), fg_precision_name(prec),
+               st != FG_OK ? "cannot run: " : plan.warning[0] ? "warning: " : "runs natively",
+               st != FG_OK ? fg_last_error() : plan.warning);
+        if (net) printf("    %-16s %-30s %-10s %-9s -> %-9s %s\n", "step", "oneDNN implementation", "types", "src", "dst", "weights");
+    }
+    for (int i = 0; net && i < fg_net_n_layers(net); i++) {
+        fg_net_layer L;
+        char types[20];
+        if (fg_net_layer_info(net, i, &L) != FG_OK) continue;
+        snprintf(types, sizeof types, "%s>%s", L.src_type, L.dst_type);
+        if (json)
+            printf("%s{\"step\": \"%s\", \"impl\": \"%s\", \"types\": \"%s\", \"src\": \"%s\", \"dst\": \"%s\", \"weights\": \"%s\"}",
+                   i ? ", " : "", L.name, L.impl, types, L.src_layout, L.dst_layout, L.weights_layout);
+        else
+            printf("    %-16s %-30s %-10s %-9s -> %-9s %s%s\n", L.name, L.impl, types, L.src_layout,
+                   L.dst_layout, L.weights_layout, L.op == FG_NET_CONV && L.fallback ? "  (direct fallback)" : "");
+    }
+    if (json) printf("]}%s\n", last ? "" : ",");
+    fg_net_destroy(net);
+    return st == FG_OK ? 0 : 1;
+}
 
 static void json_str(const char *key, const char *v, int last)
 {
@@ -35,17 +82,33 @@ static void json_str(const char *key, const char *v, int last)
 int fg_cmd_info(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int json = 0, c;
+        {"json", no_argument, NULL, 'j'},          {"verbose", no_argument, NULL, 'v'},
+        {"conv", required_argument, NULL, 'C'},    {"precision", required_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    int json = 0, verbose = 0, c;
+    fg_conv_algo conv = FG_CONV_DIRECT;
+    fg_precision prec = FG_PRECISION_F32;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
+        case 'v': verbose = 1; break;
+        case 'C':
+            if (fg_conv_algo_parse(optarg, &conv) != FG_OK)
+                return fg_cli_usage_error("info", "--conv: expected direct or winograd, got '%s'", optarg);
+            break;
+        case 'P':
+            if (fg_precision_parse(optarg, &prec) != FG_OK)
+                return fg_cli_usage_error("info", "--precision: expected f32 or bf16, got '%s'", optarg);
+            break;
         case 'h': fputs(HELP, stdout); return FG_EXIT_OK;
         default: return fg_cli_usage_error("info", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc) return fg_cli_usage_error("info", "unexpected argument '%s'", argv[optind]);
+    if (!verbose && (conv != FG_CONV_DIRECT || prec != FG_PRECISION_F32))
+        return fg_cli_usage_error("info", "--conv and --precision go with --verbose");
+    const int other = conv != FG_CONV_DIRECT || prec != FG_PRECISION_F32;
 
     fg_build_info bi;
     fg_build_info_get(&bi);
@@ -64,7 +127,13 @@ int fg_cmd_info(int argc, char **argv)
         json_str("libjpeg_turbo_version", bi.jpeg, 0);
         json_str("libpng_version", bi.png, 0);
         json_str("giflib_version", bi.gif, 0);
-        json_str("matio_version", bi.matio, 1);
+        json_str("matio_version", bi.matio, !verbose);
+        if (verbose) {
+            printf("  \"vgg16_modes\": [\n");
+            show_mode(FG_CONV_DIRECT, FG_PRECISION_F32, 1, !other);
+            if (other) show_mode(conv, prec, 1, 1);
+            printf("  ]\n");
+        }
         printf("}\n");
         return FG_EXIT_OK;
     }
@@ -80,5 +149,10 @@ int fg_cmd_info(int argc, char **argv)
     printf("  libpng           %s\n", bi.png);
     printf("  giflib           %s\n", bi.gif);
     printf("  matio            %s\n", bi.matio);
+    if (verbose) {
+        printf("VGG16 steps on oneDNN (batch 8):\n");
+        show_mode(FG_CONV_DIRECT, FG_PRECISION_F32, 0, 0);
+        if (other) show_mode(conv, prec, 0, 1);
+    }
     return FG_EXIT_OK;
 }

@@ -39,7 +39,7 @@ static void make_row(int64_t i, float *row)
 static fg_fne_meta meta(void)
 {
     return (fg_fne_meta){"folder", "all", "caffe", "direct",
-                         "ea3d1e42fd03d6e1b652d81504cce96441d7ade7a75861991c41d62195fe86d2"};
+                         "ea3d1e42fd03d6e1b652d81504cce96441d7ade7a75861991c41d62195fe86d2", NULL, NULL};
 }
 
 static void put_range(fg_fne_writer *w, int64_t from, int64_t to)

@@ -114,8 +114,11 @@ static void refused(void)
     fg_i_dnnl_layout_name(&md, "nchw", name, sizeof name);
     CHECK(strcmp(name, "NChw16n16c") == 0, "name %s", name);
     CHECK_FAILS(fg_i_dnnl_fne_layout(&md, "conv9_9", &lay), FG_EUNSUPPORTED, "conv9_9: output layout NChw16n16c");
-    CHECK(dnnl_memory_desc_init_by_tag(&md, 4, dims, dnnl_bf16, dnnl_nhwc) == dnnl_success, "bf16 md");
+    CHECK(dnnl_memory_desc_init_by_tag(&md, 4, dims, dnnl_s8, dnnl_nhwc) == dnnl_success, "s8 md");
     CHECK_FAILS(fg_i_dnnl_fne_layout(&md, "conv9_9", &lay), FG_EUNSUPPORTED, "nhwc");
+    CHECK(dnnl_memory_desc_init_by_tag(&md, 4, dims, dnnl_bf16, dnnl_nChw16c) == dnnl_success, "bf16 md");
+    CHECK_OK(fg_i_dnnl_fne_layout(&md, "conv9_9", &lay));
+    CHECK(lay.lanes == 16 && lay.s_g == 16 * 4 * 4, "bf16 nChw16c: strides in elements");
     dnnl_dims_t w = {64, 32, 3, 3};
     CHECK(dnnl_memory_desc_init_by_tag(&md, 4, w, dnnl_f32, dnnl_OIhw16i16o) == dnnl_success, "weights md");
     fg_i_dnnl_layout_name(&md, "oihw", name, sizeof name);

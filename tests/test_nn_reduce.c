@@ -1,7 +1,8 @@
 /* The FNE reduction (engine/nn/fne_reduce.c): the AVX-512 body against its
  * _ref twin bit for bit, and the spatial means in nhwc, nchw, nChw8c and
  * nChw16c (with padded channels) against a naive double sum over logical
- * indices; the result must not depend on the thread count. */
+ * indices; the result must not depend on the thread count. The bf16 bodies
+ * likewise, and against the f32 ones on the same values. */
 #include "fg_test.h"
 #include "fnegraph/cpu.h"
 #include "fnegraph/mem.h"
@@ -42,6 +43,74 @@ static void twins(fg_rng *r)
         fg_free(b);
     }
     printf("avx512 vs ref: %d/%d cases bit-identical\n", equal, cases);
+}
+
+static fg_i_fne_layout make_layout(int64_t n, int64_t c, int64_t h, int64_t w, int block, size_t *size);
+
+/* The bf16 bodies: the AVX-512 one against its _ref twin bit for bit, and the
+ * _ref one against the f32 _ref on the same values widened to float. */
+static void twins_bf16(fg_rng *r)
+{
+    static const int64_t lanes[] = {1, 7, 8, 9, 16, 31, 32, 33, 64, 100, 512};
+    int equal = 0, cases = 0;
+    bool avx = fg_cpu_isa() >= FG_ISA_AVX512;
+    for (size_t t = 0; t < sizeof lanes / sizeof *lanes; t++) {
+        int64_t L = lanes[t], rows = 1 + (int64_t)fg_rng_below(r, 5), cols = 1 + (int64_t)fg_rng_below(r, 30);
+        int64_t s_col = L + (int64_t)fg_rng_below(r, 3), s_row = cols * s_col + (int64_t)fg_rng_below(r, 5);
+        size_t n = (size_t)(rows * s_row + L);
+        uint16_t *p = fg_alloc(n, sizeof *p);
+        float *pf = fg_alloc(n, sizeof *pf);
+        double *a = fg_alloc((size_t)L, sizeof *a), *b = fg_alloc((size_t)L, sizeof *b);
+        double *c = fg_alloc((size_t)L, sizeof *c);
+        fill(pf, n, r);
+        for (size_t i = 0; i < n; i++) { /* truncate to bf16, keep the float it stands for */
+            uint32_t u;
+            memcpy(&u, &pf[i], sizeof u);
+            p[i] = (uint16_t)(u >> 16);
+            u &= 0xffff0000u;
+            memcpy(&pf[i], &u, sizeof u);
+        }
+        for (int64_t j = 0; j < L; j++) a[j] = b[j] = c[j] = 0.5 * (double)j;
+        fg_i_fne_sum_bf16_ref(p, rows, cols, s_row, s_col, L, a);
+        fg_i_fne_sum_ref(pf, rows, cols, s_row, s_col, L, c);
+        CHECK(memcmp(a, c, (size_t)L * sizeof *a) == 0, "lanes %lld: bf16 ref != f32 ref of the same values",
+              (long long)L);
+        if (avx) {
+            fg_i_fne_sum_bf16_avx512(p, rows, cols, s_row, s_col, L, b);
+            cases++;
+            equal += memcmp(a, b, (size_t)L * sizeof *a) == 0;
+            CHECK(memcmp(a, b, (size_t)L * sizeof *a) == 0, "bf16 lanes %lld rows %lld cols %lld: avx512 != ref",
+                  (long long)L, (long long)rows, (long long)cols);
+        }
+        fg_free(p);
+        fg_free(pf);
+        fg_free(a);
+        fg_free(b);
+        fg_free(c);
+    }
+    printf("bf16 sums: ref = f32 ref on widened values; avx512 vs ref: %d/%d bit-identical\n", equal, cases);
+    /* the means of a bf16 nChw16c tensor (40 of 48 channels) = those of its floats */
+    size_t size;
+    fg_i_fne_layout y = make_layout(2, 40, 13, 9, 16, &size);
+    uint16_t *p = fg_alloc(size, sizeof *p);
+    float *pf = fg_alloc(size, sizeof *pf), *o1 = fg_alloc(2 * 40, sizeof *o1), *o2 = fg_alloc(2 * 40, sizeof *o2);
+    double *part = fg_alloc(fg_i_fne_part_size(&y), sizeof *part);
+    fill(pf, size, r);
+    for (size_t i = 0; i < size; i++) {
+        uint32_t u;
+        memcpy(&u, &pf[i], sizeof u);
+        p[i] = (uint16_t)(u >> 16);
+        u &= 0xffff0000u;
+        memcpy(&pf[i], &u, sizeof u);
+    }
+    fg_i_fne_means(&y, pf, 2, part, o1, 40, 2, fg_i_fne_sum_ref);
+    fg_i_fne_means_bf16(&y, p, 2, part, o2, 40, 2, fg_i_fne_sum_bf16_pick());
+    CHECK(memcmp(o1, o2, 2 * 40 * sizeof *o1) == 0, "bf16 nChw16c means differ from the f32 ones");
+    fg_free(p);
+    fg_free(pf);
+    fg_free(o1);
+    fg_free(o2);
+    fg_free(part);
 }
 
 /* A layout of n x c x h x w with the channels blocked by `block` (0: nhwc,
@@ -121,5 +190,6 @@ int main(void)
     else
         printf("avx512 twin not compared: the CPU (or FNEGRAPH_ISA) does not allow AVX-512\n");
     means(&r);
+    twins_bf16(&r);
     return fg_test_done("test_nn_reduce");
 }

@@ -3,7 +3,7 @@
  *   /fne float32 [N][12416] chunked by 64 rows; /label int32 [N];
  *   /path, /class_names, /failed_path: variable-length UTF-8 strings;
  *   root attributes dataset, split, preprocess, resize, weights_sha256,
- *   fnegraph_version (variable-length UTF-8 strings).
+ *   conv, precision, fnegraph_version, impl (variable-length UTF-8 strings).
  * Reading checks every shape and label range; cost O(N * 12416). */
 #include "io/fne_file_i.h"
 
@@ -15,24 +15,32 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const ATTR_NAMES[6] = {"dataset", "split", "preprocess", "resize",
-                                          "weights_sha256", "fnegraph_version"};
+enum { N_ATTRS = 8, A_SPLIT = 1, A_CONV = 5, A_PRECISION = 6, A_VERSION = 7 };
+static const char *const ATTR_NAMES[N_ATTRS] = {"dataset", "split", "preprocess", "resize",
+                                                "weights_sha256", "conv", "precision",
+                                                "fnegraph_version"};
+/* Value of an optional attribute a file does not have (NULL: required). The
+ * mode attributes came with the modes: older files are f32 direct. */
+static const char *const ATTR_DEFAULT[N_ATTRS] = {NULL, "all", NULL, NULL, NULL, "direct", "f32", "unknown"};
 
 static char *attr_field(fg_i_fne_attrs *a, int i, size_t *size)
 {
-    char *f[6] = {a->dataset, a->split, a->preprocess, a->resize, a->weights_sha256, a->version};
-    size_t s[6] = {sizeof a->dataset, sizeof a->split, sizeof a->preprocess, sizeof a->resize,
-                   sizeof a->weights_sha256, sizeof a->version};
+    char *f[N_ATTRS] = {a->dataset, a->split,     a->preprocess, a->resize, a->weights_sha256,
+                        a->conv,    a->precision, a->version};
+    size_t s[N_ATTRS] = {sizeof a->dataset, sizeof a->split,     sizeof a->preprocess,
+                         sizeof a->resize,  sizeof a->weights_sha256, sizeof a->conv,
+                         sizeof a->precision, sizeof a->version};
     *size = s[i];
     return f[i];
 }
 
 fg_status fg_i_fne_attrs_from_meta(const fg_fne_meta *meta, fg_i_fne_attrs *a)
 {
-    const char *v[6] = {meta->dataset, meta->split, meta->preprocess, meta->resize,
-                        meta->weights_sha256, FNEGRAPH_VERSION};
+    const char *v[N_ATTRS] = {meta->dataset, meta->split, meta->preprocess, meta->resize,
+                              meta->weights_sha256, meta->conv ? meta->conv : "direct",
+                              meta->precision ? meta->precision : "f32", FNEGRAPH_VERSION};
     memset(a, 0, sizeof *a);
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < N_ATTRS; i++) {
         size_t size;
         char *dst = attr_field(a, i, &size);
         if (!v[i]) return FG_FAIL(FG_EINVAL, "FNE file: meta.%s is not set", ATTR_NAMES[i]);
@@ -47,28 +55,30 @@ fg_status fg_i_fne_attrs_from_meta(const fg_fne_meta *meta, fg_i_fne_attrs *a)
 fg_status fg_i_fne_read_attrs(hid_t f, const char *file, fg_i_fne_attrs *a)
 {
     memset(a, 0, sizeof *a);
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < N_ATTRS; i++) {
         size_t size;
         char *dst = attr_field(a, i, &size);
-        /* split and the version are fnegraph's additions: optional for other writers */
-        if ((i == 1 || i == 5) && H5Aexists(f, ATTR_NAMES[i]) <= 0) {
-            snprintf(dst, size, "%s", i == 1 ? "all" : "unknown");
+        /* fnegraph's additions are optional for files of other writers or older versions */
+        if (ATTR_DEFAULT[i] && H5Aexists(f, ATTR_NAMES[i]) <= 0) {
+            snprintf(dst, size, "%s", ATTR_DEFAULT[i]);
             continue;
         }
         fg_status st = fg_i_h5_read_attr_str(f, ATTR_NAMES[i], file, dst, size);
         if (st != FG_OK) return st;
     }
+    if (H5Aexists(f, "impl") > 0) return fg_i_h5_read_attr_str(f, "impl", file, a->impl, sizeof a->impl);
     return FG_OK;
 }
 
 fg_status fg_i_fne_write_attrs(hid_t f, const char *file, const fg_i_fne_attrs *a)
 {
     fg_i_fne_attrs c = *a;
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < N_ATTRS; i++) {
         size_t size;
         fg_status st = fg_i_h5_write_attr_str(f, ATTR_NAMES[i], attr_field(&c, i, &size), file);
         if (st != FG_OK) return st;
     }
+    if (c.impl[0]) return fg_i_h5_write_attr_str(f, "impl", c.impl, file);
     return FG_OK;
 }
 
@@ -76,7 +86,12 @@ int fg_i_fne_attrs_diff(const fg_i_fne_attrs *have, const fg_i_fne_attrs *want, 
                         char *why, size_t n)
 {
     fg_i_fne_attrs h = *have, w = *want;
-    for (int i = 0; i < (version ? 6 : 5); i++) {
+    if (strcmp(h.conv, w.conv) != 0 || strcmp(h.precision, w.precision) != 0) {
+        snprintf(why, n, "it was extracted in mode conv=%s precision=%s, this run asks for conv=%s "
+                 "precision=%s: a cache is not reused across modes", h.conv, h.precision, w.conv, w.precision);
+        return 1;
+    }
+    for (int i = 0; i < (version ? N_ATTRS : N_ATTRS - 1); i++) {
         size_t size;
         const char *x = attr_field(&h, i, &size), *y = attr_field(&w, i, &size);
         if (strcmp(x, y) != 0) {
@@ -85,6 +100,41 @@ int fg_i_fne_attrs_diff(const fg_i_fne_attrs *have, const fg_i_fne_attrs *want, 
         }
     }
     return 0;
+}
+
+fg_status fg_fne_read_mode(const char *path, fg_fne_mode *out)
+{
+    fg_status st = FG_OK;
+    fg_i_h5_quiet q;
+    hid_t f = H5I_INVALID_HID;
+    fg_i_fne_attrs *a = NULL;
+    char partial[4200];
+    struct stat sb;
+    if (!path || !out) return FG_FAIL(FG_EINVAL, "fg_fne_read_mode: null argument");
+    memset(out, 0, sizeof *out);
+    snprintf(partial, sizeof partial, "%s.partial", path);
+    const char *file = stat(path, &sb) != 0 && stat(partial, &sb) == 0 ? partial : path;
+    fg_i_h5_quiet_begin(&q);
+    FG_CHECK_GOTO(st, fg_i_h5_probe(file, "an FNE file", NULL));
+    f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) {
+        st = FG_FAIL(FG_EFORMAT, "%s: HDF5 cannot open it (corrupt, or being written by another process)", file);
+        goto done;
+    }
+    a = fg_alloc(1, sizeof *a);
+    if (!a) {
+        st = FG_ENOMEM;
+        goto done;
+    }
+    FG_CHECK_GOTO(st, fg_i_fne_read_attrs(f, file, a));
+    memcpy(out->conv, a->conv, sizeof out->conv);
+    memcpy(out->precision, a->precision, sizeof out->precision);
+    memcpy(out->impl, a->impl, sizeof out->impl);
+done:
+    fg_free(a);
+    if (f >= 0) H5Fclose(f);
+    fg_i_h5_quiet_end(&q);
+    return st;
 }
 
 fg_status fg_i_fne_read_int32(hid_t f, const char *name, const char *file, int64_t n, int32_t **out)
@@ -201,6 +251,8 @@ static fg_status read_file(const char *path, fg_fne *out, bool with_x)
     memcpy(out->preprocess, a.preprocess, sizeof out->preprocess);
     memcpy(out->resize, a.resize, sizeof out->resize);
     memcpy(out->weights_sha256, a.weights_sha256, sizeof out->weights_sha256);
+    memcpy(out->conv, a.conv, sizeof out->conv);
+    memcpy(out->precision, a.precision, sizeof out->precision);
     FG_CHECK_GOTO(st, fg_i_fne_read_int32(f, "label", path, n, &out->label));
     FG_CHECK_GOTO(st, fg_i_h5_read_strings(f, "path", false, path, "dataset /path", &out->path, &nn));
     if (nn != n) {

@@ -16,7 +16,9 @@ enum { FG_I_FNE_CHUNK_ROWS = 64 };
 /* The root attributes of an FNE file (the final one and the partial one). */
 typedef struct fg_i_fne_attrs {
     char dataset[32], split[16], preprocess[16], resize[16], weights_sha256[65];
+    char conv[16], precision[16];
     char version[32]; /* fnegraph_version */
+    char impl[FG_FNE_IMPL_MAX]; /* informative: never compared */
 } fg_i_fne_attrs;
 
 /* Fill attrs from meta and this build's version; an over-long or missing
@@ -25,7 +27,8 @@ fg_status fg_i_fne_attrs_from_meta(const fg_fne_meta *meta, fg_i_fne_attrs *a);
 fg_status fg_i_fne_read_attrs(hid_t f, const char *file, fg_i_fne_attrs *a);
 fg_status fg_i_fne_write_attrs(hid_t f, const char *file, const fg_i_fne_attrs *a);
 /* First difference between the job (want) and a file (have), as
- * "preprocess is 'raw' there, 'caffe' now"; returns 0 when they match. */
+ * "preprocess is 'raw' there, 'caffe' now"; returns 0 when they match.
+ * A different mode (conv, precision) is reported first, naming both modes. */
 int fg_i_fne_attrs_diff(const fg_i_fne_attrs *have, const fg_i_fne_attrs *want, bool version,
                         char *why, size_t n);
 /* A 1-D integer dataset of exactly n values, as int32. */

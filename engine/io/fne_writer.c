@@ -266,6 +266,7 @@ static fg_status resume_partial(fg_fne_writer *w)
         st = FG_FAIL(st, "%s; delete %s to start over", fg_last_error(), w->partial);
         goto done;
     }
+    memcpy(w->attrs.impl, have.impl, sizeof w->attrs.impl); /* what computed the stored rows */
     w->d_fne = H5Dopen2(w->f, "fne", H5P_DEFAULT);
     w->d_status = H5Dopen2(w->f, "status", H5P_DEFAULT);
     w->d_progress = H5Dopen2(w->f, "progress", H5P_DEFAULT);
@@ -309,6 +310,8 @@ static fg_status check_final(const fg_fne_writer *w, char *why, size_t n)
     memcpy(have.preprocess, h.preprocess, sizeof h.preprocess);
     memcpy(have.resize, h.resize, sizeof h.resize);
     memcpy(have.weights_sha256, h.weights_sha256, sizeof h.weights_sha256);
+    memcpy(have.conv, h.conv, sizeof h.conv);
+    memcpy(have.precision, h.precision, sizeof h.precision);
     if (fg_i_fne_attrs_diff(&have, &w->attrs, false, why, n)) goto done;
     if (h.n_classes != w->n_classes) {
         snprintf(why, n, "it has %d classes, this job %d", h.n_classes, w->n_classes);
@@ -421,6 +424,33 @@ done:
         unlink(w->partial);
     }
     writer_free(w);
+    fg_i_h5_quiet_end(&q);
+    return st;
+}
+
+fg_status fg_fne_writer_set_impl(fg_fne_writer *w, const char *impl)
+{
+    if (!w || !impl) return FG_FAIL(FG_EINVAL, "fg_fne_writer_set_impl: null argument");
+    if (w->finished || strcmp(w->attrs.impl, impl) == 0) return FG_OK;
+    if (w->f < 0 || w->broken) return FG_FAIL(FG_EINVAL, "%s: the writer failed earlier", w->path);
+    size_t len = strlen(w->attrs.impl), need = strlen(impl);
+    if (len == 0) {
+        if (need >= sizeof w->attrs.impl)
+            return FG_FAIL(FG_EINVAL, "%s: the implementation list has %zu characters, at most %zu fit",
+                           w->partial, need, sizeof w->attrs.impl - 1);
+        memcpy(w->attrs.impl, impl, need + 1);
+    } else if (!strstr(w->attrs.impl, impl) && len + need + 13 < sizeof w->attrs.impl) {
+        snprintf(w->attrs.impl + len, sizeof w->attrs.impl - len, " | resumed: %s", impl);
+    } else {
+        return FG_OK;
+    }
+    fg_status st = FG_OK;
+    fg_i_h5_quiet q;
+    fg_i_h5_quiet_begin(&q);
+    if (H5Aexists(w->f, "impl") > 0 && H5Adelete(w->f, "impl") < 0)
+        st = FG_FAIL(FG_EIO, "%s: cannot replace attribute 'impl'", w->partial);
+    if (st == FG_OK) st = fg_i_h5_write_attr_str(w->f, "impl", w->attrs.impl, w->partial);
+    if (st == FG_OK) st = fg_i_h5_sync(w->f, w->partial);
     fg_i_h5_quiet_end(&q);
     return st;
 }

@@ -57,7 +57,7 @@ fg_status fg_i_dnnl_fne_layout(const dnnl_memory_desc_t *md, const char *what, f
 {
     char name[48];
     fg_i_dnnl_layout_name(md, "nchw", name, sizeof name);
-    if (md->format_kind != dnnl_blocked || md->data_type != dnnl_f32 ||
+    if (md->format_kind != dnnl_blocked || (md->data_type != dnnl_f32 && md->data_type != dnnl_bf16) ||
         (md->ndims != 4 && md->ndims != 2))
         return FG_FAIL(FG_EUNSUPPORTED, "%s: output layout %s (%d dims) is not one the FNE reduction reads",
                        what, name, md->ndims);

@@ -31,7 +31,8 @@ int fg_i_dnnl_fn_len(const char *expr);
  * "nChw16c", "OIhw16i16o"; the format kind for non-blocked descriptors. */
 void fg_i_dnnl_layout_name(const dnnl_memory_desc_t *md, const char *letters, char *buf, size_t size);
 
-/* The FNE layout of a 4-D (n, c, h, w) or 2-D (n, c) f32 activation: plain
+/* The FNE layout of a 4-D (n, c, h, w) or 2-D (n, c) f32 or bf16 activation
+ * (strides in elements of its type): plain
  * strides with at most one inner block, on the channels. Anything else is
  * FG_EUNSUPPORTED naming `what` and the layout. */
 fg_status fg_i_dnnl_fne_layout(const dnnl_memory_desc_t *md, const char *what, fg_i_fne_layout *out);

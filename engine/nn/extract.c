@@ -123,8 +123,11 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
     if (B > 1024) return FG_FAIL(FG_EINVAL, "batch %d: at most 1024 images a batch", B);
     if (ds->n == 0) return FG_FAIL(FG_EINVAL, "%s: the dataset has no images", ds->root ? ds->root : "dataset");
 
+    fg_net_mode_plan plan;
+    FG_CHECK_GOTO(st, fg_net_check_mode(opts->conv, opts->precision, &plan));
     fg_fne_meta meta = {ds->kind, opts->split ? opts->split : "all", fg_preprocess_name(opts->preprocess),
-                        fg_resize_mode_name(opts->resize), w->sha256};
+                        fg_resize_mode_name(opts->resize), w->sha256, fg_conv_algo_name(plan.conv),
+                        fg_precision_name(plan.precision)};
     FG_CHECK_GOTO(st, fg_fne_writer_open(out_path, &meta, ds->n, (const char *const *)ds->path, ds->label,
                                          (const char *const *)ds->class_names, ds->n_classes,
                                          opts->chunk_rows > 0 ? opts->chunk_rows : 64, &wr, &next));
@@ -133,8 +136,13 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
         res->already_complete = true;
         goto done;
     }
-    fg_net_opts no = {.batch = B, .threads = opts->threads};
+    fg_net_opts no = {.batch = B, .threads = opts->threads, .conv = opts->conv, .precision = opts->precision};
     FG_CHECK_GOTO(st, fg_net_create(w, &no, &net));
+    {
+        char impl[FG_NET_IMPL_MAX];
+        FG_CHECK_GOTO(st, fg_net_impl_string(net, impl, sizeof impl));
+        FG_CHECK_GOTO(st, fg_fne_writer_set_impl(wr, impl));
+    }
     rows = fg_alloc((size_t)B * FG_FNE_DIM, sizeof(float));
     if (!rows) {
         st = FG_FAIL(FG_ENOMEM, "out of memory for the FNE rows");

@@ -1,6 +1,7 @@
 /* FNE reduction: the spatial mean of every channel of a post-ReLU layer
  * output (SPEC.md §4), read in the layout oneDNN chose (nhwc, nChw16c, ...)
- * so that no reorder or copy of the full-size activation is needed.
+ * so that no reorder or copy of the full-size activation is needed; f32 or
+ * bf16 elements (bf16 nets: the conversion to float is exact).
  *
  * Accumulation is in double (one conversion and one add per element), so the
  * mean of up to 224*224 non-negative floats carries a relative error below
@@ -74,6 +75,71 @@ __attribute__((target("avx512f,avx512vl"))) void fg_i_fne_sum_avx512(const float
     }
 }
 
+static inline float bf16_to_float(uint16_t v)
+{
+    uint32_t u = (uint32_t)v << 16;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+void fg_i_fne_sum_bf16_ref(const uint16_t *p, int64_t rows, int64_t cols, int64_t s_row, int64_t s_col,
+                           int64_t lanes, double *acc)
+{
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t k = 0; k < cols; k++) {
+            const uint16_t *q = p + r * s_row + k * s_col;
+            for (int64_t j = 0; j < lanes; j++) acc[j] += (double)bf16_to_float(q[j]);
+        }
+}
+
+/* 16 bf16 lanes -> 16 floats: zero-extend to 32 bits and shift into the high half. */
+__attribute__((target("avx512f"))) static inline __m512 load_bf16(const uint16_t *q)
+{
+    __m256i h = _mm256_loadu_si256((const __m256i *)(const void *)q);
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+
+/* Same order of additions per lane as the _ref twin: bit-identical results. */
+__attribute__((target("avx512f,avx512vl,avx512bw"))) void fg_i_fne_sum_bf16_avx512(
+    const uint16_t *p, int64_t rows, int64_t cols, int64_t s_row, int64_t s_col, int64_t lanes, double *acc)
+{
+    int64_t j = 0;
+    for (; j + 32 <= lanes; j += 32) { /* 4 independent chains */
+        __m512d a[4];
+        for (int t = 0; t < 4; t++) a[t] = _mm512_loadu_pd(acc + j + 8 * t);
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t k = 0; k < cols; k++) {
+                const uint16_t *q = p + r * s_row + k * s_col + j;
+                for (int t = 0; t < 2; t++) {
+                    __m512 v = load_bf16(q + 16 * t);
+                    a[2 * t] = _mm512_add_pd(a[2 * t], _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
+                    a[2 * t + 1] = _mm512_add_pd(
+                        a[2 * t + 1],
+                        _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
+                }
+            }
+        for (int t = 0; t < 4; t++) _mm512_storeu_pd(acc + j + 8 * t, a[t]);
+    }
+    for (; j < lanes; j += 8) { /* 8 lanes at a time, masked at the tail */
+        int64_t m = lanes - j < 8 ? lanes - j : 8;
+        __mmask8 k8 = (__mmask8)((1u << m) - 1u);
+        __m512d a = _mm512_maskz_loadu_pd(k8, acc + j);
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t k = 0; k < cols; k++) {
+                __m128i h = _mm_maskz_loadu_epi16(k8, p + r * s_row + k * s_col + j);
+                __m256 v = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+                a = _mm512_add_pd(a, _mm512_cvtps_pd(v));
+            }
+        _mm512_mask_storeu_pd(acc + j, k8, a);
+    }
+}
+
+fg_i_fne_sum_bf16_fn fg_i_fne_sum_bf16_pick(void)
+{
+    return fg_cpu_isa() >= FG_ISA_AVX512 ? fg_i_fne_sum_bf16_avx512 : fg_i_fne_sum_bf16_ref;
+}
+
 fg_i_fne_sum_fn fg_i_fne_sum_pick(void)
 {
     return fg_cpu_isa() >= FG_ISA_AVX512 ? fg_i_fne_sum_avx512 : fg_i_fne_sum_ref;
@@ -99,8 +165,10 @@ size_t fg_i_fne_part_size(const fg_i_fne_layout *lay)
     return (size_t)(lay->n * lay->groups * units_per_group(lay) * lay->lanes);
 }
 
-void fg_i_fne_means(const fg_i_fne_layout *lay, const float *base, int64_t n_img, double *part,
-                    float *out, int64_t out_stride, int threads, fg_i_fne_sum_fn sum)
+/* The reduction over elements of `esize` bytes; exactly one of the sums is set. */
+static void means(const fg_i_fne_layout *lay, const char *base, size_t esize, int64_t n_img, double *part,
+                  float *out, int64_t out_stride, int threads, fg_i_fne_sum_fn sum,
+                  fg_i_fne_sum_bf16_fn sum_bf16)
 {
     const int64_t rpu = rows_per_unit(lay), upg = units_per_group(lay);
     const int64_t n_units = n_img * lay->groups * upg, n_pairs = n_img * lay->groups;
@@ -114,8 +182,9 @@ void fg_i_fne_means(const fg_i_fne_layout *lay, const float *base, int64_t n_img
             int64_t r0 = k * rpu, rows = lay->h - r0 < rpu ? lay->h - r0 : rpu;
             double *acc = part + u * L;
             memset(acc, 0, (size_t)L * sizeof *acc);
-            sum(base + lay->off0 + i * lay->s_n + g * lay->s_g + r0 * lay->s_h, rows, lay->w, lay->s_h,
-                lay->s_w, L, acc);
+            const char *p = base + (size_t)(lay->off0 + i * lay->s_n + g * lay->s_g + r0 * lay->s_h) * esize;
+            if (sum) sum((const float *)(const void *)p, rows, lay->w, lay->s_h, lay->s_w, L, acc);
+            else sum_bf16((const uint16_t *)(const void *)p, rows, lay->w, lay->s_h, lay->s_w, L, acc);
         }
 #pragma omp for schedule(static)
         for (int64_t pair = 0; pair < n_pairs; pair++) {
@@ -129,4 +198,16 @@ void fg_i_fne_means(const fg_i_fne_layout *lay, const float *base, int64_t n_img
             }
         }
     }
+}
+
+void fg_i_fne_means(const fg_i_fne_layout *lay, const float *base, int64_t n_img, double *part,
+                    float *out, int64_t out_stride, int threads, fg_i_fne_sum_fn sum)
+{
+    means(lay, (const char *)base, sizeof *base, n_img, part, out, out_stride, threads, sum, NULL);
+}
+
+void fg_i_fne_means_bf16(const fg_i_fne_layout *lay, const uint16_t *base, int64_t n_img, double *part,
+                         float *out, int64_t out_stride, int threads, fg_i_fne_sum_bf16_fn sum)
+{
+    means(lay, (const char *)base, sizeof *base, n_img, part, out, out_stride, threads, NULL, sum);
 }

@@ -33,6 +33,16 @@ void fg_i_fne_sum_avx512(const float *p, int64_t rows, int64_t cols, int64_t s_r
 /* The body for this CPU (fg_cpu_isa(), so FNEGRAPH_ISA=scalar forces the twin). */
 fg_i_fne_sum_fn fg_i_fne_sum_pick(void);
 
+/* The same over bf16 elements (the upper 16 bits of an f32: the conversion
+ * is exact), for the outputs of a bf16 net. */
+typedef void (*fg_i_fne_sum_bf16_fn)(const uint16_t *p, int64_t rows, int64_t cols, int64_t s_row,
+                                     int64_t s_col, int64_t lanes, double *acc);
+void fg_i_fne_sum_bf16_ref(const uint16_t *p, int64_t rows, int64_t cols, int64_t s_row,
+                           int64_t s_col, int64_t lanes, double *acc);
+void fg_i_fne_sum_bf16_avx512(const uint16_t *p, int64_t rows, int64_t cols, int64_t s_row,
+                              int64_t s_col, int64_t lanes, double *acc);
+fg_i_fne_sum_bf16_fn fg_i_fne_sum_bf16_pick(void);
+
 /* Doubles of scratch fg_i_fne_means needs for this layout. */
 size_t fg_i_fne_part_size(const fg_i_fne_layout *lay);
 
@@ -43,5 +53,8 @@ size_t fg_i_fne_part_size(const fg_i_fne_layout *lay);
  * order: the result is the same for any number of threads. */
 void fg_i_fne_means(const fg_i_fne_layout *lay, const float *base, int64_t n_img, double *part,
                     float *out, int64_t out_stride, int threads, fg_i_fne_sum_fn sum);
+/* The same for a bf16 activation (strides and offsets in elements). */
+void fg_i_fne_means_bf16(const fg_i_fne_layout *lay, const uint16_t *base, int64_t n_img, double *part,
+                         float *out, int64_t out_stride, int threads, fg_i_fne_sum_bf16_fn sum);
 
 #endif

@@ -18,6 +18,14 @@
  * keep_outputs), and one user-managed scratchpad serves every primitive.
  * After each feature layer runs, its output is reduced into the FNE rows in
  * the layout it has (fne_reduce.c), while it is still in cache.
+ * Modes (net.h): Winograd asks each 3x3 convolution for
+ * dnnl_convolution_winograd and falls back to direct per layer when oneDNN
+ * refuses (conv1_1's 3 input channels, for one). bf16: every convolution,
+ * pool and inner product reads bf16 (a reorder step converts the f32 input
+ * for conv1_1, and fc6's f32 output for fc7); convolutions write bf16 and
+ * accumulate in f32 inside oneDNN, inner products write f32 (their output is
+ * the fc6/fc7 feature itself); biases stay f32. The FNE reduction reads
+ * either type.
  * Cost per image: 30.94 GFLOP (15.47 G multiply-adds) for the full net. */
 #include "fnegraph/net.h"
 
@@ -37,6 +45,7 @@ typedef struct step {
     int nargs;
     dnnl_memory_t dst;    /* the step's output */
     fg_i_fne_layout lay;  /* where the output's elements are, for the FNE reduction */
+    bool bf16_out;        /* the output is bf16 */
     fg_net_layer info;
 } step;
 
@@ -60,10 +69,12 @@ typedef struct cursor {
 
 struct fg_net {
     int batch, threads, hw, n_features, fne_dim;
-    bool keep;
+    bool keep, plan_only;
     /* mode of the layers; the f32 direct path is the paper's arithmetic */
-    dnnl_alg_kind_t conv_alg;
-    dnnl_data_type_t dt;
+    fg_conv_algo conv_asked, conv;
+    fg_precision precision;
+    dnnl_data_type_t dt;      /* of the layers' sources and weights */
+    dnnl_data_type_t conv_dt; /* of the convolutions' (and pools') outputs */
     dnnl_engine_t eng;
     dnnl_stream_t strm;
     step *steps;
@@ -78,6 +89,7 @@ struct fg_net {
     double *part;
     size_t part_size; /* doubles */
     fg_i_fne_sum_fn sum;
+    fg_i_fne_sum_bf16_fn sum_bf16;
 };
 
 /* ---- growable arrays ---- */
@@ -186,12 +198,14 @@ static fg_status add_step(fg_net *net, const_dnnl_primitive_desc_t pd, const fg_
     if (dmd) fg_i_dnnl_layout_name(dmd, "nchw", s->info.dst_layout, sizeof s->info.dst_layout);
     if (wmd && wmd->ndims > 0)
         fg_i_dnnl_layout_name(wmd, "oihw", s->info.weights_layout, sizeof s->info.weights_layout);
+    if (smd) snprintf(s->info.src_type, sizeof s->info.src_type, "%s", dnnl_dt2str(smd->data_type));
+    if (dmd) snprintf(s->info.dst_type, sizeof s->info.dst_type, "%s", dnnl_dt2str(dmd->data_type));
     if (pmd && dnnl_memory_desc_get_size(pmd) > 0) {
         dnnl_memory_t sp = NULL;
         FG_CHECK_GOTO(st, new_mem(net, what, pmd, BUF_SCRATCH, &sp));
         s->args[s->nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, sp};
     }
-    FG_DNNL_GOTO(st, what, dnnl_primitive_create(&s->prim, pd));
+    if (!net->plan_only) FG_DNNL_GOTO(st, what, dnnl_primitive_create(&s->prim, pd));
     net->n_steps++;
 done:
     return st;
@@ -208,6 +222,8 @@ static fg_status load_weights(fg_net *net, const char *what, int ndims, const dn
     dnnl_memory_t user = NULL, m = NULL;
     dnnl_primitive_desc_t pd = NULL;
     dnnl_primitive_t r = NULL;
+    *out = NULL;
+    if (net->plan_only) return FG_OK;
     FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&umd, ndims, dims, dnnl_f32, user_tag));
     FG_DNNL_GOTO(st, what, dnnl_memory_create(&user, &umd, net->eng, (void *)data));
     FG_DNNL_GOTO(st, what, dnnl_memory_create(&m, want, net->eng, DNNL_MEMORY_ALLOCATE));
@@ -279,6 +295,7 @@ static fg_status mark_feature(fg_net *net, int l, const dnnl_memory_desc_t *dmd)
     fg_status st = fg_i_dnnl_fne_layout(dmd, s->info.name, &s->lay);
     if (st != FG_OK) return st;
     s->info.feature = l;
+    s->bf16_out = dmd->data_type == dnnl_bf16;
     size_t need = fg_i_fne_part_size(&s->lay);
     if (need > net->part_size) net->part_size = need;
     return FG_OK;
@@ -318,7 +335,8 @@ static fg_status add_layer(fg_net *net, const fg_weights *w, int l, cursor *cur)
     dnnl_memory_t wei = NULL, bias = NULL, dst = NULL;
     fg_net_layer info;
     dnnl_dims_t bias_d = {L->cout};
-    FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&bias_md, 1, bias_d, net->dt, dnnl_format_tag_any));
+    bool fallback = false;
+    FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&bias_md, 1, bias_d, dnnl_f32, dnnl_format_tag_any));
     FG_CHECK_GOTO(st, make_attr(what, true, &attr));
     if (L->conv) {
         dnnl_dims_t src_d = {B, L->cin, cur->h, cur->w}, wei_d = {L->cout, L->cin, 3, 3};
@@ -327,13 +345,27 @@ static fg_status add_layer(fg_net *net, const fg_weights *w, int l, cursor *cur)
         dnnl_convolution_desc_t cd;
         FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&src_md, 4, src_d, net->dt, dnnl_format_tag_any));
         FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&wei_md, 4, wei_d, net->dt, dnnl_format_tag_any));
-        FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&dst_md, 4, dst_d, net->dt, dnnl_format_tag_any));
-        FG_DNNL_GOTO(st, what, dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference, net->conv_alg,
-                                                                  &src_md, &wei_md, &bias_md, &dst_md,
-                                                                  stride, pad, pad));
-        FG_DNNL_GOTO(st, what, dnnl_primitive_desc_create(&pd, &cd, attr, net->eng, NULL));
+        FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&dst_md, 4, dst_d, net->conv_dt, dnnl_format_tag_any));
+        if (net->conv == FG_CONV_WINOGRAD) {
+            /* oneDNN refuses Winograd for some shapes: that layer runs direct */
+            if (dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_winograd,
+                                                   &src_md, &wei_md, &bias_md, &dst_md, stride, pad,
+                                                   pad) != dnnl_success ||
+                dnnl_primitive_desc_create(&pd, &cd, attr, net->eng, NULL) != dnnl_success) {
+                pd = NULL;
+                fallback = true;
+            }
+        }
+        if (!pd) {
+            FG_DNNL_GOTO(st, what, dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference,
+                                                                      dnnl_convolution_direct, &src_md, &wei_md,
+                                                                      &bias_md, &dst_md, stride, pad, pad));
+            FG_DNNL_GOTO(st, what, dnnl_primitive_desc_create(&pd, &cd, attr, net->eng, NULL));
+        }
         info_init(&info, what, FG_NET_CONV, cur, L->cout, cur->h, cur->w,
                   2.0 * 9 * L->cin * (double)L->cout * cur->h * cur->w);
+        info.conv = fallback || net->conv == FG_CONV_DIRECT ? FG_CONV_DIRECT : FG_CONV_WINOGRAD;
+        info.fallback = fallback || net->conv != net->conv_asked;
     } else {
         /* fc6 reads pool5 flattened in NHWC order, Keras's H, W, C (SPEC.md §2) */
         cursor in = *cur;
@@ -346,7 +378,7 @@ static fg_status add_layer(fg_net *net, const fg_weights *w, int l, cursor *cur)
         }
         FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&src_md, 2, src_d, net->dt, dnnl_format_tag_any));
         FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&wei_md, 2, wei_d, net->dt, dnnl_format_tag_any));
-        FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&dst_md, 2, dst_d, net->dt, dnnl_format_tag_any));
+        FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&dst_md, 2, dst_d, dnnl_f32, dnnl_format_tag_any));
         FG_DNNL_GOTO(st, what, dnnl_inner_product_forward_desc_init(&ipd, dnnl_forward_inference, &src_md,
                                                                     &wei_md, &bias_md, &dst_md));
         FG_DNNL_GOTO(st, what, dnnl_primitive_desc_create(&pd, &ipd, attr, net->eng, NULL));
@@ -357,9 +389,10 @@ static fg_status add_layer(fg_net *net, const fg_weights *w, int l, cursor *cur)
     /* the Keras layouts: conv [kh][kw][cin][cout] = hwio; dense [in][out] = io */
     const dnnl_memory_desc_t *wwant = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
     dnnl_format_tag_t utag = L->conv ? dnnl_hwio : dnnl_io;
-    FG_CHECK_GOTO(st, load_weights(net, what, wwant->ndims, wwant->dims, utag, w->kernel[l], wwant, &wei));
     const dnnl_memory_desc_t *bwant = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 1);
-    FG_CHECK_GOTO(st, load_weights(net, what, 1, bias_d, dnnl_x, w->bias[l], bwant, &bias));
+    FG_CHECK_GOTO(st, load_weights(net, what, wwant->ndims, wwant->dims, utag, w ? w->kernel[l] : NULL,
+                                   wwant, &wei));
+    FG_CHECK_GOTO(st, load_weights(net, what, 1, bias_d, dnnl_x, w ? w->bias[l] : NULL, bwant, &bias));
 
     const dnnl_memory_desc_t *dmd = dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
     int buf;
@@ -394,7 +427,8 @@ static fg_status add_pool(fg_net *net, int index, cursor *cur)
     snprintf(what, sizeof what, "pool%d", index);
     dnnl_dims_t dst_d = {net->batch, cur->c, cur->h / 2, cur->w / 2};
     dnnl_dims_t two = {2, 2}, zero = {0, 0};
-    FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&dst_md, 4, dst_d, net->dt, dnnl_format_tag_any));
+    FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&dst_md, 4, dst_d, cur->md.data_type,
+                                                        dnnl_format_tag_any));
     FG_DNNL_GOTO(st, what, dnnl_pooling_forward_desc_init(&pdesc, dnnl_forward_inference, dnnl_pooling_max,
                                                           &cur->md, &dst_md, two, two, zero, zero));
     FG_CHECK_GOTO(st, make_attr(what, false, &attr));
@@ -421,7 +455,7 @@ static fg_status check_opts(const fg_weights *w, const fg_net_opts *o, fg_net_op
 {
     fg_net_opts d = {0};
     if (o) d = *o;
-    if (!w) return FG_FAIL(FG_EINVAL, "fg_net_create: null weights");
+    if (!w && !d.plan_only) return FG_FAIL(FG_EINVAL, "fg_net_create: null weights");
     if (d.batch < 0 || d.batch > 4096)
         return FG_FAIL(FG_EINVAL, "fg_net_create: batch %d is outside 1..4096", d.batch);
     if (d.threads < 0 || d.threads > 4096)
@@ -433,7 +467,7 @@ static fg_status check_opts(const fg_weights *w, const fg_net_opts *o, fg_net_op
     if (d.threads == 0) d.threads = omp_get_max_threads();
     if (d.input_hw == 0) d.input_hw = FG_VGG16_INPUT;
     int nl = d.input_hw == FG_VGG16_INPUT ? FG_VGG16_LAYERS : FG_VGG16_CONV_LAYERS;
-    for (int l = 0; l < nl; l++)
+    for (int l = 0; w && l < nl; l++)
         if (!w->kernel[l] || !w->bias[l])
             return FG_FAIL(FG_EINVAL, "fg_net_create: the weights have no %s of %s (%s)",
                            w->kernel[l] ? "bias" : "kernel", fg_vgg16_layers[l].name,
@@ -447,10 +481,12 @@ fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **o
     fg_status st = FG_OK;
     fg_net *net = NULL;
     fg_net_opts o = {0};
+    fg_net_mode_plan plan;
     int saved_threads = omp_get_max_threads();
     if (!out) return FG_FAIL(FG_EINVAL, "fg_net_create: null output");
     *out = NULL;
     FG_CHECK_GOTO(st, check_opts(w, opts, &o));
+    FG_CHECK_GOTO(st, fg_net_check_mode(o.conv, o.precision, &plan));
     /* oneDNN sizes its parallel work at creation from omp_get_max_threads() */
     omp_set_num_threads(o.threads);
     net = fg_calloc(1, sizeof *net);
@@ -462,11 +498,15 @@ fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **o
     net->threads = o.threads;
     net->hw = o.input_hw;
     net->keep = o.keep_outputs;
+    net->plan_only = o.plan_only;
     net->n_features = o.input_hw == FG_VGG16_INPUT ? FG_VGG16_LAYERS : FG_VGG16_CONV_LAYERS;
     net->fne_dim = o.input_hw == FG_VGG16_INPUT ? FG_FNE_DIM : FG_FNE_CONV_DIM;
-    net->conv_alg = dnnl_convolution_direct;
-    net->dt = dnnl_f32;
+    net->conv_asked = o.conv;
+    net->conv = plan.conv;
+    net->precision = o.precision;
+    net->dt = net->conv_dt = o.precision == FG_PRECISION_BF16 ? dnnl_bf16 : dnnl_f32;
     net->sum = fg_i_fne_sum_pick();
+    net->sum_bf16 = fg_i_fne_sum_bf16_pick();
     FG_DNNL_GOTO(st, "engine", dnnl_engine_create(&net->eng, dnnl_cpu, 0));
     FG_DNNL_GOTO(st, "stream", dnnl_stream_create(&net->strm, net->eng, dnnl_stream_default_flags));
     for (int i = 0; i < BUF_FIRST_OWN; i++) {
@@ -488,6 +528,7 @@ fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **o
             FG_CHECK_GOTO(st, add_pool(net, ++pools, &cur));
     }
 
+    if (net->plan_only) goto planned;
     /* storage: every buffer at its largest use, then bind the memories */
     for (int b = 0; b < net->n_bufs; b++) {
         if (net->bufs[b].size == 0) continue;
@@ -507,6 +548,7 @@ fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **o
         st = FG_FAIL(FG_ENOMEM, "fg_net_create: out of memory");
         goto done;
     }
+planned:
     *out = net;
     net = NULL;
 done:
@@ -521,6 +563,7 @@ fg_status fg_net_fne(fg_net *net, const float *input, int n, float *fne_out)
     if (!net || !input || !fne_out) return FG_FAIL(FG_EINVAL, "fg_net_fne: null argument");
     if (n < 1 || n > net->batch)
         return FG_FAIL(FG_EINVAL, "fg_net_fne: %d images for a net made for batches of %d", n, net->batch);
+    if (net->plan_only) return FG_FAIL(FG_EINVAL, "fg_net_fne: the net was made with plan_only");
     int saved_threads = omp_get_max_threads();
     omp_set_num_threads(net->threads);
     const void *src = input;
@@ -544,8 +587,11 @@ fg_status fg_net_fne(fg_net *net, const float *input, int n, float *fne_out)
         if (s->info.feature >= 0) {
             void *h = NULL;
             FG_DNNL_GOTO(st, s->info.name, dnnl_memory_get_data_handle(s->dst, &h));
-            fg_i_fne_means(&s->lay, h, n, net->part, fne_out + fg_vgg16_layers[s->info.feature].fne_offset,
-                           net->fne_dim, net->threads, net->sum);
+            float *o = fne_out + fg_vgg16_layers[s->info.feature].fne_offset;
+            if (s->bf16_out)
+                fg_i_fne_means_bf16(&s->lay, h, n, net->part, o, net->fne_dim, net->threads, net->sum_bf16);
+            else
+                fg_i_fne_means(&s->lay, h, n, net->part, o, net->fne_dim, net->threads, net->sum);
             s->info.fne_seconds += omp_get_wtime() - t1;
         }
     }
@@ -559,6 +605,25 @@ int fg_net_threads(const fg_net *net) { return net->threads; }
 int fg_net_input_hw(const fg_net *net) { return net->hw; }
 int fg_net_fne_dim(const fg_net *net) { return net->fne_dim; }
 int fg_net_n_layers(const fg_net *net) { return net->n_steps; }
+fg_conv_algo fg_net_conv(const fg_net *net) { return net->conv; }
+fg_precision fg_net_precision(const fg_net *net) { return net->precision; }
+
+fg_status fg_net_impl_string(const fg_net *net, char *buf, size_t size)
+{
+    if (!net || !buf || size == 0) return FG_FAIL(FG_EINVAL, "fg_net_impl_string: bad argument");
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < net->n_steps; i++) {
+        const fg_net_layer *L = &net->steps[i].info;
+        int w = snprintf(buf + len, size - len, "%s%s:%s%s", i ? "; " : "", L->name, L->impl,
+                         L->op == FG_NET_CONV && L->fallback ? " (direct fallback)" : "");
+        if (w < 0 || (size_t)w >= size - len)
+            return FG_FAIL(FG_EINVAL, "fg_net_impl_string: %zu characters are too few for %d steps", size,
+                           net->n_steps);
+        len += (size_t)w;
+    }
+    return FG_OK;
+}
 
 double fg_net_flops(const fg_net *net)
 {
@@ -596,8 +661,8 @@ fg_status fg_net_layer_output(const fg_net *net, int i, float *out)
     if (i < 0 || i >= net->n_steps)
         return FG_FAIL(FG_EINVAL, "fg_net_layer_output: step %d of %d", i, net->n_steps);
     const step *s = &net->steps[i];
-    if (!net->keep)
-        return FG_FAIL(FG_EINVAL, "fg_net_layer_output: %s: the net was made without keep_outputs",
+    if (!net->keep || net->plan_only)
+        return FG_FAIL(FG_EINVAL, "fg_net_layer_output: %s: the net was made without keep_outputs or with plan_only",
                        s->info.name);
     const dnnl_memory_desc_t *md = NULL;
     FG_DNNL_GOTO(st, s->info.name, dnnl_memory_get_memory_desc(s->dst, &md));

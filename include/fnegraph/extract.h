@@ -7,6 +7,7 @@
 
 #include "fnegraph/dataset.h"
 #include "fnegraph/image.h"
+#include "fnegraph/net.h"
 #include "fnegraph/vgg16.h"
 
 #include <signal.h>
@@ -25,6 +26,9 @@ typedef struct fg_extract_opts {
     const char *split;          /* recorded in the file: "all", "train", "test"; NULL: "all" */
     bool strict;                /* the first undecodable image is an error */
     int64_t chunk_rows;         /* rows a flush; 0: 64 */
+    fg_conv_algo conv;          /* the net's mode (net.h); zero: f32 direct. Recorded in the */
+    fg_precision precision;     /* file (conv, precision, impl); a file or partial file of */
+                                /* another mode is refused, never reused or resumed */
     /* called after every batch (done counts resumed inputs too); may be NULL */
     void (*progress)(void *ctx, int64_t done, int64_t total);
     void *progress_ctx;
@@ -46,7 +50,11 @@ typedef struct fg_extract_result {
 
 /* Extract the FNE of every image of ds with the weights w (w->sha256 is
  * recorded; the net is built from w and freed before returning) into
- * out_path. An existing finished file of the same job is left as it is. */
+ * out_path. An existing finished file of the same job is left as it is.
+ * The mode is planned first (fg_net_check_mode: the caller shows its
+ * warning): FG_EUNSUPPORTED before any file is touched when this CPU cannot
+ * run it. The mode recorded (and compared with an existing file) is the
+ * planned one: Winograd asked on a CPU without it records and runs direct. */
 fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *out_path,
                          const fg_extract_opts *opts, fg_extract_result *res);
 /* Free the failure list; accepts a zeroed result. */

@@ -5,7 +5,9 @@
  *   /class_names  strings [C]
  *   /failed_path  strings [K]   images that could not be decoded (may be empty)
  *   attributes    weights_sha256, preprocess, resize, dataset (+ split, root,
- *                 software version)
+ *                 software version), conv (direct | winograd) and precision
+ *                 (f32 | bf16) of the net, impl (the oneDNN implementation of
+ *                 every step, "conv1_1:brgconv:avx512_core; ...", not compared)
  * Extraction writes it chunk by chunk through fg_fne_writer, so that an
  * interrupted run resumes after the last complete chunk and ends with a file
  * identical to an uninterrupted run. */
@@ -28,6 +30,8 @@ typedef struct fg_fne_meta {
     const char *preprocess;     /* caffe | raw */
     const char *resize;         /* direct | crop */
     const char *weights_sha256; /* of the weight file */
+    const char *conv;           /* direct | winograd; NULL: direct */
+    const char *precision;      /* f32 | bf16; NULL: f32 */
 } fg_fne_meta;
 
 /* An FNE matrix in memory. */
@@ -41,12 +45,23 @@ typedef struct fg_fne {
     int64_t n_failed;
     char **failed_path;    /* [n_failed] */
     char dataset[32], split[16], preprocess[16], resize[16], weights_sha256[65];
+    char conv[16], precision[16]; /* the net's mode ("direct", "f32" for files without them) */
 } fg_fne;
 
 /* Read a whole FNE file; errors name the file and the dataset. */
 fg_status fg_fne_read(const char *path, fg_fne *out);
 /* Free; accepts a zeroed or half-built object and leaves it zeroed. */
 void fg_fne_destroy(fg_fne *f);
+
+/* The mode an FNE file (or its unfinished PATH.partial) was extracted in. */
+enum { FG_FNE_IMPL_MAX = 4096 };
+typedef struct fg_fne_mode {
+    char conv[16];      /* "direct" or "winograd" ("direct" when the file predates modes) */
+    char precision[16]; /* "f32" or "bf16" ("f32" likewise) */
+    char impl[FG_FNE_IMPL_MAX]; /* oneDNN implementation per step, "" when not recorded */
+} fg_fne_mode;
+/* Read only the root attributes; errors name the file. */
+fg_status fg_fne_read_mode(const char *path, fg_fne_mode *out);
 
 typedef struct fg_fne_writer fg_fne_writer;
 
@@ -60,6 +75,10 @@ fg_status fg_fne_writer_open(const char *path, const fg_fne_meta *meta, int64_t 
                              const char *const *paths, const int32_t *labels,
                              const char *const *class_names, int n_classes, int64_t chunk_rows,
                              fg_fne_writer **out, int64_t *next_input);
+/* Record the oneDNN implementation of every step of the net that computes
+ * the rows (attribute impl; see fg_net_impl_string). A resumed run whose net
+ * got other implementations appends " | resumed: <impl>" (when it fits). */
+fg_status fg_fne_writer_set_impl(fg_fne_writer *w, const char *impl);
 /* Store the result of the next input, in order: its FNE row, or row == NULL
  * when it failed (the path is then listed in /failed_path). Durable (flushed)
  * at every chunk boundary. */

@@ -7,7 +7,18 @@
  * images. Input: float32 NHWC [n][224][224][3], already preprocessed
  * (image module). Output: for each of the 15 feature layers its post-ReLU
  * output, conv layers averaged over all spatial positions, concatenated at
- * fg_vgg16_layers[l].fne_offset. */
+ * fg_vgg16_layers[l].fne_offset.
+ *
+ * Modes (issue "Fast extraction"): the default, f32 with direct convolutions,
+ * is the paper's arithmetic. FG_CONV_WINOGRAD asks oneDNN for Winograd
+ * F(4x4, 3x3) on each 3x3 convolution (f32, AVX-512 only in oneDNN 2.6; a
+ * layer oneDNN does not offer it for runs direct and is marked `fallback`).
+ * FG_PRECISION_BF16 runs convolutions and inner products on bf16 data and
+ * weights with f32 bias and f32 accumulation; conv outputs are stored in
+ * bf16 (the next layer reads them so), dense outputs in f32; the FNE is
+ * reduced in double from what the layers stored and returned in f32.
+ * fg_net_check_mode says before any work whether this machine runs a mode
+ * natively, with a warning, or not at all. */
 #ifndef FNEGRAPH_NET_H
 #define FNEGRAPH_NET_H
 
@@ -23,6 +34,40 @@ enum { FG_FNE_CONV_DIM = 4224 }; /* features of the 13 conv layers (conv-only ne
 
 typedef struct fg_net fg_net;
 
+typedef enum fg_conv_algo {
+    FG_CONV_DIRECT = 0,  /* oneDNN's direct convolution (the default) */
+    FG_CONV_WINOGRAD     /* Winograd where oneDNN offers it, direct elsewhere */
+} fg_conv_algo;
+
+typedef enum fg_precision {
+    FG_PRECISION_F32 = 0, /* the default */
+    FG_PRECISION_BF16     /* bf16 data and weights, f32 bias and accumulation */
+} fg_precision;
+
+/* "direct" / "winograd", "f32" / "bf16"; parse: FG_EINVAL naming the value. */
+const char *fg_conv_algo_name(fg_conv_algo a);
+fg_status fg_conv_algo_parse(const char *s, fg_conv_algo *out);
+const char *fg_precision_name(fg_precision p);
+fg_status fg_precision_parse(const char *s, fg_precision *out);
+
+/* How this machine runs a mode, from oneDNN's effective ISA
+ * (dnnl_get_effective_cpu_isa, which honours ONEDNN_MAX_CPU_ISA). */
+typedef struct fg_net_mode_plan {
+    fg_conv_algo conv;      /* what the convolutions will use: Winograd falls back
+                               to direct below AVX-512 and with bf16 (f32 only) */
+    fg_precision precision;
+    bool emulated;          /* bf16 on plain AVX-512: oneDNN emulates it */
+    char onednn_isa[48];    /* "avx512_core_bf16", ... */
+    char warning[400];      /* "" when the mode runs as asked and natively, else one
+                               sentence for the user (the library never prints) */
+} fg_net_mode_plan;
+
+/* Plan the mode. FG_OK with plan->warning set when the mode runs degraded
+ * (Winograd without AVX-512 -> direct; bf16 emulated on avx512_core, slower
+ * than f32); FG_EUNSUPPORTED naming the missing CPU feature when bf16 cannot
+ * run at all (below AVX-512). fg_net_create applies the same plan. */
+fg_status fg_net_check_mode(fg_conv_algo conv, fg_precision precision, fg_net_mode_plan *plan);
+
 /* Options; a zeroed struct gives the defaults. */
 typedef struct fg_net_opts {
     int batch;         /* B, images per forward pass; 0: 8 */
@@ -32,6 +77,11 @@ typedef struct fg_net_opts {
                           have FG_FNE_CONV_DIM features (tests at reduced size). */
     bool keep_outputs; /* keep every layer's output for fg_net_layer_output (tests and
                           debugging; costs one buffer per layer instead of two in all) */
+    fg_conv_algo conv;    /* FG_CONV_DIRECT (0) by default */
+    fg_precision precision; /* FG_PRECISION_F32 (0) by default */
+    bool plan_only;    /* describe the steps only (impl, layouts: fg_net_layer_info,
+                          fg_net_impl_string): no weights needed (w may be NULL),
+                          nothing allocated or compiled; fg_net_fne refuses */
 } fg_net_opts;
 
 typedef enum fg_net_op {
@@ -54,6 +104,10 @@ typedef struct fg_net_layer {
     char src_layout[24];    /* oneDNN layouts: "nhwc", "nChw16c", "OIhw16i16o", ... */
     char dst_layout[24];
     char weights_layout[24];/* "" without weights */
+    char src_type[8];       /* data types: "f32", "bf16" */
+    char dst_type[8];
+    fg_conv_algo conv;      /* conv steps: the algorithm the layer got */
+    bool fallback;          /* conv steps: Winograd was asked, oneDNN gave direct */
     double seconds;         /* wall time in the primitive, summed over runs */
     double fne_seconds;     /* wall time reducing its output into FNE features */
     long long runs;         /* executions counted in seconds (since creation or reset) */
@@ -79,6 +133,17 @@ int fg_net_input_hw(const fg_net *net);
 int fg_net_fne_dim(const fg_net *net);
 /* Sum of the flops per image of all steps (30.94 G for the full net). */
 double fg_net_flops(const fg_net *net);
+
+/* The mode the net was made in (after the plan: see fg_net_check_mode). */
+fg_conv_algo fg_net_conv(const fg_net *net);
+fg_precision fg_net_precision(const fg_net *net);
+
+/* Every step's implementation as one line, "name:impl" joined by "; ", e.g.
+ * "reorder>conv1_1:jit:uni; conv1_1:brgconv:avx512_core; ..."; a conv step
+ * that fell back from Winograd carries " (direct fallback)". Truncated to
+ * size (always terminated); FG_EINVAL when it does not fit. */
+enum { FG_NET_IMPL_MAX = 2048 };
+fg_status fg_net_impl_string(const fg_net *net, char *buf, size_t size);
 
 /* Steps, in execution order. */
 int fg_net_n_layers(const fg_net *net);
