@@ -37,7 +37,8 @@ static const char *HELP =
     "                        DIR/labels/train1.txt, val1.txt, test1.txt (train/val/test)\n"
     "                      wood (Oulu knots): images in DIR + a label list, lines\n"
     "                        '<file> <class name>', '#' comments (DIR/names.txt or --labels)\n"
-    "  --root DIR          the dataset's folder\n"
+    "  --root DIR          the dataset's folder\n";
+static const char *HELP2 = /* (two strings: C compilers need not take one past 4095 chars) */
     "  --labels F          wood: the label list (default DIR/names.txt); textures: the\n"
     "                      DTD fold number 1..10 (default 1); not taken by other kinds\n"
     "  --split S           all (default), train, val or test, where the layout has them\n"
@@ -128,7 +129,7 @@ int fg_cmd_extract(int argc, char **argv)
                 return fg_cli_usage_error("extract", "--precision: expected f32 or bf16, got '%s'", optarg);
             break;
         case 'c': if (!fg_cli_int("extract", "--chunk-rows", optarg, 1, 1 << 20, &chunk)) return FG_EXIT_USAGE; break;
-        case 'h': fputs(HELP, stdout); return FG_EXIT_OK;
+        case 'h': fputs(HELP, stdout); fputs(HELP2, stdout); return FG_EXIT_OK;
         default: return fg_cli_usage_error("extract", "unknown option or missing value: '%s'", argv[optind - 1]);
         }
     }

@@ -17,6 +17,7 @@
 #include "fnegraph/info.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/metrics.h"
+#include "fnegraph/net.h"
 #include "fnegraph/weights.h"
 
 #include <errno.h>
@@ -42,6 +43,7 @@ typedef struct run_ctx {
     fg_progress prog;
     bool prog_started;
     uint64_t prog_done;
+    fg_net_mode_plan mode;  /* the extraction mode as this machine runs it */
 } run_ctx;
 
 static bool cancelled(const run_ctx *c)
@@ -136,6 +138,10 @@ static fg_status ensure_fne(run_ctx *c, const fg_sweep_plan_ds *pd)
         else if (strcmp(f.preprocess, cfg->preprocess)) what = "preprocess", want = cfg->preprocess, have = f.preprocess;
         else if (strcmp(f.resize, cfg->resize)) what = "resize", want = cfg->resize, have = f.resize;
         else if (strcmp(f.weights_sha256, c->w.sha256)) what = "weights_sha256", want = c->w.sha256, have = f.weights_sha256;
+        else if (strcmp(f.conv, fg_conv_algo_name(c->mode.conv)))
+            what = "conv", want = fg_conv_algo_name(c->mode.conv), have = f.conv;
+        else if (strcmp(f.precision, fg_precision_name(c->mode.precision)))
+            what = "precision", want = fg_precision_name(c->mode.precision), have = f.precision;
         if (what)
             st = FG_FAIL(FG_EINVAL,
                          "%s:%d: [dataset %s]: root '%s' does not exist and the cache %s was made by another job "
@@ -152,6 +158,8 @@ static fg_status ensure_fne(run_ctx *c, const fg_sweep_plan_ds *pd)
     FG_CHECK_GOTO(st, fg_preprocess_parse(cfg->preprocess, &eo.preprocess));
     eo.batch = cfg->batch;
     eo.threads = cfg->threads;
+    eo.conv = c->mode.conv;
+    eo.precision = c->mode.precision;
     eo.split = d->split[0] ? d->split : "all";
     fg_progress ep;
     fg_progress_start(&ep, "images", (uint64_t)pd->ds.n, 0);
@@ -460,11 +468,34 @@ fg_status fg_sweep_execute(const fg_sweep_config *cfg, const fg_sweep_exec_opts 
                 if (plan.d[i].error[0]) fprintf(stderr, "fnegraph sweep: %s\n", plan.d[i].error);
         goto done;
     }
+    /* the extraction mode, said before any work (as `extract` does) */
+    fg_conv_algo conv;
+    fg_precision prec;
+    FG_CHECK_GOTO(st, fg_conv_algo_parse(cfg->conv, &conv));
+    FG_CHECK_GOTO(st, fg_precision_parse(cfg->precision, &prec));
+    st = fg_net_check_mode(conv, prec, &c.mode);
+    if (st != FG_OK) {
+        st = FG_FAIL(st, "%s: conv = %s, precision = %s: %s", cfg->path, cfg->conv, cfg->precision, fg_last_error());
+        goto done;
+    }
+    if (c.mode.warning[0]) fprintf(stderr, "fnegraph sweep: warning: %s\n", c.mode.warning);
     FG_CHECK_GOTO(st, make_parent(cfg->out));
     fg_build_info bi;
     fg_build_info_get(&bi);
-    fg_results_attrs attrs = {cfg->text,       FNEGRAPH_GIT_COMMIT, fg_cpu_model(), bi.onednn_isa,
-                              fg_isa_name(fg_cpu_isa()), c.threads};
+    char impl[2048] = "";
+    fg_net *plan_net = NULL;
+    fg_net_opts no = {.batch = cfg->batch, .conv = conv, .precision = prec, .plan_only = true};
+    if (fg_net_create(NULL, &no, &plan_net) == FG_OK) fg_net_impl_string(plan_net, impl, sizeof impl);
+    fg_net_destroy(plan_net);
+    fg_results_attrs attrs = {cfg->text,
+                              FNEGRAPH_GIT_COMMIT,
+                              fg_cpu_model(),
+                              bi.onednn_isa,
+                              fg_isa_name(fg_cpu_isa()),
+                              c.threads,
+                              fg_conv_algo_name(c.mode.conv),
+                              fg_precision_name(c.mode.precision),
+                              impl};
     FG_CHECK_GOTO(st, fg_results_open(cfg->out, &attrs, &c.res));
     fg_sweep_plan_count(cfg, c.res, &plan);
     for (int i = 0; i < plan.n; i++) {
@@ -473,9 +504,11 @@ fg_status fg_sweep_execute(const fg_sweep_config *cfg, const fg_sweep_exec_opts 
         sum->graphs_total += plan.d[i].graphs_total;
         sum->graphs_before += plan.d[i].graphs_done;
     }
-    printf("sweep %s: %d dataset%s, %lld graphs (%lld done), %lld runs (%lld done), %d thread%s; results %s\n",
+    printf("sweep %s: %d dataset%s, %lld graphs (%lld done), %lld runs (%lld done), %d thread%s, extraction "
+           "%s/%s; results %s\n",
            cfg->path, plan.n, plan.n == 1 ? "" : "s", (long long)sum->graphs_total, (long long)sum->graphs_before,
-           (long long)sum->runs_total, (long long)sum->runs_before, c.threads, c.threads == 1 ? "" : "s", cfg->out);
+           (long long)sum->runs_total, (long long)sum->runs_before, c.threads, c.threads == 1 ? "" : "s",
+           fg_conv_algo_name(c.mode.conv), fg_precision_name(c.mode.precision), cfg->out);
     fflush(stdout);
     for (int i = 0; i < plan.n && !cancelled(&c); i++) {
         const fg_sweep_plan_ds *pd = &plan.d[i];

@@ -38,7 +38,8 @@ int main(void)
     if (!mkdtemp(dir)) FG_SKIP("cannot make a temporary folder");
     snprintf(path, sizeof path, "%s/r.h5", dir);
 
-    fg_results_attrs at = {"[sweep]\nk = 1.5\n", "abc123", "test cpu", "avx512_core", "avx512", 2};
+    fg_results_attrs at = {"[sweep]\nk = 1.5\n", "abc123", "test cpu", "avx512_core", "avx512", 2, "winograd", "f32",
+                           "conv1_1:jit_wino_4x3:avx512_core"};
     fg_results *r;
     CHECK_OK(fg_results_open(path, &at, &r));
     fg_graph_row g;
@@ -120,7 +121,9 @@ int main(void)
                  "n=r.dtype.names; assert all(k in n for k in ('dataset','lo','hi','k','communities','seed',"
                  "'nmi_geometric','ami_max','nmi_arithmetic','ami_min','sweeps')), n; "
                  "assert abs(r['nmi_geometric'][1]-0.202)<1e-12; assert f.attrs['git_commit']==b'abc123' or "
-                 "f.attrs['git_commit']=='abc123'; assert 'n_edges_ff' in f['graphs'].dtype.names\"",
+                 "f.attrs['git_commit']=='abc123'; assert 'n_edges_ff' in f['graphs'].dtype.names; "
+                 "assert f.attrs['conv']=='winograd' and f.attrs['precision']=='f32' and "
+                 "f.attrs['impl'].startswith('conv1_1:')\"",
                  path);
         CHECK(system(cmd) == 0, "h5py reads the tables with the documented field names");
     } else {

@@ -139,6 +139,14 @@ check "resume exits 0 and says how many were there" \
 check "resumed file: 4 graphs, 160 distinct runs" '[ "$(count "$tmp/int.h5")" = "4 160 160" ]'
 check "resumed file equals the uninterrupted sweep, run by run" 'same_runs "$tmp/ref.h5" "$tmp/int.h5"'
 
+# --- a cache made in another extraction mode is refused, not reused
+"$exe" sweep --config "$tmp/s.ini" --out "$tmp/wino.h5" --set sweep.conv=winograd >"$tmp/ow" 2>"$tmp/ew"; rc=$?
+check "winograd sweep on the f32-direct cache: exit 1 naming the cache and both modes" \
+  '[ $rc = 1 ] && grep -q "tiny_fne.h5" "$tmp/ew" && grep -q "winograd" "$tmp/ew" && grep -q "direct" "$tmp/ew"' ||
+  cat "$tmp/ow" "$tmp/ew"
+/usr/bin/python3 -c "import h5py,sys; a=h5py.File(sys.argv[1]).attrs; assert a['conv'] == 'direct' and a['precision'] == 'f32' and 'conv1_1:' in a['impl'], dict(a)" "$tmp/out/r.h5" 2>"$tmp/ea"
+check "results attributes record the extraction mode and each step's implementation" '[ $? = 0 ]' || cat "$tmp/ea"
+
 # --- a native layout through the same runner: mit67 (Images/<class>, Train/TestImages.txt), train split
 mkdir -p "$tmp/mit67" && ln -s "$tmp/imgs" "$tmp/mit67/Images"
 (cd "$tmp/imgs" && for c in class_*; do ls "$c" | sort | head -3 | sed "s|^|$c/|"; done) > "$tmp/mit67/TrainImages.txt"

@@ -199,6 +199,10 @@ fg_status fg_results_open(const char *path, const fg_results_attrs *attrs, fg_re
             FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, "onednn_isa", or_empty(attrs->onednn_isa), path));
             FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, "kernels_isa", or_empty(attrs->kernels_isa), path));
             FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, "threads", threads, path));
+            FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, "conv", attrs->conv ? attrs->conv : "direct", path));
+            FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, "precision", attrs->precision ? attrs->precision : "f32",
+                                                     path));
+            FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, "impl", or_empty(attrs->impl), path));
         }
         FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, "fnegraph_version", FNEGRAPH_VERSION, path));
         if (H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0) {

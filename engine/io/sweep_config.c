@@ -29,9 +29,9 @@ typedef struct parse_ctx {
 
 static const char *const SWEEP_KEYS[] = {"weights", "out", "thresholds", "k", "communities", "seeds",
                                          "variant", "threads", "batch", "preprocess", "resize",
-                                         "max_iter"};
+                                         "max_iter", "conv", "precision"};
 static const char *const DS_KEYS[] = {"kind", "root", "split", "fne", "labels"};
-enum { N_SWEEP_KEYS = 12, N_DS_KEYS = 5 };
+enum { N_SWEEP_KEYS = 14, N_DS_KEYS = 5 };
 
 static fg_status fail(parse_ctx *c, const char *fmt, const char *a, const char *b)
 {
@@ -282,7 +282,7 @@ static int sweep_key(parse_ctx *c, const char *key, const char *v)
     int idx = find_key(SWEEP_KEYS, N_SWEEP_KEYS, key);
     if (idx < 0) {
         fail(c, "unknown key '%s' in [sweep] (known: weights, out, thresholds, k, communities, seeds, "
-                "variant, threads, batch, preprocess, resize, max_iter)%s", key, "");
+                "variant, threads, batch, preprocess, resize, max_iter, conv, precision)%s", key, "");
         return 0;
     }
     if (c->line && (c->seen_sweep & (1u << idx))) {
@@ -313,6 +313,12 @@ static int sweep_key(parse_ctx *c, const char *key, const char *v)
     else if (!strcmp(key, "preprocess")) {
         if ((ok = one_of(v, "caffe", "raw", NULL))) snprintf(cfg->preprocess, sizeof cfg->preprocess, "%s", v);
         else fail(c, "preprocess: expected caffe or raw, got '%s'%s", v, "");
+    } else if (!strcmp(key, "conv")) {
+        if ((ok = one_of(v, "direct", "winograd", NULL))) snprintf(cfg->conv, sizeof cfg->conv, "%s", v);
+        else fail(c, "conv: expected direct or winograd, got '%s'%s", v, "");
+    } else if (!strcmp(key, "precision")) {
+        if ((ok = one_of(v, "f32", "bf16", NULL))) snprintf(cfg->precision, sizeof cfg->precision, "%s", v);
+        else fail(c, "precision: expected f32 or bf16, got '%s'%s", v, "");
     } else if (!strcmp(key, "resize")) {
         if ((ok = one_of(v, "direct", "crop", NULL))) snprintf(cfg->resize, sizeof cfg->resize, "%s", v);
         else fail(c, "resize: expected direct or crop, got '%s'%s", v, "");
@@ -533,6 +539,8 @@ fg_status fg_sweep_config_load(const char *path, const char *const *overrides, i
     snprintf(cfg->variant, sizeof cfg->variant, "paper");
     snprintf(cfg->preprocess, sizeof cfg->preprocess, "caffe");
     snprintf(cfg->resize, sizeof cfg->resize, "direct");
+    snprintf(cfg->conv, sizeof cfg->conv, "direct");
+    snprintf(cfg->precision, sizeof cfg->precision, "f32");
     cfg->batch = 8;
     cfg->max_iter = 100;
 

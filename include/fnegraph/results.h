@@ -61,6 +61,9 @@ typedef struct fg_results_attrs {
     const char *onednn_isa;
     const char *kernels_isa;
     int threads;
+    const char *conv;          /* extraction mode: direct | winograd */
+    const char *precision;     /* f32 | bf16 */
+    const char *impl;          /* oneDNN implementation of every step, "conv1_1:brgconv:...; ..." */
 } fg_results_attrs;
 
 fg_status fg_results_open(const char *path, const fg_results_attrs *attrs, fg_results **out);

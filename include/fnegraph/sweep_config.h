@@ -4,7 +4,7 @@
  *   [sweep]   weights, out, thresholds (lo:hi list), k (list), communities
  *             (absolute numbers or multiples of the classes: classes,
  *             2*classes), seeds (ranges a-b and lists), variant, threads,
- *             batch, preprocess, resize, max_iter
+ *             batch, preprocess, resize, max_iter, conv, precision
  *   [dataset NAME]  kind, root, split, fne, labels (wood's label list)
  *
  * Relative paths in the file are relative to the file's folder; relative
@@ -64,6 +64,8 @@ typedef struct fg_sweep_config {
     char preprocess[8];          /* caffe | raw */
     char resize[8];              /* direct | crop */
     int max_iter;                /* FluidC sweeps cap */
+    char conv[16];               /* extraction: direct | winograd (net.h) */
+    char precision[8];           /* extraction: f32 | bf16 */
     int n_datasets;
     fg_sweep_dataset datasets[FG_SWEEP_MAX_DATASETS];
     char *text;                  /* the file's text plus the overrides, for the results file */
