@@ -11,6 +11,7 @@
  * Every case also reports best_ms, the fastest of its iterations (the machine
  * may be shared: the best is the least disturbed), and ratios use it. */
 #include "bench_common.h"
+#include "fne_random.h"
 #include "fnegraph/graph.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/rng.h"
@@ -129,25 +130,7 @@ static void bm_read(bench_state *st, void *ctx)
 static float *fne(void)
 {
     static float *x;
-    if (x) return x;
-    x = fg_alloc((size_t)N_IMAGES * FG_FNE_DIM, sizeof *x);
-    static float shift[FG_FNE_DIM], scale[FG_FNE_DIM];
-    fg_rng r;
-    fg_rng_seed(&r, 102);
-    for (int f = 0; f < FG_FNE_DIM; f++) {
-        shift[f] = (float)(fg_rng_normal(&r) - 0.5);
-        scale[f] = (float)(0.2 + 2 * fg_rng_uniform(&r));
-    }
-#pragma omp parallel for schedule(dynamic, 16)
-    for (int i = 0; i < N_IMAGES; i++) {
-        fg_rng ri;
-        fg_rng_seed_stream(&ri, 102, (uint64_t)i);
-        float *row = x + (size_t)i * FG_FNE_DIM;
-        for (int f = 0; f < FG_FNE_DIM; f++) {
-            float v = shift[f] + scale[f] * (float)fg_rng_normal(&ri);
-            row[f] = v > 0 ? v : 0;
-        }
-    }
+    if (!x) x = bench_fne_random(N_IMAGES, 102);
     return x;
 }
 

@@ -14,6 +14,7 @@
  * sweep count on it is reported (the real graphs' counts differ). Counters:
  * per-stage milliseconds of the best iteration, runs/s, peak RSS. */
 #include "bench_common.h"
+#include "fne_random.h"
 #include "fnegraph/community.h"
 #include "fnegraph/graph.h"
 #include "fnegraph/mem.h"
@@ -48,27 +49,10 @@ static input *input_get(void)
     static int tried;
     if (tried) return in.ok ? &in : NULL;
     tried = 1;
-    in.x = fg_alloc((size_t)N_IMAGES * FG_FNE_DIM, sizeof *in.x);
+    in.x = bench_fne_random(N_IMAGES, 102);
     in.label = fg_alloc(N_IMAGES, sizeof *in.label);
     if (!in.x || !in.label) return NULL;
-    static float shift[FG_FNE_DIM], scale[FG_FNE_DIM];
-    fg_rng r;
-    fg_rng_seed(&r, 102);
-    for (int f = 0; f < FG_FNE_DIM; f++) {
-        shift[f] = (float)(fg_rng_normal(&r) - 0.5);
-        scale[f] = (float)(0.2 + 2 * fg_rng_uniform(&r));
-    }
     for (int i = 0; i < N_IMAGES; i++) in.label[i] = i % N_CLASSES;
-#pragma omp parallel for schedule(dynamic, 16)
-    for (int i = 0; i < N_IMAGES; i++) {
-        fg_rng ri;
-        fg_rng_seed_stream(&ri, 102, (uint64_t)i);
-        float *row = in.x + (size_t)i * FG_FNE_DIM;
-        for (int f = 0; f < FG_FNE_DIM; f++) {
-            float v = shift[f] + scale[f] * (float)fg_rng_normal(&ri);
-            row[f] = v > 0 ? v : 0;
-        }
-    }
     fg_weights w;
     fg_ff_weights a;
     memset(&a, 0, sizeof a);

@@ -145,3 +145,14 @@ void fg_progress_finish(fg_progress *p)
     if (p->quiet) return;
     if (p->tty) progress_print(p, p->total, true);
 }
+
+void fg_cli_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20) printf("\\u%04x", (unsigned char)*s);
+        else putchar(*s);
+    }
+    putchar('"');
+}

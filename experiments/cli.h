@@ -54,6 +54,9 @@ void fg_progress_start(fg_progress *p, const char *what, uint64_t total, uint64_
 void fg_progress_update(fg_progress *p, uint64_t done);
 void fg_progress_finish(fg_progress *p);
 
+/* Print s on stdout as a JSON string literal (quotes, escapes). */
+void fg_cli_json_string(const char *s);
+
 /* Seconds since an arbitrary fixed point (monotonic clock). */
 double fg_cli_now(void);
 

@@ -65,22 +65,12 @@ static const char *HELP =
     "Example:\n"
     "  fnegraph compare-fne cache/f32_direct.h5 cache/bf16.h5 --lo -2 --hi 2 --json\n";
 
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20) printf("\\u%04x", (unsigned char)*s);
-        else putchar(*s);
-    }
-    putchar('"');
-}
 
 static void json_part(const fg_fne_compare_part *p, const fg_fne *a)
 {
     printf("{\"features\": %d, \"n_values\": %" PRIu64 ", \"rel_err_max\": %.9g, \"rel_err_max_image\": ",
            p->features, p->n_values, p->err_max);
-    json_string(a->path[p->err_max_row]);
+    fg_cli_json_string(a->path[p->err_max_row]);
     printf(", \"rel_err_max_feature\": %d, \"rel_err_median\": %.9g, \"code_agreement\": %.12g, "
            "\"codes_differ\": %" PRIu64 ", \"edges_a\": %" PRIu64 ", \"edges_b\": %" PRIu64
            ", \"edges_both\": %" PRIu64 ", \"jaccard\": %.12g}",
@@ -100,9 +90,9 @@ static void report(const char *pa, const char *pb, const fg_fne *a, const fg_fne
 {
     if (json) {
         printf("{\n  \"a\": ");
-        json_string(pa);
+        fg_cli_json_string(pa);
         printf(",\n  \"b\": ");
-        json_string(pb);
+        fg_cli_json_string(pb);
         printf(",\n  \"n_images\": %lld,\n  \"lo\": %.17g,\n  \"hi\": %.17g,\n  \"layers\": {", (long long)r->n,
                r->lo, r->hi);
         for (int l = 0; l < FG_VGG16_LAYERS; l++) {

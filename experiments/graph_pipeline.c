@@ -73,16 +73,6 @@ void fg_cli_graph_destroy(fg_cli_graph *g)
     fg_fne_destroy(&g->fne);
 }
 
-void fg_cli_json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20) printf("\\u%04x", (unsigned char)*s);
-        else putchar(*s);
-    }
-    putchar('"');
-}
 
 void fg_cli_graph_json_keys(const fg_cli_graph *g)
 {

@@ -34,8 +34,6 @@ fg_status fg_cli_graph_read_fne(fg_cli_graph *g);
 fg_status fg_cli_graph_build(fg_cli_graph *g);
 void fg_cli_graph_destroy(fg_cli_graph *g);
 
-/* A JSON string literal (quotes and escapes) on stdout. */
-void fg_cli_json_string(const char *s);
 /* The graph's keys, one "  \"key\": value,\n" line each (every line ends
  * with a comma: the caller continues and closes the object): fne, weights,
  * dataset, lo, hi, k, n_images, n_vertices, n_vertices_nonisolated, n_edges,
