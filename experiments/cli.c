@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -155,4 +156,53 @@ void fg_cli_json_string(const char *s)
         else putchar(*s);
     }
     putchar('"');
+}
+
+static volatile sig_atomic_t *interrupt_flag;
+
+static void on_interrupt(int sig)
+{
+    if (interrupt_flag) *interrupt_flag = 1;
+    signal(sig, SIG_DFL); /* a second signal ends the process */
+}
+
+void fg_cli_interrupt_catch(volatile sig_atomic_t *flag)
+{
+    interrupt_flag = flag;
+    *flag = 0;
+    signal(SIGINT, on_interrupt);
+    signal(SIGTERM, on_interrupt);
+}
+
+void fg_cli_interrupt_release(void)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    interrupt_flag = NULL;
+}
+
+fg_status fg_cli_mkdir_p(const char *dir)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf) return FG_FAIL(FG_EINVAL, "%s: path too long", dir);
+    for (char *p = buf + 1;; p++) {
+        if (*p && *p != '/') continue;
+        const char keep = *p;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return FG_FAIL(FG_EIO, "cannot create folder %s (%s)", buf, strerror(errno));
+        *p = keep;
+        if (!keep) break;
+    }
+    return FG_OK;
+}
+
+fg_status fg_cli_mkdir_parent(const char *file)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", file) >= (int)sizeof buf) return FG_FAIL(FG_EINVAL, "%s: path too long", file);
+    char *slash = strrchr(buf, '/');
+    if (!slash || slash == buf) return FG_OK;
+    *slash = '\0';
+    return fg_cli_mkdir_p(buf);
 }

@@ -5,6 +5,7 @@
 
 #include "fnegraph/error.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -53,6 +54,16 @@ typedef struct fg_progress {
 void fg_progress_start(fg_progress *p, const char *what, uint64_t total, uint64_t already_done);
 void fg_progress_update(fg_progress *p, uint64_t done);
 void fg_progress_finish(fg_progress *p);
+
+/* Ctrl-C and SIGTERM set *flag, so that long work stops cleanly after what
+ * is in flight; a second signal ends the process at once. */
+void fg_cli_interrupt_catch(volatile sig_atomic_t *flag);
+/* The default handlers again. */
+void fg_cli_interrupt_release(void);
+
+/* mkdir -p of a folder, and of the folder that holds a file. */
+fg_status fg_cli_mkdir_p(const char *dir);
+fg_status fg_cli_mkdir_parent(const char *file);
 
 /* Print s on stdout as a JSON string literal (quotes, escapes). */
 void fg_cli_json_string(const char *s);

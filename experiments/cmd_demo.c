@@ -52,22 +52,6 @@ static const char *HELP =
     "  --threads T      threads (default: all cores)\n"
     "  -h, --help       this text\n";
 
-static fg_status mkdir_p(const char *dir)
-{
-    char buf[FG_SWEEP_PATH];
-    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf) return FG_FAIL(FG_EINVAL, "%s: path too long", dir);
-    for (char *p = buf + 1; ; p++) {
-        if (*p != '/' && *p) continue;
-        char keep = *p;
-        *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return FG_FAIL(FG_EIO, "cannot create folder %s (%s)", buf, strerror(errno));
-        *p = keep;
-        if (!keep) break;
-    }
-    return FG_OK;
-}
-
 /* An earlier demo's results file is replaced; anything else is left alone. */
 static fg_status clear_results(const char *path)
 {
@@ -91,11 +75,6 @@ static void on_synth(void *ctx, int64_t done, int64_t total)
 }
 
 static volatile sig_atomic_t interrupted;
-static void on_signal(int sig)
-{
-    interrupted = 1;
-    signal(sig, SIG_DFL);
-}
 
 int fg_cmd_demo(int argc, char **argv)
 {
@@ -149,7 +128,7 @@ int fg_cmd_demo(int argc, char **argv)
     snprintf(ini, sizeof ini, "%s/demo.ini", dir);
     snprintf(fne, sizeof fne, "fne_%ldx%ld.h5", classes, per_class);
     double t0 = fg_cli_now();
-    FG_CHECK_GOTO(st, mkdir_p(dir));
+    FG_CHECK_GOTO(st, fg_cli_mkdir_p(dir));
     FG_CHECK_GOTO(st, clear_results(results));
 
     /* 1. images (rewritten byte for byte when an earlier set is there) */
@@ -202,11 +181,9 @@ int fg_cmd_demo(int argc, char **argv)
     FG_CHECK_GOTO(st, fg_sweep_config_load(ini, NULL, 0, results, &cfg));
     fg_sweep_exec_opts eo = {false, &interrupted};
     fg_sweep_summary sum;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    fg_cli_interrupt_catch(&interrupted);
     st = fg_sweep_execute(&cfg, &eo, &sum);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    fg_cli_interrupt_release();
     if (st != FG_OK) goto done;
     if (sum.interrupted) {
         fprintf(stderr, "fnegraph demo: interrupted; run it again to continue\n");

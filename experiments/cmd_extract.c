@@ -72,11 +72,6 @@ static const char *HELP2 = /* (two strings: C compilers need not take one past 4
     "             --weights weights/vgg16_weights_tf_dim_ordering_tf_kernels.h5 --out cache/mit67.h5\n";
 
 static volatile sig_atomic_t interrupted;
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
 
 static void progress(void *ctx, int64_t done, int64_t total)
 {
@@ -176,11 +171,9 @@ int fg_cmd_extract(int argc, char **argv)
     eo.progress = progress;
     eo.progress_ctx = &pr;
     eo.cancel = &interrupted;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    fg_cli_interrupt_catch(&interrupted);
     st = fg_extract_run(&ds, &w, out, &eo, &res);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    fg_cli_interrupt_release();
     if (res.n_done) fg_progress_finish(&pr);
     for (int64_t i = 0; i < res.n_failed; i++) fprintf(stderr, "  skipped: %s\n", res.failed[i]);
     if (st != FG_OK) {

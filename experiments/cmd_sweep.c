@@ -65,11 +65,6 @@ static const char *HELP =
     "  fnegraph sweep --config experiments/configs/sweep.ini --set sweep.seeds=1-3 --dry-run\n";
 
 static volatile sig_atomic_t interrupted;
-static void on_signal(int sig)
-{
-    interrupted = 1;
-    signal(sig, SIG_DFL); /* a second signal ends the process */
-}
 
 int fg_cmd_sweep(int argc, char **argv)
 {
@@ -117,12 +112,9 @@ int fg_cmd_sweep(int argc, char **argv)
     }
     fg_sweep_exec_opts eo = {dry, &interrupted};
     fg_sweep_summary sum;
-    interrupted = 0;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    fg_cli_interrupt_catch(&interrupted);
     st = fg_sweep_execute(&cfg, &eo, &sum);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    fg_cli_interrupt_release();
     if (st != FG_OK) {
         rc = fg_cli_fail("sweep", st);
         goto done;

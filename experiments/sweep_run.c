@@ -56,26 +56,6 @@ static bool quiet(void)
     return getenv("FNEGRAPH_QUIET") != NULL;
 }
 
-/* mkdir -p of the folder holding `file` */
-static fg_status make_parent(const char *file)
-{
-    char buf[FG_SWEEP_PATH];
-    if (snprintf(buf, sizeof buf, "%s", file) >= (int)sizeof buf) return FG_FAIL(FG_EINVAL, "%s: path too long", file);
-    char *slash = strrchr(buf, '/');
-    if (!slash || slash == buf) return FG_OK;
-    *slash = '\0';
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return FG_FAIL(FG_EIO, "cannot create folder %s for %s (%s)", buf, file, strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-        return FG_FAIL(FG_EIO, "cannot create folder %s for %s (%s)", buf, file, strerror(errno));
-    return FG_OK;
-}
-
 static fg_status need_weights(run_ctx *c)
 {
     if (c->have_w) return FG_OK;
@@ -153,7 +133,7 @@ static fg_status ensure_fne(run_ctx *c, const fg_sweep_plan_ds *pd)
         fg_fne_destroy(&f);
         goto done;
     }
-    FG_CHECK_GOTO(st, make_parent(d->fne));
+    FG_CHECK_GOTO(st, fg_cli_mkdir_parent(d->fne));
     FG_CHECK_GOTO(st, fg_resize_mode_parse(cfg->resize, &eo.resize));
     FG_CHECK_GOTO(st, fg_preprocess_parse(cfg->preprocess, &eo.preprocess));
     eo.batch = cfg->batch;
@@ -479,7 +459,7 @@ fg_status fg_sweep_execute(const fg_sweep_config *cfg, const fg_sweep_exec_opts 
         goto done;
     }
     if (c.mode.warning[0]) fprintf(stderr, "fnegraph sweep: warning: %s\n", c.mode.warning);
-    FG_CHECK_GOTO(st, make_parent(cfg->out));
+    FG_CHECK_GOTO(st, fg_cli_mkdir_parent(cfg->out));
     fg_build_info bi;
     fg_build_info_get(&bi);
     char impl[2048] = "";
