@@ -302,7 +302,8 @@ static fg_status do_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *
     FG_CHECK_GOTO(st, fg_graph_build(codes, &ff->graph, &g));
     const double t_build = fg_cli_now() - t0;
     fg_graph_summary sm;
-    FG_CHECK_GOTO(st, fg_graph_summarize(&g, &sm));
+    FG_CHECK_GOTO(st, fg_components_find(&g, &comp)); /* once: for the summary and the runs */
+    FG_CHECK_GOTO(st, fg_graph_summarize_with(&g, &comp, &sm));
     if (!have_graph) {
         fg_graph_row row;
         memset(&row, 0, sizeof row);
@@ -331,7 +332,6 @@ static fg_status do_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *
     fflush(stdout);
     if (np == 0 || cancelled(c)) goto done;
 
-    FG_CHECK_GOTO(st, fg_components_find(&g, &comp));
     const fg_csr *run_on = &g;
     if (comp.n_components > 1) {
         FG_CHECK_GOTO(st, fg_components_extract(&g, &comp, comp.largest, &sub, &vmap));

@@ -3,7 +3,7 @@
  *   self-loop) identical to the plain edge-list builder of tests/support,
  *   with |E| = non-zero codes + ff edges, for several thread counts, with
  *   and without a feature graph, and with no images;
- * - fg_graph_summarize's counts against direct counts;
+ * - fg_graph_summarize's counts against direct counts (and fg_graph_summarize_with);
  * - fg_components_find against union-find and (when installed) NetworkX;
  * - fg_components_extract: a valid graph, images first, edges mapped back. */
 #include "fg_test.h"
@@ -182,6 +182,17 @@ int main(void)
               (unsigned long long)s.n_edges_if, (unsigned long long)s.n_edges_ff);
         CHECK(s.n_components - s.n_components_nonisolated == g.n_vertices - nonisolated, "isolated components");
         check_components(&g);
+        fg_components comps;
+        fg_graph_summary s2;
+        CHECK_OK(fg_components_find(&g, &comps));
+        CHECK_OK(fg_graph_summarize_with(&g, &comps, &s2));
+        CHECK(!memcmp(&s, &s2, sizeof s), "case %zu: summary from found components = fg_graph_summarize", t);
+        if (t == 0) {
+            comps.n_vertices--;
+            CHECK_FAILS(fg_graph_summarize_with(&g, &comps, &s2), FG_EINVAL, "components of another graph");
+            comps.n_vertices++;
+        }
+        fg_components_destroy(&comps);
 
         fg_csr_destroy(&g);
         fg_csr_destroy(&g1);

@@ -127,14 +127,13 @@ done:
     return st;
 }
 
-fg_status fg_graph_summarize(const fg_csr *g, fg_graph_summary *out)
+fg_status fg_graph_summarize_with(const fg_csr *g, const fg_components *comps, fg_graph_summary *out)
 {
-    fg_status st = FG_OK;
-    fg_components comps;
-    memset(&comps, 0, sizeof comps);
     if (!out) return FG_FAIL(FG_EINVAL, "fg_graph_summarize: null output");
     memset(out, 0, sizeof *out);
     if (!g || !g->offsets) return FG_FAIL(FG_EINVAL, "fg_graph_summarize: no graph");
+    if (!comps || comps->n_vertices != g->n_vertices)
+        return FG_FAIL(FG_EINVAL, "fg_graph_summarize: components of another graph");
     const uint32_t V = g->n_vertices, N = g->n_images;
     uint64_t nonisolated = 0, if_entries = 0, ii_entries = 0;
 #pragma omp parallel for schedule(static) reduction(+ : nonisolated)
@@ -152,14 +151,26 @@ fg_status fg_graph_summarize(const fg_csr *g, fg_graph_summary *out)
     out->n_edges_if = if_entries;
     out->n_edges_ii = ii_entries / 2;
     out->n_edges_ff = out->n_edges - out->n_edges_if - out->n_edges_ii;
-    FG_CHECK_GOTO(st, fg_components_find(g, &comps));
-    out->n_components = comps.n_components;
-    out->n_components_nonisolated = comps.n_components - comps.n_isolated;
-    if (comps.n_components) {
-        out->largest_component = comps.size[comps.largest];
-        out->largest_component_images = comps.images[comps.largest];
+    out->n_components = comps->n_components;
+    out->n_components_nonisolated = comps->n_components - comps->n_isolated;
+    if (comps->n_components) {
+        out->largest_component = comps->size[comps->largest];
+        out->largest_component_images = comps->images[comps->largest];
     }
-done:
+    return FG_OK;
+}
+
+fg_status fg_graph_summarize(const fg_csr *g, fg_graph_summary *out)
+{
+    fg_components comps;
+    memset(&comps, 0, sizeof comps);
+    if (!out) return FG_FAIL(FG_EINVAL, "fg_graph_summarize: null output");
+    if (!g || !g->offsets) {
+        memset(out, 0, sizeof *out);
+        return FG_FAIL(FG_EINVAL, "fg_graph_summarize: no graph");
+    }
+    fg_status st = fg_components_find(g, &comps);
+    if (st == FG_OK) st = fg_graph_summarize_with(g, &comps, out);
     fg_components_destroy(&comps);
     return st;
 }

@@ -183,6 +183,9 @@ typedef struct fg_graph_summary {
 
 /* Count edges by kind and find the components of g. O(V + E). */
 fg_status fg_graph_summarize(const fg_csr *g, fg_graph_summary *out);
+/* The same from the components of g already found (fg_components_find):
+ * no second search when the caller needs the components anyway. */
+fg_status fg_graph_summarize_with(const fg_csr *g, const fg_components *c, fg_graph_summary *out);
 
 /* ---- all of it for one configuration (a convenience composition) ------ */
 
