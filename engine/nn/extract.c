@@ -1,14 +1,21 @@
 /* Extraction pipeline: dataset -> decode + preprocess -> VGG16 -> FNE rows.
- * Two input buffers: while the net runs batch b on the caller's thread (and
- * its OpenMP team), a decoder thread prepares batch b+1. Decoding costs ~1 %
- * of the forward pass, so one decoder thread hides it completely. Rows are
- * handed to the FNE writer in input order; failures become NULL rows (listed
- * in the file's /failed_path) unless strict. O(N) images, memory O(B). */
+ * Two input buffers. With a core the net's OpenMP team does not use, a
+ * decoder thread prepares batch b+1 on it while the net runs batch b. With
+ * none (the default: the team uses every core) the team itself decodes batch
+ * b+1 after batch b, an image per thread at a time: a decoder thread beside a
+ * full team takes its time slices from one of the team's threads, and every
+ * other thread then waits for that one at the next layer's barrier, so it
+ * costs about twice its CPU time (measured on 2 cores with 398 photos:
+ * forward 7.05 images/s beside a decoder thread, 7.14 with team decoding;
+ * whole 7.05 vs 7.09). Rows are handed to the FNE writer in input order;
+ * failures become NULL rows (listed in the file's /failed_path) unless
+ * strict. O(N) images, memory O(B). */
 #include "fnegraph/extract.h"
 #include "fnegraph/fne_file.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/net.h"
 
+#include <omp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,24 +48,37 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void *decode_batch(void *arg)
+static void decode_one(const decode_job *j, int i)
 {
-    decode_job *j = arg;
     batch *b = j->b;
+    int64_t idx = b->first + i;
+    free(b->reason[i]);
+    b->reason[i] = NULL;
+    float *dst = b->input + (size_t)i * INPUT_FLOATS;
+    b->failed[i] = fg_image_file_to_input(j->ds->file[idx], j->o->resize, j->o->preprocess, dst) != FG_OK;
+    if (b->failed[i]) b->reason[i] = strdup(fg_last_error());
+}
+
+/* Decode every input of the batch into its own slot with `threads` threads,
+ * then pack the decoded ones to the front (in order). */
+static void decode_batch(decode_job *j, int threads)
+{
+    batch *b = j->b;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (threads > 1)
+    for (int i = 0; i < b->n; i++) decode_one(j, i);
     b->n_ok = 0;
     for (int i = 0; i < b->n; i++) {
-        int64_t idx = b->first + i;
-        float *dst = b->input + (size_t)b->n_ok * INPUT_FLOATS;
-        free(b->reason[i]);
-        b->reason[i] = NULL;
-        if (fg_image_file_to_input(j->ds->file[idx], j->o->resize, j->o->preprocess, dst) == FG_OK) {
-            b->failed[i] = false;
-            b->ok_index[b->n_ok++] = i;
-        } else {
-            b->failed[i] = true;
-            b->reason[i] = strdup(fg_last_error());
-        }
+        if (b->failed[i]) continue;
+        if (b->n_ok != i)
+            memmove(b->input + (size_t)b->n_ok * INPUT_FLOATS, b->input + (size_t)i * INPUT_FLOATS,
+                    INPUT_FLOATS * sizeof(float));
+        b->ok_index[b->n_ok++] = i;
     }
+}
+
+static void *decode_thread(void *arg)
+{
+    decode_batch(arg, 1);
     return NULL;
 }
 
@@ -152,6 +172,10 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
     FG_CHECK_GOTO(st, batch_alloc(&bufs[1], B));
     have_bufs = true;
 
+    /* a core the net does not use decodes beside it; else the team decodes between forwards */
+    const int team_threads = fg_net_threads(net);
+    const bool team = opts->decode == FG_DECODE_TEAM ||
+                      (opts->decode != FG_DECODE_THREAD && omp_get_num_procs() <= team_threads);
     double t0 = now();
     int cur = 0;
     job.ds = ds;
@@ -159,15 +183,15 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
     bufs[cur].first = next;
     bufs[cur].n = (int)(ds->n - next < B ? ds->n - next : B);
     job.b = &bufs[cur];
-    decode_batch(&job);
+    decode_batch(&job, team_threads);
     while (bufs[cur].n > 0) {
         batch *b = &bufs[cur], *nb = &bufs[1 - cur];
         /* prepare the next batch while the net runs this one */
         nb->first = b->first + b->n;
         nb->n = (int)(ds->n - nb->first < B ? ds->n - nb->first : B);
-        if (nb->n > 0) {
+        if (nb->n > 0 && !team) {
             job.b = nb;
-            if (pthread_create(&th, NULL, decode_batch, &job) != 0) {
+            if (pthread_create(&th, NULL, decode_thread, &job) != 0) {
                 st = FG_FAIL(FG_EINTERNAL, "cannot start the decoder thread");
                 goto done;
             }
@@ -203,6 +227,10 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
             st = FG_FAIL(FG_EINTERRUPTED, "%s: interrupted after %lld of %lld images; run the same command again to resume",
                          out_path, (long long)(next + res->n_done), (long long)ds->n);
             goto done;
+        }
+        if (team && nb->n > 0) {
+            job.b = nb;
+            decode_batch(&job, team_threads);
         }
         cur = 1 - cur;
     }

@@ -1,7 +1,8 @@
 /* Extraction: a dataset's images -> the FNE cache file (issue "Engine",
- * DESIGN.md data flow). Decoding of the next batch runs on a second thread
- * while the net runs the current one; rows go to the resumable FNE writer in
- * input order, so an interrupted extraction resumes where it stopped. */
+ * DESIGN.md data flow). The next batch is decoded by the net's own threads
+ * between forward passes, or on a thread of its own while the net runs when
+ * the net leaves a core free; rows go to the resumable FNE writer in input
+ * order, so an interrupted extraction resumes where it stopped. */
 #ifndef FNEGRAPH_EXTRACT_H
 #define FNEGRAPH_EXTRACT_H
 
@@ -17,6 +18,13 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Who decodes the next batch of images. */
+typedef enum fg_decode_mode {
+    FG_DECODE_AUTO = 0, /* THREAD when the net's threads leave a core free, else TEAM */
+    FG_DECODE_TEAM,     /* the net's threads, between forward passes, an image a thread */
+    FG_DECODE_THREAD    /* one thread of its own, while the net runs the current batch */
+} fg_decode_mode;
 
 typedef struct fg_extract_opts {
     int batch;                  /* images per forward pass; 0: 8 */
@@ -35,6 +43,7 @@ typedef struct fg_extract_opts {
     /* when it becomes non-zero the extraction stops after the current batch,
      * keeping what was written for a later resume (FG_EINTERRUPTED) */
     volatile sig_atomic_t *cancel;
+    fg_decode_mode decode;      /* zero: FG_DECODE_AUTO; the rows do not depend on it */
 } fg_extract_opts;
 
 typedef struct fg_extract_result {
