@@ -1,7 +1,10 @@
 /* The whole 224x224 FNE of the oneDNN path against the plain-loops reference
  * (SPEC.md §4; issue 3: max relative error per feature <= 1e-4), the fc6
  * flatten order (Keras H, W, C, SPEC.md §2), and the same rows (within 1e-4)
- * from other batch sizes (n < B included) and thread counts.
+ * from other batch sizes (n < B included), thread counts and passes of the
+ * convolution part (conv_batch 1: a pass an image, the default; = B, with a
+ * short batch's pass padded), and conv_batch values that do not divide B
+ * refused.
  * Relative error (fg_ref_fne_err): |a - b| / max(|b|, mean |b| over the
  * feature's layer in that image). The floor 1e-3 * max |b| is printed too but
  * not checked: fc6/fc7 features just above the ReLU threshold then reach
@@ -87,11 +90,15 @@ static void one_row(fg_weights *w, const float *input, const float *pool5)
     fg_net_destroy(net);
 }
 
-/* Rows from batch 1 (2 threads and 1 thread) and from batch 3 with n = 2. */
+/* Rows from batch 1 (2 threads and 1 thread), from batch 3 with n = 2 (passes
+ * of 1 image; one padded pass of 3), and from batch 2 in passes of 1. */
 static void batches(const fg_weights *w, const float *input, int n, const float *fne)
 {
-    static const fg_net_opts other[] = {{.batch = 1, .threads = 2}, {.batch = 1, .threads = 1},
-                                        {.batch = 3, .threads = 2}};
+    static const fg_net_opts other[] = {{.batch = 1, .threads = 2},
+                                        {.batch = 1, .threads = 1},
+                                        {.batch = 3, .threads = 2},
+                                        {.batch = 3, .threads = 2, .conv_batch = 3},
+                                        {.batch = 2, .threads = 2, .conv_batch = 1}};
     float *rows = fg_alloc((size_t)NIMG * FG_FNE_DIM, sizeof *rows);
     for (size_t k = 0; k < sizeof other / sizeof *other; k++) {
         fg_net *net = NULL;
@@ -102,13 +109,21 @@ static void batches(const fg_weights *w, const float *input, int n, const float 
             CHECK_OK(fg_net_fne(net, input + (size_t)i * IMG, m, rows + (size_t)i * FG_FNE_DIM));
         }
         double e = fg_ref_fne_err(rows, fne, n, FG_FNE_DIM, 0, NULL);
-        printf("batch %d, %d thread(s), %d image(s) a call, vs batch %d, 2 threads: "
-               "max relative error %.2e\n",
-               other[k].batch, other[k].threads, n < other[k].batch ? n : other[k].batch, NIMG, e);
+        printf("batch %d (conv part in passes of %d), %d thread(s), %d image(s) a call, vs batch %d, "
+               "2 threads: max relative error %.2e\n",
+               other[k].batch, fg_net_conv_batch(net), other[k].threads, n < other[k].batch ? n : other[k].batch,
+               NIMG, e);
         CHECK(e <= 1e-4, "batch %d threads %d: rows differ by %.3g", other[k].batch, other[k].threads, e);
+        CHECK(fg_net_conv_batch(net) == (other[k].conv_batch ? other[k].conv_batch : 1), "conv_batch %d",
+              fg_net_conv_batch(net));
         fg_net_destroy(net);
     }
     fg_free(rows);
+    fg_net *bad = NULL;
+    fg_net_opts o = {.batch = 8, .conv_batch = 3};
+    CHECK_FAILS(fg_net_create(w, &o, &bad), FG_EINVAL, "conv_batch 3 does not divide the batch 8");
+    o.conv_batch = 16;
+    CHECK_FAILS(fg_net_create(w, &o, &bad), FG_EINVAL, "conv_batch 16");
 }
 
 int main(void)

@@ -27,39 +27,33 @@ void fg_i_fne_sum_ref(const float *p, int64_t rows, int64_t cols, int64_t s_row,
         }
 }
 
-/* Each lane sees its additions in the order (r, k), as in the _ref twin;
- * vectors only run lanes side by side, so the two agree bit for bit. */
-__attribute__((target("avx512f,avx512vl"))) void fg_i_fne_sum_avx512(const float *p, int64_t rows,
-                                                             int64_t cols, int64_t s_row,
-                                                             int64_t s_col, int64_t lanes,
-                                                             double *acc)
+/* acc[j] += p[k*s_col + j] for k < np, j < lanes: all lanes of np pixels. */
+__attribute__((target("avx512f,avx512vl"))) static inline void sum_pixels_avx512(const float *p, int64_t np,
+                                                                              int64_t s_col, int64_t lanes,
+                                                                              double *acc)
 {
     int64_t j = 0;
     for (; j + 64 <= lanes; j += 64) { /* 8 independent chains hide the add latency */
         __m512d a[8];
         for (int t = 0; t < 8; t++) a[t] = _mm512_loadu_pd(acc + j + 8 * t);
-        for (int64_t r = 0; r < rows; r++)
-            for (int64_t k = 0; k < cols; k++) {
-                const float *q = p + r * s_row + k * s_col + j;
-                for (int t = 0; t < 4; t++) {
-                    __m512 v = _mm512_loadu_ps(q + 16 * t);
-                    a[2 * t] = _mm512_add_pd(a[2 * t], _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
-                    a[2 * t + 1] = _mm512_add_pd(
-                        a[2 * t + 1],
-                        _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
-                }
+        for (int64_t k = 0; k < np; k++) {
+            const float *q = p + k * s_col + j;
+            for (int t = 0; t < 4; t++) {
+                __m512 v = _mm512_loadu_ps(q + 16 * t);
+                a[2 * t] = _mm512_add_pd(a[2 * t], _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
+                a[2 * t + 1] = _mm512_add_pd(
+                    a[2 * t + 1], _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
             }
+        }
         for (int t = 0; t < 8; t++) _mm512_storeu_pd(acc + j + 8 * t, a[t]);
     }
     for (; j + 16 <= lanes; j += 16) {
         __m512d lo = _mm512_loadu_pd(acc + j), hi = _mm512_loadu_pd(acc + j + 8);
-        for (int64_t r = 0; r < rows; r++)
-            for (int64_t k = 0; k < cols; k++) {
-                __m512 v = _mm512_loadu_ps(p + r * s_row + k * s_col + j);
-                lo = _mm512_add_pd(lo, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
-                hi = _mm512_add_pd(
-                    hi, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
-            }
+        for (int64_t k = 0; k < np; k++) {
+            __m512 v = _mm512_loadu_ps(p + k * s_col + j);
+            lo = _mm512_add_pd(lo, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
+            hi = _mm512_add_pd(hi, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
+        }
         _mm512_storeu_pd(acc + j, lo);
         _mm512_storeu_pd(acc + j + 8, hi);
     }
@@ -67,12 +61,32 @@ __attribute__((target("avx512f,avx512vl"))) void fg_i_fne_sum_avx512(const float
         int64_t m = lanes - j < 8 ? lanes - j : 8;
         __mmask8 k8 = (__mmask8)((1u << m) - 1u);
         __m512d a = _mm512_maskz_loadu_pd(k8, acc + j);
-        for (int64_t r = 0; r < rows; r++)
-            for (int64_t k = 0; k < cols; k++)
-                a = _mm512_add_pd(
-                    a, _mm512_cvtps_pd(_mm256_maskz_loadu_ps(k8, p + r * s_row + k * s_col + j)));
+        for (int64_t k = 0; k < np; k++)
+            a = _mm512_add_pd(a, _mm512_cvtps_pd(_mm256_maskz_loadu_ps(k8, p + k * s_col + j)));
         _mm512_mask_storeu_pd(acc + j, k8, a);
     }
+}
+
+/* Each lane sees its additions in the order (r, k), as in the _ref twin;
+ * vectors only run lanes side by side, so the two agree bit for bit. Up to
+ * 64 lanes (nhwc with few channels, channel-blocked layouts) a row of pixels
+ * is summed in registers. Wider pixels (nhwc with 128..512 channels) are
+ * taken 8 pixels at a time, every lane block of those 8 before the next 8:
+ * the reads stay within a few KB and move forward, where a whole row per
+ * 64-lane block strides 0.5-2 KB between reads and revisits the row once a
+ * block (bench_vgg16 nn/fne_reduce/avx512/8x28x28x512, one Zen 4 core, the
+ * data in L3: 15.6 -> 17.6 GB/s; the units' slots then added lanes side by
+ * side instead of unit by unit: -> 32.5 GB/s; runs on this shared machine
+ * vary by up to 2x, results/bench/bench_vgg16.json has the latest). */
+__attribute__((target("avx512f,avx512vl"))) void fg_i_fne_sum_avx512(const float *p, int64_t rows,
+                                                             int64_t cols, int64_t s_row,
+                                                             int64_t s_col, int64_t lanes,
+                                                             double *acc)
+{
+    const int64_t tile = lanes > 64 ? 8 : cols;
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t k0 = 0; k0 < cols; k0 += tile)
+            sum_pixels_avx512(p + r * s_row + k0 * s_col, cols - k0 < tile ? cols - k0 : tile, s_col, lanes, acc);
 }
 
 static inline float bf16_to_float(uint16_t v)
@@ -190,12 +204,15 @@ static void means(const fg_i_fne_layout *lay, const char *base, size_t esize, in
         for (int64_t pair = 0; pair < n_pairs; pair++) {
             int64_t i = pair / lay->groups, g = pair % lay->groups;
             int64_t c0 = g * L, nl = lay->c - c0 < L ? lay->c - c0 : L;
-            const double *slot = part + pair * upg * L;
-            for (int64_t j = 0; j < nl; j++) {
-                double s = 0;
-                for (int64_t k = 0; k < upg; k++) s += slot[k * L + j];
-                out[i * out_stride + c0 + j] = (float)(s / area);
+            /* the units' slots added in unit order into the first slot, lanes side by side
+             * (0 + s0 + s1 + ... per lane, the order of a scalar loop over the units) */
+            double *slot = part + pair * upg * L;
+            for (int64_t j = 0; j < nl; j++) slot[j] = 0.0 + slot[j];
+            for (int64_t k = 1; k < upg; k++) {
+                const double *u = slot + k * L;
+                for (int64_t j = 0; j < nl; j++) slot[j] += u[j];
             }
+            for (int64_t j = 0; j < nl; j++) out[i * out_stride + c0 + j] = (float)(slot[j] / area);
         }
     }
 }

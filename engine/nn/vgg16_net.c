@@ -14,10 +14,23 @@
  * 7, 7} hwio over a 4-D pool5, which gives the same products; oneDNN 2.6 then
  * picks gemm:jit with an nchw reorder, 2.5x slower here than the brgemm inner
  * product it picks for the 2-D form.) ReLU is a post-op.
+ * The convolution part (conv1_1 .. pool5, and the reorder to NHWC before
+ * fc6 if any) is built for passes of cb images (fg_net_opts.conv_batch;
+ * default 1 for direct convolutions) and runs B / cb times a batch, pool5
+ * writing each pass straight into its rows of fc6's input [B][25088]; fc6
+ * and fc7 run once a batch, so their 411 MB + 67 MB of f32 weights are read
+ * once for B images. A pass of one image keeps each layer's output (12.8 MB
+ * at most) in the L3 cache for its FNE reduction, the next layer and the
+ * pool: measured on 2 Zen 4 cores at batch 8, reductions 18.4 -> 14.1 ms a
+ * batch, the whole forward 95.2 -> 95.8 % of the FMA peak, the activation
+ * buffers 2 x 98 -> 2 x 12 MB; every convolution runs as fast on one image
+ * as on eight (bench_vgg16 at batch 1 vs 8). Winograd keeps cb = B: its
+ * tiles span the batch, and it loses ~6 % on single images.
  * Activations live in two ping-pong buffers (or one buffer per step with
- * keep_outputs), and one user-managed scratchpad serves every primitive.
- * After each feature layer runs, its output is reduced into the FNE rows in
- * the layout it has (fne_reduce.c), while it is still in cache.
+ * keep_outputs, which builds one pass of B), and one user-managed scratchpad
+ * serves every primitive. After each feature layer runs, its output is
+ * reduced into the FNE rows in the layout it has (fne_reduce.c), while it is
+ * still in cache.
  * Modes (net.h): Winograd asks each 3x3 convolution for
  * dnnl_convolution_winograd and falls back to direct per layer when oneDNN
  * refuses (conv1_1's 3 input channels, for one). bf16: every convolution,
@@ -69,6 +82,12 @@ typedef struct cursor {
 
 struct fg_net {
     int batch, threads, hw, n_features, fne_dim;
+    /* the convolution part (steps [0, n_conv_steps)) runs on passes of cb
+     * images; build_batch is the batch of the steps being built */
+    int cb, build_batch, n_conv_steps;
+    dnnl_memory_t conv_out;  /* the part's last output: fc6's input, moved a pass at a time */
+    size_t conv_out_image;   /* bytes of one image in it */
+    int fc_in_buf;           /* the buffer of fc6's input [B][25088] */
     bool keep, plan_only;
     /* mode of the layers; the f32 direct path is the paper's arithmetic */
     fg_conv_algo conv_asked, conv;
@@ -301,17 +320,28 @@ static fg_status mark_feature(fg_net *net, int l, const dnnl_memory_desc_t *dmd)
     return FG_OK;
 }
 
-/* View cur as a matrix [B][h*w*c] in NHWC order (Keras's flatten), with a
- * reorder step first when it is in another layout. */
+/* End of the convolution part: cur (a pass of cb images) in NHWC order,
+ * with a reorder step first when it is in another layout, written straight
+ * into fc6's input buffer at the pass's images; then that buffer viewed as a
+ * matrix [B][h*w*c] in NHWC order (Keras's flatten). */
 static fg_status flatten_nhwc(fg_net *net, const char *what, cursor *cur)
 {
     fg_status st = FG_OK;
     dnnl_memory_desc_t nhwc, flat;
-    dnnl_dims_t d4 = {net->batch, cur->c, cur->h, cur->w};
+    dnnl_dims_t d4 = {net->cb, cur->c, cur->h, cur->w};
     dnnl_dims_t d2 = {net->batch, (int64_t)cur->c * cur->h * cur->w};
     dnnl_memory_t view = NULL;
+    int fc_in;
     FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&nhwc, 4, d4, net->dt, dnnl_nhwc));
     FG_CHECK_GOTO(st, match_src(net, what, &nhwc, cur));
+    net->n_conv_steps = net->n_steps;
+    net->conv_out = cur->mem;
+    net->conv_out_image = dnnl_memory_desc_get_size(&nhwc) / (size_t)net->cb;
+    for (int i = 0; i < net->n_binds; i++) /* its storage moves: fg_net_fne places it */
+        if (net->binds[i].mem == cur->mem) net->binds[i].buf = -1;
+    net->build_batch = net->batch;
+    FG_CHECK_GOTO(st, new_buf(net, &fc_in));
+    net->fc_in_buf = cur->buf = fc_in;
     FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&flat, 2, d2, net->dt, dnnl_nc));
     FG_CHECK_GOTO(st, new_mem(net, what, &flat, cur->buf, &view));
     cur->mem = view;
@@ -328,7 +358,7 @@ static fg_status add_layer(fg_net *net, const fg_weights *w, int l, cursor *cur)
     fg_status st = FG_OK;
     const fg_vgg16_layer *L = &fg_vgg16_layers[l];
     const char *what = L->name;
-    const int64_t B = net->batch;
+    const int64_t B = net->build_batch;
     dnnl_memory_desc_t src_md, wei_md, bias_md, dst_md;
     dnnl_primitive_attr_t attr = NULL;
     dnnl_primitive_desc_t pd = NULL;
@@ -370,7 +400,8 @@ static fg_status add_layer(fg_net *net, const fg_weights *w, int l, cursor *cur)
         /* fc6 reads pool5 flattened in NHWC order, Keras's H, W, C (SPEC.md §2) */
         cursor in = *cur;
         if (cur->h > 1) FG_CHECK_GOTO(st, flatten_nhwc(net, what, cur));
-        dnnl_dims_t src_d = {B, cur->c}, wei_d = {L->cout, cur->c}, dst_d = {B, L->cout};
+        const int64_t FB = net->build_batch; /* B: flatten_nhwc ended the convolution part */
+        dnnl_dims_t src_d = {FB, cur->c}, wei_d = {L->cout, cur->c}, dst_d = {FB, L->cout};
         dnnl_inner_product_desc_t ipd;
         if (cur->c != L->cin) {
             st = FG_FAIL(FG_EINTERNAL, "%s: input has %d values, the layer takes %d", what, cur->c, L->cin);
@@ -425,7 +456,7 @@ static fg_status add_pool(fg_net *net, int index, cursor *cur)
     dnnl_memory_t dst = NULL;
     fg_net_layer info;
     snprintf(what, sizeof what, "pool%d", index);
-    dnnl_dims_t dst_d = {net->batch, cur->c, cur->h / 2, cur->w / 2};
+    dnnl_dims_t dst_d = {net->build_batch, cur->c, cur->h / 2, cur->w / 2};
     dnnl_dims_t two = {2, 2}, zero = {0, 0};
     FG_DNNL_GOTO(st, what, dnnl_memory_desc_init_by_tag(&dst_md, 4, dst_d, cur->md.data_type,
                                                         dnnl_format_tag_any));
@@ -464,6 +495,9 @@ static fg_status check_opts(const fg_weights *w, const fg_net_opts *o, fg_net_op
         return FG_FAIL(FG_EINVAL, "fg_net_create: input size %d is not 224 or a multiple of 32 "
                        "(32..4096) for a conv-only net", d.input_hw);
     if (d.batch == 0) d.batch = 8;
+    if (d.conv_batch < 0 || d.conv_batch > d.batch || (d.conv_batch > 0 && d.batch % d.conv_batch != 0))
+        return FG_FAIL(FG_EINVAL, "fg_net_create: conv_batch %d does not divide the batch %d", d.conv_batch,
+                       d.batch);
     if (d.threads == 0) d.threads = omp_get_max_threads();
     if (d.input_hw == 0) d.input_hw = FG_VGG16_INPUT;
     int nl = d.input_hw == FG_VGG16_INPUT ? FG_VGG16_LAYERS : FG_VGG16_CONV_LAYERS;
@@ -505,6 +539,10 @@ fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **o
     net->conv = plan.conv;
     net->precision = o.precision;
     net->dt = net->conv_dt = o.precision == FG_PRECISION_BF16 ? dnnl_bf16 : dnnl_f32;
+    /* Winograd's tiles span the batch: it loses ~6 % on passes of one image here */
+    net->cb = o.conv_batch ? o.conv_batch : net->conv == FG_CONV_WINOGRAD ? net->batch : 1;
+    if (net->keep || net->n_features != FG_VGG16_LAYERS) net->cb = net->batch;
+    net->build_batch = net->cb;
     net->sum = fg_i_fne_sum_pick();
     net->sum_bf16 = fg_i_fne_sum_bf16_pick();
     FG_DNNL_GOTO(st, "engine", dnnl_engine_create(&net->eng, dnnl_cpu, 0));
@@ -516,7 +554,7 @@ fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **o
 
     /* the input: NHWC f32, the caller's memory (or the padded copy) */
     cursor cur = {.buf = BUF_INPUT, .c = 3, .h = net->hw, .w = net->hw};
-    dnnl_dims_t in_d = {net->batch, 3, net->hw, net->hw};
+    dnnl_dims_t in_d = {net->cb, 3, net->hw, net->hw};
     FG_DNNL_GOTO(st, "input", dnnl_memory_desc_init_by_tag(&cur.md, 4, in_d, dnnl_f32, dnnl_nhwc));
     FG_DNNL_GOTO(st, "input", dnnl_memory_create(&net->input, &cur.md, net->eng, DNNL_MEMORY_NONE));
     cur.mem = net->input;
@@ -527,6 +565,7 @@ fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **o
         if (fg_vgg16_layers[l].pool_after && l + 1 < net->n_features)
             FG_CHECK_GOTO(st, add_pool(net, ++pools, &cur));
     }
+    if (!net->conv_out) net->n_conv_steps = net->n_steps; /* a conv-only net: one part */
 
     if (net->plan_only) goto planned;
     /* storage: every buffer at its largest use, then bind the memories */
@@ -541,7 +580,12 @@ fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **o
     }
     for (int i = 0; i < net->n_binds; i++) {
         const binding *b = &net->binds[i];
-        FG_DNNL_GOTO(st, "bind", dnnl_memory_set_data_handle(b->mem, net->bufs[b->buf].ptr));
+        if (b->buf >= 0) FG_DNNL_GOTO(st, "bind", dnnl_memory_set_data_handle(b->mem, net->bufs[b->buf].ptr));
+    }
+    if (net->conv_out) { /* zeroed: rows past a short batch's n stay finite */
+        buffer *fc = &net->bufs[net->fc_in_buf];
+        memset(fc->ptr, 0, fc->size);
+        FG_DNNL_GOTO(st, "pool5", dnnl_memory_set_data_handle(net->conv_out, fc->ptr));
     }
     net->part = fg_alloc(net->part_size ? net->part_size : 1, sizeof *net->part);
     if (!net->part) {
@@ -557,6 +601,29 @@ done:
     return st;
 }
 
+/* Run step i on images [first, first + m) of the batch (their FNE rows too). */
+static fg_status run_step(fg_net *net, step *s, int first, int m, float *fne_out)
+{
+    fg_status st = FG_OK;
+    double t0 = omp_get_wtime();
+    FG_DNNL_GOTO(st, s->info.name, dnnl_primitive_execute(s->prim, net->strm, s->nargs, s->args));
+    FG_DNNL_GOTO(st, s->info.name, dnnl_stream_wait(net->strm));
+    double t1 = omp_get_wtime();
+    s->info.seconds += t1 - t0;
+    if (s->info.feature >= 0) {
+        void *h = NULL;
+        FG_DNNL_GOTO(st, s->info.name, dnnl_memory_get_data_handle(s->dst, &h));
+        float *o = fne_out + (size_t)first * (size_t)net->fne_dim + fg_vgg16_layers[s->info.feature].fne_offset;
+        if (s->bf16_out)
+            fg_i_fne_means_bf16(&s->lay, h, m, net->part, o, net->fne_dim, net->threads, net->sum_bf16);
+        else
+            fg_i_fne_means(&s->lay, h, m, net->part, o, net->fne_dim, net->threads, net->sum);
+        s->info.fne_seconds += omp_get_wtime() - t1;
+    }
+done:
+    return st;
+}
+
 fg_status fg_net_fne(fg_net *net, const float *input, int n, float *fne_out)
 {
     fg_status st = FG_OK;
@@ -566,41 +633,34 @@ fg_status fg_net_fne(fg_net *net, const float *input, int n, float *fne_out)
     if (net->plan_only) return FG_FAIL(FG_EINVAL, "fg_net_fne: the net was made with plan_only");
     int saved_threads = omp_get_max_threads();
     omp_set_num_threads(net->threads);
-    const void *src = input;
-    if (n < net->batch) {
-        size_t img = (size_t)net->hw * net->hw * 3;
-        float *pad = net->bufs[BUF_INPUT].ptr;
-        memcpy(pad, input, (size_t)n * img * sizeof *pad);
-        memset(pad + (size_t)n * img, 0, (size_t)(net->batch - n) * img * sizeof *pad);
-        src = pad;
-    }
-    /* oneDNN only reads its source: the cast does not let it write the caller's input */
-    FG_DNNL_GOTO(st, "input", dnnl_memory_set_data_handle(net->input, (void *)src));
-    for (int i = 0; i < net->n_steps; i++) {
-        step *s = &net->steps[i];
-        double t0 = omp_get_wtime();
-        FG_DNNL_GOTO(st, s->info.name, dnnl_primitive_execute(s->prim, net->strm, s->nargs, s->args));
-        FG_DNNL_GOTO(st, s->info.name, dnnl_stream_wait(net->strm));
-        double t1 = omp_get_wtime();
-        s->info.seconds += t1 - t0;
-        s->info.runs++;
-        if (s->info.feature >= 0) {
-            void *h = NULL;
-            FG_DNNL_GOTO(st, s->info.name, dnnl_memory_get_data_handle(s->dst, &h));
-            float *o = fne_out + fg_vgg16_layers[s->info.feature].fne_offset;
-            if (s->bf16_out)
-                fg_i_fne_means_bf16(&s->lay, h, n, net->part, o, net->fne_dim, net->threads, net->sum_bf16);
-            else
-                fg_i_fne_means(&s->lay, h, n, net->part, o, net->fne_dim, net->threads, net->sum);
-            s->info.fne_seconds += omp_get_wtime() - t1;
+    const size_t img = (size_t)net->hw * net->hw * 3;
+    /* the convolution part, a pass of cb images at a time, into fc6's input */
+    for (int first = 0; first < n; first += net->cb) {
+        int m = n - first < net->cb ? n - first : net->cb;
+        const void *src = input + (size_t)first * img;
+        if (m < net->cb) {
+            float *pad = net->bufs[BUF_INPUT].ptr;
+            memcpy(pad, src, (size_t)m * img * sizeof *pad);
+            memset(pad + (size_t)m * img, 0, (size_t)(net->cb - m) * img * sizeof *pad);
+            src = pad;
         }
+        /* oneDNN only reads its source: the cast does not let it write the caller's input */
+        FG_DNNL_GOTO(st, "input", dnnl_memory_set_data_handle(net->input, (void *)src));
+        if (net->conv_out) {
+            char *at = (char *)net->bufs[net->fc_in_buf].ptr + (size_t)first * net->conv_out_image;
+            FG_DNNL_GOTO(st, "pool5", dnnl_memory_set_data_handle(net->conv_out, at));
+        }
+        for (int i = 0; i < net->n_conv_steps; i++) FG_CHECK_GOTO(st, run_step(net, &net->steps[i], first, m, fne_out));
     }
+    for (int i = net->n_conv_steps; i < net->n_steps; i++) FG_CHECK_GOTO(st, run_step(net, &net->steps[i], 0, n, fne_out));
+    for (int i = 0; i < net->n_steps; i++) net->steps[i].info.runs++;
 done:
     omp_set_num_threads(saved_threads);
     return st;
 }
 
 int fg_net_batch(const fg_net *net) { return net->batch; }
+int fg_net_conv_batch(const fg_net *net) { return net->cb; }
 int fg_net_threads(const fg_net *net) { return net->threads; }
 int fg_net_input_hw(const fg_net *net) { return net->hw; }
 int fg_net_fne_dim(const fg_net *net) { return net->fne_dim; }

@@ -82,6 +82,14 @@ typedef struct fg_net_opts {
     bool plan_only;    /* describe the steps only (impl, layouts: fg_net_layer_info,
                           fg_net_impl_string): no weights needed (w may be NULL),
                           nothing allocated or compiled; fg_net_fne refuses */
+    int conv_batch;    /* images a pass of the convolution part (conv1_1..pool5), 1..B,
+                          dividing B; 0: 1 for direct convolutions, B for Winograd
+                          (whose tiles span the batch). The part runs B / conv_batch
+                          times a batch, so each layer's output is still in cache when
+                          its FNE features are reduced and the next layer reads it;
+                          fc6 and fc7 run once on all B images (their weights are read
+                          once a batch). Nets made with keep_outputs or input_hw != 224
+                          use B. */
 } fg_net_opts;
 
 typedef enum fg_net_op {
@@ -110,7 +118,8 @@ typedef struct fg_net_layer {
     bool fallback;          /* conv steps: Winograd was asked, oneDNN gave direct */
     double seconds;         /* wall time in the primitive, summed over runs */
     double fne_seconds;     /* wall time reducing its output into FNE features */
-    long long runs;         /* executions counted in seconds (since creation or reset) */
+    long long runs;         /* batches (fg_net_fne calls) counted in seconds, since creation
+                               or reset; a conv-part step runs B / conv_batch times a batch */
 } fg_net_layer;
 
 /* Build the net. Checks the options (batch >= 1, threads >= 1, input_hw) and
@@ -119,14 +128,15 @@ typedef struct fg_net_layer {
 fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **out);
 
 /* Forward n images (1 <= n <= B) of input [n][hw][hw][3] and write n FNE rows
- * of fg_net_fne_dim(net) floats to fne_out. A batch with n < B runs the full
- * batch with zero images in the tail (the primitives are made for B; the
- * input is copied once into a padded buffer, 0.6 MB an image). Runs on the
+ * of fg_net_fne_dim(net) floats to fne_out. The convolution part runs on the
+ * ceil(n / conv_batch) passes that hold the n images; the last pass, when
+ * short, reads a copy padded with zero images (0.6 MB an image). Runs on the
  * net's thread count (the caller's OpenMP setting is restored afterwards).
  * A net runs one batch at a time: do not call it from two threads at once. */
 fg_status fg_net_fne(fg_net *net, const float *input, int n, float *fne_out);
 
 int fg_net_batch(const fg_net *net);
+int fg_net_conv_batch(const fg_net *net);
 int fg_net_threads(const fg_net *net);
 int fg_net_input_hw(const fg_net *net);
 /* Features per row: FG_FNE_DIM, or FG_FNE_CONV_DIM for a conv-only net. */
