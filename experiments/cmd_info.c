@@ -44,11 +44,14 @@ static int show_mode(fg_conv_algo conv, fg_precision prec, int json, int last)
         for (const char *c = st != FG_OK ? fg_last_error() : plan.warning; *c; c++)
             if (*c == '"' || *c == '\\') printf("\\%c", *c);
             else if ((unsigned char)*c >= 0x20) putchar(*c);
-        printf("\", \"steps\": [");
+        printf("\", \"batch\": 8, \"conv_batch\": %d, \"steps\": [", net ? fg_net_conv_batch(net) : 0);
     } else {
         printf("  mode %s/%s: %s%s\n", fg_conv_algo_name(conv), fg_precision_name(prec),
                st != FG_OK ? "cannot run: " : plan.warning[0] ? "warning: " : "runs natively",
                st != FG_OK ? fg_last_error() : plan.warning);
+        if (net)
+            printf("    conv1_1..pool5 in passes of %d image%s, fc6 and fc7 on the batch of %d\n",
+                   fg_net_conv_batch(net), fg_net_conv_batch(net) == 1 ? "" : "s", fg_net_batch(net));
         if (net) printf("    %-16s %-30s %-10s %-9s -> %-9s %s\n", "step", "oneDNN implementation", "types", "src", "dst", "weights");
     }
     for (int i = 0; net && i < fg_net_n_layers(net); i++) {

@@ -80,9 +80,13 @@ check "AVX2: winograd warns and runs direct" '[ $rc = 0 ] && grep -q "warning: o
 
 "$exe" info --verbose >"$tmp/info" 2>&1
 check "info --verbose lists each step's implementation (default mode)" 'grep -q "mode direct/f32" "$tmp/info" && grep -Eq "^ +conv3_2 +[a-z_]+:" "$tmp/info"'
+check "info --verbose says how the convolution part runs" 'grep -q "conv1_1..pool5 in passes of 1 image, fc6 and fc7 on the batch of 8" "$tmp/info"'
+"$exe" info --verbose --json >"$tmp/info.json" 2>&1
+check "info --verbose --json: batch and conv_batch of the mode" '/usr/bin/python3 -c "import json,sys; m=json.load(open(sys.argv[1]))[\"vgg16_modes\"][0]; sys.exit(0 if (m[\"batch\"], m[\"conv_batch\"]) == (8, 1) else 1)" "$tmp/info.json"'
 if [ $avx512 = 1 ]; then
   "$exe" info --verbose --conv winograd >"$tmp/info" 2>&1
   check "info --verbose --conv winograd shows both modes" 'grep -q "mode direct/f32" "$tmp/info" && grep -q "mode winograd/f32: runs natively" "$tmp/info" && grep -q "jit_wino" "$tmp/info"'
+  check "Winograd runs the convolution part on the whole batch" 'grep -q "in passes of 8 images" "$tmp/info"'
 fi
 ONEDNN_MAX_CPU_ISA=AVX2 "$exe" info --verbose --precision bf16 >"$tmp/info" 2>&1
 check "info: bf16 cannot run on AVX2" 'grep -q "mode direct/bf16: cannot run: bf16 precision needs AVX-512" "$tmp/info"'
