@@ -75,9 +75,9 @@ __attribute__((target("avx512f,avx512vl"))) static inline void sum_pixels_avx512
  * the reads stay within a few KB and move forward, where a whole row per
  * 64-lane block strides 0.5-2 KB between reads and revisits the row once a
  * block (bench_vgg16 nn/fne_reduce/avx512/8x28x28x512, one Zen 4 core, the
- * data in L3: 15.6 -> 17.6 GB/s; the units' slots then added lanes side by
- * side instead of unit by unit: -> 32.5 GB/s; runs on this shared machine
- * vary by up to 2x, results/bench/bench_vgg16.json has the latest). */
+ * data in L3: 15.6 -> 17.6 GB/s; with the units' slots then added lanes side
+ * by side instead of unit by unit, 30.2 GB/s, median of 2 in
+ * results/bench/bench_vgg16.json). */
 __attribute__((target("avx512f,avx512vl"))) void fg_i_fne_sum_avx512(const float *p, int64_t rows,
                                                              int64_t cols, int64_t s_row,
                                                              int64_t s_col, int64_t lanes,
