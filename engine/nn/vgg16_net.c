@@ -21,10 +21,10 @@
  * and fc7 run once a batch, so their 411 MB + 67 MB of f32 weights are read
  * once for B images. A pass of one image keeps each layer's output (12.8 MB
  * at most) in the L3 cache for its FNE reduction, the next layer and the
- * pool: measured on 2 Zen 4 cores at batch 8, reductions 18.4 -> 14.1 ms a
- * batch, the whole forward 95.2 -> 95.8 % of the FMA peak, the activation
- * buffers 2 x 98 -> 2 x 12 MB; every convolution runs as fast on one image
- * as on eight (bench_vgg16 at batch 1 vs 8). Winograd keeps cb = B: its
+ * pool: measured on 2 Zen 4 cores at batch 8 (bench_vgg16), reductions
+ * 18.4 -> 13.5 ms a batch, pools 9.4 -> 4.7 ms, the activation buffers
+ * 2 x 98 -> 2 x 12 MB; every convolution runs as fast on one image as on
+ * eight (bench_vgg16 at batch 1 vs 8). Winograd keeps cb = B: its
  * tiles span the batch (batch 8 in passes of 1: 17.9 images/s, of 8: 18.4).
  * Activations live in two ping-pong buffers (or one buffer per step with
  * keep_outputs, which builds one pass of B), and one user-managed scratchpad
