@@ -44,7 +44,9 @@ static int show_mode(fg_conv_algo conv, fg_precision prec, int json, int last)
         for (const char *c = st != FG_OK ? fg_last_error() : plan.warning; *c; c++)
             if (*c == '"' || *c == '\\') printf("\\%c", *c);
             else if ((unsigned char)*c >= 0x20) putchar(*c);
-        printf("\", \"batch\": 8, \"conv_batch\": %d, \"steps\": [", net ? fg_net_conv_batch(net) : 0);
+        if (net) printf("\", \"batch\": %d, \"conv_batch\": %d", fg_net_batch(net), fg_net_conv_batch(net));
+        else printf("\"");
+        printf(", \"steps\": [");
     } else {
         printf("  mode %s/%s: %s%s\n", fg_conv_algo_name(conv), fg_precision_name(prec),
                st != FG_OK ? "cannot run: " : plan.warning[0] ? "warning: " : "runs natively",

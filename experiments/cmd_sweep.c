@@ -11,7 +11,7 @@
 
 static const char *HELP =
     "Usage: fnegraph sweep --config X.ini [--out R.h5] [--set section.key=value]...\n"
-    "                      [--dry-run]\n"
+    "                      [--dataset NAME]... [--dry-run]\n"
     "\n"
     "Runs the grid of a sweep configuration: for every [dataset NAME] of the config,\n"
     "every threshold pair lo:hi and every k, the graph (one row in /graphs of the\n"
@@ -38,6 +38,10 @@ static const char *HELP =
     "  --set S.KEY=VALUE   override one key, e.g. --set sweep.k=2 or\n"
     "                      --set \"dataset wood.root=/data/wood\" (relative paths given\n"
     "                      here are relative to the current folder); repeatable\n"
+    "  --dataset NAME      run only the config's [dataset NAME] (repeatable). Several\n"
+    "                      machines can share one config this way, a dataset each,\n"
+    "                      each with its own --out (one writer a results file);\n"
+    "                      `fnegraph table` reads their files together\n"
     "  --dry-run           list the datasets, their classes and images, and how many\n"
     "                      graphs and runs the grid has and how many are done; run\n"
     "                      nothing, write nothing\n"
@@ -66,27 +70,78 @@ static const char *HELP =
 
 static volatile sig_atomic_t interrupted;
 
+/* Keep only the datasets named in only[0..n), in the config's order; a name
+ * the config does not have is a usage error listing the ones it has. */
+static bool keep_datasets(fg_sweep_config *cfg, const char *const *only, int n)
+{
+    for (int i = 0; i < n; i++) {
+        bool found = false;
+        for (int d = 0; d < cfg->n_datasets; d++) found |= !strcmp(cfg->datasets[d].name, only[i]);
+        if (found) continue;
+        char names[1024] = "";
+        size_t len = 0;
+        for (int d = 0; d < cfg->n_datasets && len < sizeof names; d++)
+            len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", d ? ", " : "", cfg->datasets[d].name);
+        fg_cli_usage_error("sweep", "--dataset %s: %s has no [dataset %s] (it has: %s)", only[i], cfg->path, only[i],
+                           cfg->n_datasets ? names : "none");
+        return false;
+    }
+    int k = 0;
+    for (int d = 0; d < cfg->n_datasets; d++) {
+        bool keep = false;
+        for (int i = 0; i < n; i++) keep |= !strcmp(cfg->datasets[d].name, only[i]);
+        if (!keep) continue;
+        if (k != d) cfg->datasets[k] = cfg->datasets[d];
+        k++;
+    }
+    cfg->n_datasets = k;
+    /* the results file's copy of the config says which part of it this process ran */
+    size_t len = cfg->text ? strlen(cfg->text) : 0, add = 48;
+    for (int i = 0; i < n; i++) add += strlen(only[i]) + 1;
+    char *t = realloc(cfg->text, len + add);
+    if (!t) {
+        fg_cli_fail("sweep", FG_FAIL(FG_ENOMEM, "out of memory"));
+        return false;
+    }
+    cfg->text = t;
+    t[len] = '\0';
+    strcat(t, "\n; only these datasets (--dataset):");
+    for (int i = 0; i < n; i++) {
+        strcat(t, " ");
+        strcat(t, only[i]);
+    }
+    strcat(t, "\n");
+    return true;
+}
+
 int fg_cmd_sweep(int argc, char **argv)
 {
     static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
                                          {"out", required_argument, NULL, 'o'},
                                          {"set", required_argument, NULL, 's'},
                                          {"dry-run", no_argument, NULL, 'n'},
+                                         {"dataset", required_argument, NULL, 'd'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *config = NULL, *out = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
-    int n_sets = 0, c, rc = FG_EXIT_OK;
+    const char **only = calloc((size_t)argc + 1, sizeof *only);
+    int n_sets = 0, n_only = 0, c, rc = FG_EXIT_OK;
     bool dry = false;
     fg_sweep_config cfg;
     memset(&cfg, 0, sizeof cfg);
-    if (!sets) return fg_cli_fail("sweep", FG_FAIL(FG_ENOMEM, "options"));
+    if (!sets || !only) {
+        free(sets);
+        free(only);
+        return fg_cli_fail("sweep", FG_FAIL(FG_ENOMEM, "options"));
+    }
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'c': config = optarg; break;
         case 'o': out = optarg; break;
         case 's': sets[n_sets++] = optarg; break;
+        case 'd': only[n_only++] = optarg; break;
         case 'n': dry = true; break;
         case 'h':
             fputs(HELP, stdout);
@@ -107,6 +162,10 @@ int fg_cmd_sweep(int argc, char **argv)
     if (st != FG_OK) {
         /* a config that cannot be read or says something wrong is a usage error */
         fprintf(stderr, "fnegraph sweep: %s\n", fg_last_error());
+        rc = FG_EXIT_USAGE;
+        goto done;
+    }
+    if (n_only > 0 && !keep_datasets(&cfg, only, n_only)) {
         rc = FG_EXIT_USAGE;
         goto done;
     }
@@ -142,5 +201,6 @@ int fg_cmd_sweep(int argc, char **argv)
 done:
     fg_sweep_config_destroy(&cfg);
     free(sets);
+    free(only);
     return rc;
 }

@@ -1,6 +1,9 @@
-/* fnegraph table: the paper's Table 2 from a results file — per dataset and
- * setting: images, |V| (non-isolated), |E|, NMI and AMI as mean ± sd over
- * seeds, beside the paper's values (SPEC.md §8). */
+/* fnegraph table: the paper's Table 2 from one or more results files — per
+ * dataset and setting: images, |V| (non-isolated), |E|, NMI and AMI as mean ±
+ * sd over seeds, beside the paper's values (SPEC.md §8). Several files (one
+ * sweep process each, e.g. a dataset per machine) are read as one: a run in
+ * more than one file counts once, and the same run with other scores is an
+ * error (the files come from different jobs). O(R^2) in the runs R. */
 #include "cli.h"
 #include "commands.h"
 #include "fnegraph/mem.h"
@@ -12,9 +15,12 @@
 #include <string.h>
 
 static const char *HELP =
-    "Usage: fnegraph table RESULTS.h5 [--format md|latex] [--nmi NORM] [--ami NORM]\n"
+    "Usage: fnegraph table RESULTS.h5 [MORE.h5 ...] [--format md|latex] [--nmi NORM] [--ami NORM]\n"
     "\n"
-    "Prints Table 2 of the paper from a results file written by `fnegraph sweep`:\n"
+    "Prints Table 2 of the paper from a results file written by `fnegraph sweep`\n"
+    "(or several, read as one: e.g. one sweep process a machine, each with its own\n"
+    "--out; a run found in two files counts once, and the same run with other\n"
+    "scores in another file is an error):\n"
     "one line per dataset and setting (thresholds, k, communities, variant) with the\n"
     "images, |V| (non-isolated vertices, as the paper counts them), |E|, and NMI and AMI\n"
     "as mean ± sd over the seeds (sd with n-1; 0 for a single seed), and, for the\n"
@@ -27,7 +33,8 @@ static const char *HELP =
     "  --ami NORM         AMI normalization: min, geometric, arithmetic or max (default, the paper's)\n"
     "  -h, --help         this text\n"
     "\n"
-    "Example: fnegraph table results/table2.h5 --format latex --nmi arithmetic --ami arithmetic\n";
+    "Examples: fnegraph table results/table2.h5 --format latex --nmi arithmetic --ami arithmetic\n"
+    "          fnegraph table results/node*.h5\n";
 
 typedef struct paper_row {
     const char *name;
@@ -68,6 +75,62 @@ static bool same_setting(const fg_run_row *a, const fg_run_row *b)
 {
     return !strcmp(a->dataset, b->dataset) && a->lo == b->lo && a->hi == b->hi && a->k == b->k &&
            a->communities == b->communities && !strcmp(a->variant, b->variant);
+}
+
+/* Append the rows of `path` to *g and *r (fg_alloc'd, grown); runs already there
+ * (same setting and seed) are skipped and counted in *dups, or refused when
+ * their scores differ. */
+static fg_status read_more(const char *path, fg_graph_row **g, int64_t *ng, fg_run_row **r, int64_t *nr,
+                           int64_t *dups)
+{
+    fg_graph_row *g2 = NULL, *gg = NULL;
+    fg_run_row *r2 = NULL, *rr = NULL;
+    int64_t ng2 = 0, nr2 = 0;
+    fg_status st = fg_results_read(path, &g2, &ng2, &r2, &nr2);
+    if (st != FG_OK) return st;
+    gg = fg_alloc((size_t)(*ng + ng2) + 1, sizeof *gg);
+    rr = fg_alloc((size_t)(*nr + nr2) + 1, sizeof *rr);
+    if (!gg || !rr) {
+        st = FG_FAIL(FG_ENOMEM, "out of memory reading %s", path);
+        goto done;
+    }
+    if (*ng) memcpy(gg, *g, (size_t)*ng * sizeof *gg);
+    if (ng2) memcpy(gg + *ng, g2, (size_t)ng2 * sizeof *gg);
+    if (*nr) memcpy(rr, *r, (size_t)*nr * sizeof *rr);
+    int64_t n = *nr, old = *nr;
+    for (int64_t j = 0; j < nr2; j++) {
+        const fg_run_row *x = &r2[j];
+        const fg_run_row *same = NULL;
+        for (int64_t i = 0; i < old && !same; i++)
+            if (same_setting(&rr[i], x) && rr[i].seed == x->seed) same = &rr[i];
+        if (!same) {
+            rr[n++] = *x;
+            continue;
+        }
+        if (memcmp(same->nmi, x->nmi, sizeof x->nmi) || memcmp(same->ami, x->ami, sizeof x->ami)) {
+            st = FG_FAIL(FG_EINVAL,
+                         "%s: run (%s, %g:%g, k %g, %lld communities, %s, seed %lld) is also in an earlier "
+                         "file with other scores: results of different jobs (weights, data or config)?",
+                         path, x->dataset, x->lo, x->hi, x->k, (long long)x->communities, x->variant,
+                         (long long)x->seed);
+            goto done;
+        }
+        (*dups)++;
+    }
+    fg_free(*g);
+    fg_free(*r);
+    *g = gg;
+    *r = rr;
+    *ng += ng2;
+    *nr = n;
+    gg = NULL;
+    rr = NULL;
+done:
+    fg_free(gg);
+    fg_free(rr);
+    fg_free(g2);
+    fg_free(r2);
+    return st;
 }
 
 static void print_count(long v, bool latex)
@@ -117,25 +180,36 @@ int fg_cmd_table(int argc, char **argv)
         default: return fg_cli_usage_error("table", "unknown option or missing value: '%s'", argv[optind - 1]);
         }
     }
-    if (optind != argc - 1)
-        return fg_cli_usage_error("table", optind >= argc ? "expected a results file" : "expected one results file");
+    if (optind >= argc) return fg_cli_usage_error("table", "expected a results file");
 
     fg_graph_row *g = NULL;
     fg_run_row *r = NULL;
-    int64_t ng = 0, nr = 0;
-    fg_status st = fg_results_read(argv[optind], &g, &ng, &r, &nr);
-    if (st != FG_OK) return fg_cli_fail("table", st);
+    int64_t ng = 0, nr = 0, dups = 0;
+    for (int a = optind; a < argc; a++) {
+        fg_status st = read_more(argv[a], &g, &ng, &r, &nr, &dups);
+        if (st != FG_OK) {
+            fg_free(g);
+            fg_free(r);
+            return fg_cli_fail("table", st);
+        }
+    }
     if (!nr) {
         fg_free(g);
         fg_free(r);
-        fprintf(stderr, "fnegraph table: %s has no runs yet\n", argv[optind]);
+        fprintf(stderr, "fnegraph table: %s ha%s no runs yet\n", argc - optind > 1 ? "the files" : argv[optind],
+                argc - optind > 1 ? "ve" : "s");
         return FG_EXIT_FAIL;
     }
+    if (dups)
+        fprintf(stderr, "fnegraph table: %lld run(s) found in more than one file, each counted once\n",
+                (long long)dups);
     char *done = calloc((size_t)nr, 1);
     double *nmi = malloc((size_t)nr * sizeof *nmi), *ami = malloc((size_t)nr * sizeof *ami);
     const char *nn = fg_norm_name((fg_norm)nmi_i), *an = fg_norm_name((fg_norm)ami_i);
     if (latex) {
-        printf("%% fnegraph table %s: NMI (%s), AMI (%s), mean $\\pm$ sd over seeds\n", argv[optind], nn, an);
+        printf("%% fnegraph table");
+        for (int a = optind; a < argc; a++) printf(" %s", argv[a]);
+        printf(": NMI (%s), AMI (%s), mean $\\pm$ sd over seeds\n", nn, an);
         printf("\\begin{tabular}{lrrrrrrr|rrrr}\n\\hline\n");
         printf("dataset & lo:hi & $k$ & comm. & images & $|V|$ & $|E|$ & seeds & NMI & AMI & paper $|V|$ & "
                "paper $|E|$ \\\\\n");

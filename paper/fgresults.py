@@ -45,6 +45,33 @@ def read(path):
         return _rows(f["graphs"]), _rows(f["runs"]), attrs
 
 
+RUN_KEY = ("dataset", "lo", "hi", "k", "communities", "variant", "seed")
+
+
+def read_many(paths):
+    """Read several results files as one, as `fnegraph table` does: (graphs,
+    runs). A run found in more than one file (same RUN_KEY) counts once; the
+    same run with other NMI/AMI values is an error (files of different jobs)."""
+    graphs, runs, seen, dups = [], [], {}, 0
+    for path in paths:
+        g, r, _ = read(path)
+        graphs += g
+        for row in r:
+            key = tuple(row[k] for k in RUN_KEY)
+            scores = tuple(row[f"{m}_{n}"] for m in ("nmi", "ami") for n in NORMS)
+            if key in seen:
+                if seen[key] != scores:
+                    raise SystemExit(f"{path}: run {key} is also in an earlier file with other scores: "
+                                     "results of different jobs (weights, data or config)?")
+                dups += 1
+                continue
+            seen[key] = scores
+            runs.append(row)
+    if dups:
+        print(f"{dups} run(s) found in more than one file, each counted once")
+    return graphs, runs
+
+
 def mean_sd(values):
     """Mean and sample standard deviation (n-1; 0 for one value), as `fnegraph table`."""
     x = np.asarray(values, dtype=float)

@@ -85,9 +85,7 @@ def main():
     ap.add_argument("--nmi", default="geometric", choices=fgresults.NORMS)
     ap.add_argument("--ami", default="max", choices=fgresults.NORMS)
     a = ap.parse_args()
-    runs = []
-    for p in a.results:
-        runs += fgresults.read(p)[1]
+    runs = fgresults.read_many(a.results)[1]
     if not runs:
         sys.exit("no runs in " + ", ".join(a.results))
     os.makedirs(a.out_dir, exist_ok=True)

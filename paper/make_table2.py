@@ -25,14 +25,13 @@ def fmt_int(v, latex=False):
 
 def rows(paths, nmi, ami):
     out = []
-    for p in paths:
-        graphs, runs, _ = fgresults.read(p)
-        for key, group in fgresults.group_runs(runs).items():
-            g = fgresults.graph_for(graphs, group[0])
-            nm, ns = fgresults.mean_sd([r["nmi_" + nmi] for r in group])
-            am, asd = fgresults.mean_sd([r["ami_" + ami] for r in group])
-            out.append(dict(zip(fgresults.SETTING, key), graph=g, seeds=len(group),
-                            nmi=(nm, ns), ami=(am, asd), paper=fgresults.PAPER.get(key[0])))
+    graphs, runs = fgresults.read_many(paths)
+    for key, group in fgresults.group_runs(runs).items():
+        g = fgresults.graph_for(graphs, group[0])
+        nm, ns = fgresults.mean_sd([r["nmi_" + nmi] for r in group])
+        am, asd = fgresults.mean_sd([r["ami_" + ami] for r in group])
+        out.append(dict(zip(fgresults.SETTING, key), graph=g, seeds=len(group),
+                        nmi=(nm, ns), ami=(am, asd), paper=fgresults.PAPER.get(key[0])))
     return out
 
 

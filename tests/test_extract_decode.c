@@ -2,7 +2,8 @@
  * batch decoded by the net's team (FG_DECODE_TEAM), by a thread of its own
  * (FG_DECODE_THREAD) and by the automatic choice writes the same rows bit
  * for bit, the same paths and the same failures, with undecodable files at
- * several slots of a batch (first, middle, a whole batch's tail). Each row
+ * every slot of a batch (first, middle, last) and a batch with none
+ * decodable; an unknown decode mode is refused. Each row
  * is the FNE of its own image: it matches that image run alone through a net
  * of the same batch size (padded batch) to 1e-5 of the layer scale. */
 #include "fg_test.h"
@@ -55,14 +56,21 @@ int main(void)
     so.max_side = 96;
     so.seed = 11;
     CHECK_OK(fg_synth_write(root, &so, NULL, NULL, NULL));
-    /* sorted order: 0 c00_000, 1 c00_000x (broken), 2 c00_001, 3 c00_002, 4 c00_003, 5 c00_004,
-     * 6 c00_004x (broken), 7 c01_000 (broken: a batch starting with a failure), 8.. c01_* */
-    write_broken(root, "class_00/class_00_000x.jpg");
-    write_broken(root, "class_00/class_00_004x.jpg");
-    write_broken(root, "class_01/class_01_000a.jpg");
+    /* sorted order, batches of 4: [0 c00_000, 1 c00_000x*, 2 c00_001, 3 c00_002]
+     * [4 c00_003, 5 c00_004, 6 c00_004x*, 7 c01_000] [8 c01_000a*, 9 c01_001, 10 c01_002,
+     * 11 c01_003] [12 c01_004, 13 zz_1*, 14 zz_2*, 15 zz_3*] [16 zz_4*]; * = broken:
+     * slots 1, 2, 0, 1-3 and a batch with nothing to forward */
+    static const char *const broken[7] = {"class_00/class_00_000x.jpg", "class_00/class_00_004x.jpg",
+                                          "class_01/class_01_000a.jpg", "class_01/zz_1.jpg",
+                                          "class_01/zz_2.jpg",          "class_01/zz_3.jpg",
+                                          "class_01/zz_4.jpg"};
+    for (int i = 0; i < 7; i++) write_broken(root, broken[i]);
     fg_dataset ds;
     CHECK_OK(fg_dataset_folder(root, &ds));
-    CHECK(ds.n == 13, "13 files listed, got %lld", (long long)ds.n);
+    CHECK(ds.n == 17, "17 files listed, got %lld", (long long)ds.n);
+    CHECK(strcmp(ds.path[6], broken[1]) == 0 && strcmp(ds.path[8], broken[2]) == 0 &&
+              strcmp(ds.path[16], broken[6]) == 0,
+          "listing order as planned: %s, %s, %s", ds.path[6], ds.path[8], ds.path[16]);
 
     fg_weights w;
     CHECK_OK(fg_weights_generate(1, false, &w));
@@ -75,7 +83,7 @@ int main(void)
         fg_extract_opts eo = {.batch = BATCH, .threads = 2, .chunk_rows = 3, .decode = modes[m]};
         fg_extract_result res;
         CHECK_OK(fg_extract_run(&ds, &w, out[m], &eo, &res));
-        CHECK(res.n_done == 13 && res.n_failed == 3, "%s: %lld done, %lld failed", names[m], (long long)res.n_done,
+        CHECK(res.n_done == 17 && res.n_failed == 7, "%s: %lld done, %lld failed", names[m], (long long)res.n_done,
               (long long)res.n_failed);
         fg_extract_result_destroy(&res);
         CHECK_OK(fg_fne_read(out[m], &f[m]));
@@ -83,9 +91,15 @@ int main(void)
     }
     same_file(&f[0], &f[1], "team vs thread");
     same_file(&f[0], &f[2], "team vs auto");
-    CHECK(strcmp(f[0].failed_path[0], "class_00/class_00_000x.jpg") == 0 &&
-              strcmp(f[0].failed_path[2], "class_01/class_01_000a.jpg") == 0,
-          "failures in input order: %s, %s", f[0].failed_path[0], f[0].failed_path[2]);
+    for (int i = 0; i < 7 && f[0].n_failed == 7; i++)
+        CHECK(strcmp(f[0].failed_path[i], broken[i]) == 0, "failure %d in input order: %s", i, f[0].failed_path[i]);
+    {
+        fg_extract_opts eo = {.batch = BATCH, .threads = 2, .decode = (fg_decode_mode)7};
+        fg_extract_result res;
+        char bad[340];
+        snprintf(bad, sizeof bad, "%s/bad.h5", dir);
+        CHECK_FAILS(fg_extract_run(&ds, &w, bad, &eo, &res), FG_EINVAL, "decode mode 7");
+    }
 
     /* every row is its own image's FNE: each image alone through a net of the same batch size */
     fg_net *net = NULL;

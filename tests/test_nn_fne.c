@@ -15,6 +15,7 @@
 #include "fnegraph/net.h"
 #include "ref_nn.h"
 
+#include <math.h>
 #include <omp.h>
 #include <string.h>
 
@@ -104,10 +105,14 @@ static void batches(const fg_weights *w, const float *input, int n, const float 
         fg_net *net = NULL;
         CHECK_OK(fg_net_create(w, &other[k], &net));
         if (!net) continue;
+        for (size_t j = 0; j < (size_t)NIMG * FG_FNE_DIM; j++) rows[j] = NAN; /* every row must be written */
         for (int i = 0; i < n; i += fg_net_batch(net)) {
             int m = n - i < fg_net_batch(net) ? n - i : fg_net_batch(net);
             CHECK_OK(fg_net_fne(net, input + (size_t)i * IMG, m, rows + (size_t)i * FG_FNE_DIM));
         }
+        size_t nan = 0;
+        for (size_t j = 0; j < (size_t)n * FG_FNE_DIM; j++) nan += isnan(rows[j]);
+        CHECK(nan == 0, "batch %d conv_batch %d: %zu features not written", other[k].batch, other[k].conv_batch, nan);
         double e = fg_ref_fne_err(rows, fne, n, FG_FNE_DIM, 0, NULL);
         printf("batch %d (conv part in passes of %d), %d thread(s), %d image(s) a call, vs batch %d, "
                "2 threads: max relative error %.2e\n",

@@ -4,8 +4,9 @@
 # results file (every row of the grid, once), a second run skips everything,
 # a sweep interrupted with SIGINT (exit 130) and one killed with SIGKILL both
 # continue to exactly the rows of an uninterrupted sweep, `fnegraph table` and
-# paper/make_table2.py + make_figures.py read the file, and bad configs fail
-# naming the file and line.
+# paper/make_table2.py + make_figures.py read the file, bad configs fail
+# naming the file and line, and --dataset splits a config over processes
+# (their files read together by `fnegraph table`).
 set -u
 exe=${FG_EXE:?}
 src=${FG_SOURCE_DIR:?}
@@ -191,6 +192,39 @@ check "dry run of table2.ini without the data: every missing dataset listed, the
   '[ $rc = 1 ] && [ "$(grep -c "cannot be read: .*table2.ini:[0-9]*: \[dataset .*\]: root .* does not exist" "$tmp/do")" = 3 ] &&
    grep -Eq "^wood +folder +15 +3 +0/1 +0/10" "$tmp/do" && grep -q "3 of 4 datasets cannot be read" "$tmp/de"' ||
   cat "$tmp/do" "$tmp/de"
+"$exe" sweep --config "$src/experiments/configs/table2.ini" --out "$tmp/t2.h5" --dry-run --dataset wood \
+  --set "dataset wood.root=$tmp/imgs" --set "dataset wood.kind=folder" >"$tmp/do" 2>"$tmp/de"; rc=$?
+check "--dataset wood: only wood is listed and planned, exit 0" \
+  '[ $rc = 0 ] && grep -Eq "^wood +folder +15 +3 +0/1 +0/10" "$tmp/do" && ! grep -q "mit67\|flowers102\|textures" "$tmp/do"' ||
+  cat "$tmp/do" "$tmp/de"
+"$exe" sweep --config "$src/experiments/configs/table2.ini" --dry-run --dataset nope >/dev/null 2>"$tmp/de"; rc=$?
+check "--dataset of a name the config lacks: exit 2, the names it has" \
+  '[ $rc = 2 ] && grep -q "has no \[dataset nope\] (it has: mit67, flowers102, textures, wood)" "$tmp/de"' || cat "$tmp/de"
+
+# --- a dataset a process (as on several machines), each with its own results file, one table
+{ cat "$tmp/s.ini"; printf '\n[dataset tiny2]\nkind = folder\nroot = imgs\nfne = cache/tiny2_fne.h5\n'; } > "$tmp/s2.ini"
+one=(--config "$tmp/s2.ini" --set sweep.seeds=1 --set sweep.threads=1)
+"$exe" sweep "${one[@]}" --dataset tiny --out "$tmp/p1.h5" >"$tmp/op1" 2>&1 &
+p1=$!
+"$exe" sweep "${one[@]}" --dataset tiny2 --out "$tmp/p2.h5" >"$tmp/op2" 2>&1; rc2=$?
+wait $p1; rc1=$?
+check "two processes, a dataset each: both exit 0, 4 graphs and 8 runs each" \
+  '[ $rc1 = 0 ] && [ $rc2 = 0 ] && [ "$(count "$tmp/p1.h5")" = "4 8 8" ] && [ "$(count "$tmp/p2.h5")" = "4 8 8" ]' ||
+  cat "$tmp/op1" "$tmp/op2"
+/usr/bin/python3 -c "import h5py,sys; c=h5py.File(sys.argv[1]).attrs['config']; c=c.decode() if isinstance(c,bytes) else c; assert '; only these datasets (--dataset): tiny2' in c, c[-200:]" "$tmp/p2.h5" 2>"$tmp/ea"
+check "the results file's config says which datasets the process ran" '[ $? = 0 ]' || cat "$tmp/ea"
+"$exe" table "$tmp/p1.h5" "$tmp/p2.h5" >"$tmp/t2" 2>&1; rc=$?
+check "fnegraph table reads both files as one: 8 settings of tiny, 8 of tiny2" \
+  '[ $rc = 0 ] && [ "$(grep -c "^| tiny | " "$tmp/t2")" = 8 ] && [ "$(grep -c "^| tiny2 | " "$tmp/t2")" = 8 ]' || cat "$tmp/t2"
+"$exe" table "$tmp/p1.h5" "$tmp/out/r.h5" >"$tmp/t3" 2>&1; rc=$?
+check "a run in two files of the same job counts once" \
+  '[ $rc = 0 ] && grep -q "8 run(s) found in more than one file, each counted once" "$tmp/t3" && grep -q "^| tiny | -2:2 | 1.5 | 3 | paper | 15 | .* | 3 | " "$tmp/t3"' ||
+  cat "$tmp/t3"
+/usr/bin/python3 "$src/paper/make_table2.py" "$tmp/p1.h5" "$tmp/p2.h5" "$tmp/out/r.h5" --out-dir "$tmp/paper2" >"$tmp/p2o" 2>&1; rc=$?
+check "make_table2.py reads the files as one, like fnegraph table (duplicates once)" \
+  '[ $rc = 0 ] && grep -q "8 run(s) found in more than one file, each counted once" "$tmp/p2o" &&
+   [ "$(grep -c "^| tiny | " "$tmp/paper2/table2.md")" = 8 ] && [ "$(grep -c "^| tiny2 | " "$tmp/paper2/table2.md")" = 8 ]' ||
+  { cat "$tmp/p2o"; cat "$tmp/paper2/table2.md"; }
 "$exe" sweep --config "$tmp/nope.ini" >/dev/null 2>"$tmp/be"; rc=$?
 check "a sweep that cannot read its datasets creates no results file" '! [ -e "$tmp/b.h5" ]'
 check "missing config: exit 2, names the file" '[ $rc = 2 ] && grep -q "nope.ini" "$tmp/be"' || cat "$tmp/be"

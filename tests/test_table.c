@@ -1,5 +1,7 @@
 /* fnegraph table: mean ± sd over seeds, the chosen normalizations, the
- * paper's values beside the rows, Markdown and LaTeX, and the errors. */
+ * paper's values beside the rows, Markdown and LaTeX, and the errors;
+ * several files read as one (a run in two files counted once, the same run
+ * with other scores refused, naming the file). */
 #include "fg_test.h"
 #include "fnegraph/results.h"
 
@@ -61,6 +63,40 @@ int main(void)
     CHECK(strstr(out, "\\begin{tabular}") && strstr(out, "\\end{tabular}"), "a tabular");
     CHECK(strstr(out, "wood & -2:2 & 1.5 & 7 & 438 & 25{,}259 & 5{,}610{,}832 & 3 & 0.62 $\\pm$ 0.02 & 0.21 $\\pm$ 0.01") != NULL,
           "latex row with arithmetic NMI and min AMI");
+
+    /* a second file (another process of the same job): seeds 4 and 5, and seed 1 again, identical */
+    char path2[300], path3[300];
+    snprintf(path2, sizeof path2, "%s/r2.h5", dir);
+    CHECK_OK(fg_results_open(path2, NULL, &r));
+    for (int s = 0; s < 3; s++) {
+        int seed = s == 2 ? 1 : s + 4;
+        double v = s == 2 ? nmis[0] : 0.46 + 0.02 * s;
+        fg_run_row x = {.dataset = "wood", .lo = -2, .hi = 2, .k = 1.5, .communities = 7, .seed = seed,
+                        .variant = "paper"};
+        for (int i = 0; i < FG_NORM_COUNT; i++) {
+            x.nmi[i] = v + 0.1 * i;
+            x.ami[i] = (s == 2 ? 0.2 : 0.23 + 0.01 * s) + 0.1 * i;
+        }
+        CHECK_OK(fg_results_add_run(r, &x));
+    }
+    fg_results_close(r);
+    snprintf(cmd, sizeof cmd, "%s table %s %s 2>&1", exe, path, path2);
+    CHECK(run(cmd, out, sizeof out) == 0, "two files: exit 0");
+    printf("%s", out);
+    /* NMI geometric over seeds 1-5: 0.50 0.52 0.54 0.56 0.58 -> 0.540 ± 0.032 */
+    CHECK(strstr(out, "| wood | -2:2 | 1.5 | 7 | paper | 438 | 25,259 | 5,610,832 | 5 | 0.540 ± 0.032 |") != NULL,
+          "two files: five seeds, the duplicate counted once, the graph row from the first file");
+    CHECK(strstr(out, "1 run(s) found in more than one file, each counted once") != NULL, "the duplicate is reported");
+    /* a third file with seed 2 scored differently: another job */
+    snprintf(path3, sizeof path3, "%s/r3.h5", dir);
+    CHECK_OK(fg_results_open(path3, NULL, &r));
+    fg_run_row z = {.dataset = "wood", .lo = -2, .hi = 2, .k = 1.5, .communities = 7, .seed = 2, .variant = "paper"};
+    CHECK_OK(fg_results_add_run(r, &z));
+    fg_results_close(r);
+    snprintf(cmd, sizeof cmd, "%s table %s %s 2>&1", exe, path, path3);
+    CHECK(run(cmd, out, sizeof out) == 1 && strstr(out, "r3.h5: run (wood, -2:2, k 1.5, 7 communities, paper, seed 2)") &&
+              strstr(out, "other scores"),
+          "a run with other scores in another file: exit 1 naming the file and the run");
 
     snprintf(cmd, sizeof cmd, "%s table %s --nmi median 2>&1", exe, path);
     CHECK(run(cmd, out, sizeof out) == 2 && strstr(out, "--nmi: expected min, geometric"), "bad norm: exit 2");

@@ -141,6 +141,8 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
     res->n_inputs = ds->n;
     const int B = opts->batch > 0 ? opts->batch : 8;
     if (B > 1024) return FG_FAIL(FG_EINVAL, "batch %d: at most 1024 images a batch", B);
+    if (opts->decode != FG_DECODE_AUTO && opts->decode != FG_DECODE_TEAM && opts->decode != FG_DECODE_THREAD)
+        return FG_FAIL(FG_EINVAL, "fg_extract_run: decode mode %d is not AUTO, TEAM or THREAD", (int)opts->decode);
     if (ds->n == 0) return FG_FAIL(FG_EINVAL, "%s: the dataset has no images", ds->root ? ds->root : "dataset");
 
     fg_net_mode_plan plan;

@@ -16,7 +16,8 @@
  * product it picks for the 2-D form.) ReLU is a post-op.
  * The convolution part (conv1_1 .. pool5, and the reorder to NHWC before
  * fc6 if any) is built for passes of cb images (fg_net_opts.conv_batch;
- * default 1 for direct convolutions) and runs B / cb times a batch, pool5
+ * default 1 for direct convolutions) and runs ceil(n / cb) times a call of
+ * n images (B / cb for a full batch), pool5
  * writing each pass straight into its rows of fc6's input [B][25088]; fc6
  * and fc7 run once a batch, so their 411 MB + 67 MB of f32 weights are read
  * once for B images. A pass of one image keeps each layer's output (12.8 MB

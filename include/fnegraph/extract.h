@@ -23,7 +23,8 @@ extern "C" {
 typedef enum fg_decode_mode {
     FG_DECODE_AUTO = 0, /* THREAD when the net's threads leave a core free, else TEAM */
     FG_DECODE_TEAM,     /* the net's threads, between forward passes, an image a thread */
-    FG_DECODE_THREAD    /* one thread of its own, while the net runs the current batch */
+    FG_DECODE_THREAD    /* one thread of its own, while the net runs the current batch
+                           (the first batch, with nothing to overlap, by the team) */
 } fg_decode_mode;
 
 typedef struct fg_extract_opts {
@@ -43,7 +44,8 @@ typedef struct fg_extract_opts {
     /* when it becomes non-zero the extraction stops after the current batch,
      * keeping what was written for a later resume (FG_EINTERRUPTED) */
     volatile sig_atomic_t *cancel;
-    fg_decode_mode decode;      /* zero: FG_DECODE_AUTO; the rows do not depend on it */
+    fg_decode_mode decode;      /* zero: FG_DECODE_AUTO; the rows do not depend on it;
+                                   another value is FG_EINVAL */
 } fg_extract_opts;
 
 typedef struct fg_extract_result {

@@ -84,8 +84,8 @@ typedef struct fg_net_opts {
                           nothing allocated or compiled; fg_net_fne refuses */
     int conv_batch;    /* images a pass of the convolution part (conv1_1..pool5), 1..B,
                           dividing B; 0: 1 for direct convolutions, B for Winograd
-                          (whose tiles span the batch). The part runs B / conv_batch
-                          times a batch, so each layer's output is still in cache when
+                          (whose tiles span the batch). The part runs ceil(n / conv_batch)
+                          times a call of n images, so each layer's output is still in cache when
                           its FNE features are reduced and the next layer reads it;
                           fc6 and fc7 run once on all B images (their weights are read
                           once a batch). Nets made with keep_outputs or input_hw != 224
@@ -118,8 +118,9 @@ typedef struct fg_net_layer {
     bool fallback;          /* conv steps: Winograd was asked, oneDNN gave direct */
     double seconds;         /* wall time in the primitive, summed over runs */
     double fne_seconds;     /* wall time reducing its output into FNE features */
-    long long runs;         /* batches (fg_net_fne calls) counted in seconds, since creation
-                               or reset; a conv-part step runs B / conv_batch times a batch */
+    long long runs;         /* fg_net_fne calls counted in seconds, since creation or reset;
+                               a conv-part step runs ceil(n / conv_batch) times a call of n
+                               images (B / conv_batch for full batches) */
 } fg_net_layer;
 
 /* Build the net. Checks the options (batch >= 1, threads >= 1, input_hw) and
