@@ -29,7 +29,6 @@ typedef struct batch {
     int n;             /* inputs in the batch */
     int n_ok;          /* decoded ones, packed at the front of `input` */
     float *input;      /* [B][224][224][3] */
-    int *ok_index;     /* [B]: input slot j -> position in the batch */
     bool *failed;      /* [B] */
     char **reason;     /* [B] error of a failed input (malloc'd) */
     int cap;           /* B */
@@ -72,7 +71,7 @@ static void decode_batch(decode_job *j, int threads)
         if (b->n_ok != i)
             memmove(b->input + (size_t)b->n_ok * INPUT_FLOATS, b->input + (size_t)i * INPUT_FLOATS,
                     INPUT_FLOATS * sizeof(float));
-        b->ok_index[b->n_ok++] = i;
+        b->n_ok++;
     }
 }
 
@@ -85,7 +84,6 @@ static void *decode_thread(void *arg)
 static void batch_free(batch *b)
 {
     fg_free(b->input);
-    free(b->ok_index);
     free(b->failed);
     for (int i = 0; b->reason && i < b->cap; i++) free(b->reason[i]);
     free(b->reason);
@@ -95,11 +93,10 @@ static fg_status batch_alloc(batch *b, int B)
 {
     memset(b, 0, sizeof *b);
     b->input = fg_alloc((size_t)B * INPUT_FLOATS, sizeof(float));
-    b->ok_index = calloc((size_t)B, sizeof *b->ok_index);
     b->failed = calloc((size_t)B, sizeof *b->failed);
     b->reason = calloc((size_t)B, sizeof *b->reason);
     b->cap = B;
-    if (!b->input || !b->ok_index || !b->failed || !b->reason) return FG_FAIL(FG_ENOMEM, "out of memory for a batch");
+    if (!b->input || !b->failed || !b->reason) return FG_FAIL(FG_ENOMEM, "out of memory for a batch");
     return FG_OK;
 }
 
@@ -188,7 +185,7 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
     decode_batch(&job, team_threads);
     while (bufs[cur].n > 0) {
         batch *b = &bufs[cur], *nb = &bufs[1 - cur];
-        /* prepare the next batch while the net runs this one */
+        /* the next batch: decoded now beside the net (thread), or after it (team, below) */
         nb->first = b->first + b->n;
         nb->n = (int)(ds->n - nb->first < B ? ds->n - nb->first : B);
         if (nb->n > 0 && !team) {
