@@ -57,6 +57,11 @@ extern int fg_test_checks;
         exit(77);                                                               \
     } while (0)
 
+/* The seed of a randomized part of a test: FG_TEST_SEED when set (to replay
+ * a failure), else one from the clock; printed either way with the line that
+ * replays it. */
+unsigned long long fg_test_seed(const char *what);
+
 static inline int fg_test_done(const char *name)
 {
     printf("%s: %d checks, %d failed\n", name, fg_test_checks, fg_test_failures);

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 enum { N = 100, C = 4, CHUNK = 16 };
@@ -218,10 +217,8 @@ static void resume_after_kill(const char *path, const char *ref)
 
     /* kills at arbitrary instants (inside flushes too): one row a chunk */
     unlink(path);
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
     fg_rng r;
-    fg_rng_seed(&r, (uint64_t)ts.tv_nsec);
+    fg_rng_seed(&r, (uint64_t)fg_test_seed("kill instants"));
     int64_t last = 0;
     for (int k = 0; k < 6; k++) {
         int64_t at = last + 1 + (int64_t)fg_rng_below(&r, 12);

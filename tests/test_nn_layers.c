@@ -69,7 +69,8 @@ static void layer_by_layer(const fg_weights *w, fg_net *net, const float *input,
             CHECK(err == 0, "%s: a reorder changed values", L.name);
         }
         CHECK(strlen(L.impl) > 0 && strcmp(L.impl, "?") != 0, "%s: no implementation name", L.name);
-        CHECK(L.runs == 1 && L.seconds > 0, "%s: ran %lld times in %g s", L.name, L.runs, L.seconds);
+        CHECK(L.runs == 1 && isfinite(L.seconds) && L.seconds >= 0, "%s: ran %lld times in %g s", L.name,
+              L.runs, L.seconds);
         printf("%-16s %-7s %3dx%3dx%3d -> %3dx%3dx%3d  %-22s %-8s -> %-8s w %-12s err %.2e\n", L.name,
                op_name(L.op), L.in_h, L.in_w, L.in_c, L.out_h, L.out_w, L.out_c, L.impl, L.src_layout,
                L.dst_layout, L.weights_layout, err);
