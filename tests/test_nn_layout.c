@@ -76,7 +76,7 @@ static void layouts(void)
         if (!data) continue;
         double *part = fg_alloc(fg_i_fne_part_size(&lay), sizeof *part);
         float out[N * C];
-        fg_i_fne_means(&lay, data, N, part, out, C, 2, fg_i_fne_sum_pick());
+        fg_i_fne_means(&lay, data, N, part, out, C, 2, fg_i_fne_sum_for(fg_cpu_isa()));
         double worst = 0;
         for (int n = 0; n < N; n++)
             for (int c = 0; c < C; c++) {
@@ -99,7 +99,7 @@ static void layouts(void)
     CHECK_OK(fg_i_dnnl_fne_layout(&nc, "fc", &lay));
     double part[N * C];
     float out[N * C];
-    fg_i_fne_means(&lay, x, N, part, out, C, 1, fg_i_fne_sum_pick());
+    fg_i_fne_means(&lay, x, N, part, out, C, 1, fg_i_fne_sum_for(fg_cpu_isa()));
     CHECK(memcmp(out, x, sizeof out) == 0, "nc: the features are the values, bit for bit");
     fg_free(x);
 }

@@ -104,7 +104,7 @@ static void twins_bf16(fg_rng *r)
         memcpy(&pf[i], &u, sizeof u);
     }
     fg_i_fne_means(&y, pf, 2, part, o1, 40, 2, fg_i_fne_sum_ref);
-    fg_i_fne_means_bf16(&y, p, 2, part, o2, 40, 2, fg_i_fne_sum_bf16_pick());
+    fg_i_fne_means_bf16(&y, p, 2, part, o2, 40, 2, fg_i_fne_sum_bf16_for(fg_cpu_isa()));
     CHECK(memcmp(o1, o2, 2 * 40 * sizeof *o1) == 0, "bf16 nChw16c means differ from the f32 ones");
     fg_free(p);
     fg_free(pf);

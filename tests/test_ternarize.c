@@ -67,7 +67,7 @@ static void twin_kernels(fg_rng *r, int64_t d)
         }
     }
     /* the AVX-512 kernel when the CPU (and FNEGRAPH_ISA) allows it, else the scalar one again */
-    fg_i_ternarize_fn fast = fg_i_ternarize_kernel(FG_ISA_AVX512);
+    fg_i_ternarize_fn fast = fg_i_ternarize_for(FG_ISA_AVX512);
     int64_t ba = fg_i_ternarize_rows_ref(x, ROWS, d, m, s, lo, hi, a);
     int64_t bb = fast(x, ROWS, d, m, s, lo, hi, b);
     int64_t bc = -1;

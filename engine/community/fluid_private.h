@@ -18,7 +18,7 @@ fg_status fg_i_fluid_force(fg_fluid *f, const int32_t *membership);
  * counts are 0. Counts must be below 2^31. */
 typedef double (*fg_i_fluid_best_fn)(const uint32_t *cnt, uint32_t stride, const double *dens, uint32_t k);
 double fg_i_fluid_best_ref(const uint32_t *cnt, uint32_t stride, const double *dens, uint32_t k);
-/* The body for an ISA (the best one up to it). */
+/* The fastest body up to min(want, the CPU's ISA) (simd/target.h). */
 fg_i_fluid_best_fn fg_i_fluid_best_for(fg_isa isa);
 /* The same from one row of 16-bit counts: max over c < k of row[c] * dens[c]. */
 typedef double (*fg_i_fluid_best16_fn)(const uint16_t *row, const double *dens, uint32_t k);

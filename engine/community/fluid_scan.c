@@ -7,6 +7,7 @@
  * return the same bits (tests/test_fluidc.c checks it on random input).
  * O(k), 4 (AVX2) or 8 (AVX-512) communities a step. */
 #include "fluid_private.h"
+#include "simd/target.h"
 
 #include <immintrin.h>
 
@@ -23,7 +24,7 @@ double fg_i_fluid_best_ref(const uint32_t *cnt, uint32_t stride, const double *d
 
 /* Counts are below 2^31 (fluidc.c uses these only then), so the signed
  * conversions are exact. */
-__attribute__((target("avx2"))) static double best_avx2(const uint32_t *cnt, uint32_t stride, const double *dens,
+FG_TARGET_AVX2 static double best_avx2(const uint32_t *cnt, uint32_t stride, const double *dens,
                                                          uint32_t k)
 {
     const uint32_t *c1 = cnt + stride, *c2 = cnt + 2 * (size_t)stride, *c3 = cnt + 3 * (size_t)stride;
@@ -47,7 +48,7 @@ __attribute__((target("avx2"))) static double best_avx2(const uint32_t *cnt, uin
     return b;
 }
 
-__attribute__((target("avx512f,avx512vl,avx512dq"))) static double best_avx512(const uint32_t *cnt, uint32_t stride,
+FG_TARGET_AVX512 static double best_avx512(const uint32_t *cnt, uint32_t stride,
                                                                                const double *dens, uint32_t k)
 {
     const uint32_t *c1 = cnt + stride, *c2 = cnt + 2 * (size_t)stride, *c3 = cnt + 3 * (size_t)stride;
@@ -63,8 +64,9 @@ __attribute__((target("avx512f,avx512vl,avx512dq"))) static double best_avx512(c
     return _mm512_reduce_max_pd(best);
 }
 
-fg_i_fluid_best_fn fg_i_fluid_best_for(fg_isa isa)
+fg_i_fluid_best_fn fg_i_fluid_best_for(fg_isa want)
 {
+    fg_isa isa = fg_i_isa_cap(want);
     if (isa >= FG_ISA_AVX512) return best_avx512;
     if (isa >= FG_ISA_AVX2) return best_avx2;
     return fg_i_fluid_best_ref;
@@ -82,7 +84,7 @@ double fg_i_fluid_best16_ref(const uint16_t *row, const double *dens, uint32_t k
     return best;
 }
 
-__attribute__((target("avx2"))) static double best16_avx2(const uint16_t *row, const double *dens, uint32_t k)
+FG_TARGET_AVX2 static double best16_avx2(const uint16_t *row, const double *dens, uint32_t k)
 {
     __m256d best = _mm256_setzero_pd();
     uint32_t c = 0;
@@ -101,7 +103,7 @@ __attribute__((target("avx2"))) static double best16_avx2(const uint16_t *row, c
     return b;
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq"))) static double best16_avx512(const uint16_t *row,
+FG_TARGET_AVX512 static double best16_avx512(const uint16_t *row,
                                                                                           const double *dens,
                                                                                           uint32_t k)
 {
@@ -114,8 +116,9 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq"))) static double best
     return _mm512_reduce_max_pd(best);
 }
 
-fg_i_fluid_best16_fn fg_i_fluid_best16_for(fg_isa isa)
+fg_i_fluid_best16_fn fg_i_fluid_best16_for(fg_isa want)
 {
+    fg_isa isa = fg_i_isa_cap(want);
     if (isa >= FG_ISA_AVX512) return best16_avx512;
     if (isa >= FG_ISA_AVX2) return best16_avx2;
     return fg_i_fluid_best16_ref;

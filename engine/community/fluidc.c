@@ -663,9 +663,8 @@ void fg_i_fluid_set_path(fg_fluid *f, int path) { f->path = path; }
 
 void fg_i_fluid_set_isa(fg_fluid *f, fg_isa isa)
 {
-    fg_isa cap = fg_cpu_isa();
-    f->best_fn = fg_i_fluid_best_for(isa < cap ? isa : cap);
-    f->best16_fn = fg_i_fluid_best16_for(isa < cap ? isa : cap);
+    f->best_fn = fg_i_fluid_best_for(isa);
+    f->best16_fn = fg_i_fluid_best16_for(isa);
 }
 
 void fg_i_fluid_set_incremental(fg_fluid *f, int policy) { f->incr_policy = policy; }

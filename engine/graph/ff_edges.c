@@ -22,13 +22,13 @@
  * depend on the thread count. */
 #include "graph/graph_internal.h"
 #include "fnegraph/mem.h"
+#include "simd/target.h"
 
 #include <immintrin.h>
 #include <math.h>
 #include <omp.h>
 #include <string.h>
 
-#define FG_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
 
 /* ---- aggregation -------------------------------------------------------- */
 
@@ -70,14 +70,17 @@ FG_TARGET_AVX512 static void aggregate_row_avx512(const float *D, int npos, int 
     }
 }
 
+typedef void (*aggregate_row_fn)(const float *D, int npos, int cin, int cout, int i, double *Wi);
+static aggregate_row_fn aggregate_row_for(fg_isa want)
+{
+    return fg_i_isa_cap(want) >= FG_ISA_AVX512 ? aggregate_row_avx512 : aggregate_row_ref;
+}
+
 void fg_i_ff_aggregate(const float *D, int npos, int cin, int cout, fg_isa isa, double *W)
 {
-    int fast = isa == FG_ISA_AVX512 && fg_cpu_isa() == FG_ISA_AVX512;
+    const aggregate_row_fn row = aggregate_row_for(isa);
 #pragma omp parallel for schedule(static)
-    for (int i = 0; i < cin; i++) {
-        if (fast) aggregate_row_avx512(D, npos, cin, cout, i, W + (size_t)i * (size_t)cout);
-        else aggregate_row_ref(D, npos, cin, cout, i, W + (size_t)i * (size_t)cout);
-    }
+    for (int i = 0; i < cin; i++) row(D, npos, cin, cout, i, W + (size_t)i * (size_t)cout);
 }
 
 /* ---- per-output statistics ---------------------------------------------- */
@@ -129,10 +132,17 @@ FG_TARGET_AVX512 static void colsums_avx512(const double *W64, const float *W32,
     }
 }
 
+typedef void (*colsums_fn)(const double *W64, const float *W32, int n_in, int n_out, int j0, int j1,
+                           double *s1, double *s2, float *copy);
+static colsums_fn colsums_for(fg_isa want)
+{
+    return fg_i_isa_cap(want) >= FG_ISA_AVX512 ? colsums_avx512 : colsums_ref;
+}
+
 void fg_i_ff_column_stats(const double *W64, const float *W32, int n_in, int n_out, fg_isa isa,
                           double *mean, double *std, float *copy)
 {
-    int fast = isa == FG_ISA_AVX512 && fg_cpu_isa() == FG_ISA_AVX512;
+    const colsums_fn colsums = colsums_for(isa);
 #pragma omp parallel
     {
         /* a contiguous range of columns a thread: each column summed in row order */
@@ -141,8 +151,7 @@ void fg_i_ff_column_stats(const double *W64, const float *W32, int n_in, int n_o
         int j0 = tid * chunk, j1 = j0 + chunk < n_out ? j0 + chunk : n_out;
         for (int j = j0; j < j1; j++) mean[j] = std[j] = 0.0;
         if (j0 < j1) {
-            if (fast) colsums_avx512(W64, W32, n_in, n_out, j0, j1, mean, std, copy);
-            else colsums_ref(W64, W32, n_in, n_out, j0, j1, mean, std, copy);
+            colsums(W64, W32, n_in, n_out, j0, j1, mean, std, copy);
         }
         for (int j = j0; j < j1; j++) {
             double s1 = mean[j], m1 = s1 / n_in, var = (std[j] - s1 * m1) / n_in;
@@ -192,17 +201,23 @@ FG_TARGET_AVX512 static void signs_row_avx512(const double *w64, const float *w3
     }
 }
 
+typedef void (*signs_row_fn)(const double *w64, const float *w32, int n_out, const double *lo,
+                             const double *hi, uint64_t *pos, uint64_t *neg);
+static signs_row_fn signs_row_for(fg_isa want)
+{
+    return fg_i_isa_cap(want) >= FG_ISA_AVX512 ? signs_row_avx512 : signs_row_ref;
+}
+
 void fg_i_ff_signs(const double *W64, const float *W32, int n_in, int n_out, const double *lo,
                    const double *hi, fg_isa isa, uint64_t *pos, uint64_t *neg)
 {
-    int fast = isa == FG_ISA_AVX512 && fg_cpu_isa() == FG_ISA_AVX512;
+    const signs_row_fn signs_row = signs_row_for(isa);
     size_t words = ((size_t)n_out + 63) / 64;
 #pragma omp parallel for schedule(static)
     for (int i = 0; i < n_in; i++) {
         const double *r64 = W64 ? W64 + (size_t)i * n_out : NULL;
         const float *r32 = W64 ? NULL : W32 + (size_t)i * n_out;
-        if (fast) signs_row_avx512(r64, r32, n_out, lo, hi, pos + i * words, neg + i * words);
-        else signs_row_ref(r64, r32, n_out, lo, hi, pos + i * words, neg + i * words);
+        signs_row(r64, r32, n_out, lo, hi, pos + i * words, neg + i * words);
     }
 }
 
@@ -319,7 +334,7 @@ static uint32_t *emit_ref(uint32_t *out, const uint64_t *bits, int words, uint32
 }
 
 /* the same, 16 bits a compress: no branch per bit */
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,popcnt"))) static uint32_t *
+FG_TARGET_AVX512_POPCNT static uint32_t *
 emit_avx512(uint32_t *out, const uint64_t *bits, int words, uint32_t base)
 {
     const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
@@ -334,6 +349,12 @@ emit_avx512(uint32_t *out, const uint64_t *bits, int words, uint32_t base)
         }
     }
     return out;
+}
+
+typedef uint32_t *(*emit_fn)(uint32_t *out, const uint64_t *bits, int words, uint32_t base);
+static emit_fn emit_for(fg_isa want)
+{
+    return fg_i_isa_cap(want) >= FG_ISA_AVX512 ? emit_avx512 : emit_ref;
 }
 
 fg_status fg_i_ff_edges_compute(const fg_ff_weights *a, double k, fg_isa isa, fg_ff_edges *out)
@@ -421,8 +442,7 @@ fg_status fg_i_ff_edges_compute(const fg_ff_weights *a, double k, fg_isa isa, fg
                      (unsigned long long)g->offsets[2 * F], (unsigned long long)out->n_pairs);
         goto done;
     }
-    uint32_t *(*emit)(uint32_t *, const uint64_t *, int, uint32_t) =
-        isa == FG_ISA_AVX512 && fg_cpu_isa() == FG_ISA_AVX512 ? emit_avx512 : emit_ref;
+    const emit_fn emit = emit_for(isa);
 #pragma omp parallel for schedule(dynamic, 64)
     for (uint32_t x = 0; x < F; x++) {
         int l = fg_vgg16_layer_of_feature((int)x), i = (int)x - fg_vgg16_layers[l].fne_offset;

@@ -85,7 +85,7 @@ fg_status fg_i_fne_stats_compute(const float *x, int64_t n, int64_t d, const int
         goto done;
     }
     memcpy(x0, x + (rows ? rows[0] : 0) * d, (size_t)d * sizeof *x0);
-    fg_i_stats_fn kern = fg_i_stats_kernel(isa);
+    fg_i_stats_fn kern = fg_i_stats_for(isa);
 #pragma omp parallel
     {
         /* one contiguous feature range a thread (multiple of 16 floats) */
@@ -179,7 +179,7 @@ fg_status fg_i_codes_ternarize(const float *x, int64_t n, int64_t d, const fg_fn
         m[f] = (float)s->mean[f];
         sd[f] = (float)s->std[f];
     }
-    fg_i_ternarize_fn kern = fg_i_ternarize_kernel(isa);
+    fg_i_ternarize_fn kern = fg_i_ternarize_for(isa);
     int64_t bad_row = -1, bad_f = -1, words = out->words, groups = (n + ROW_GROUP - 1) / ROW_GROUP;
 #pragma omp parallel for schedule(static)
     for (int64_t g = 0; g < groups; g++) {

@@ -13,6 +13,7 @@
 #include "nn/fne_reduce.h"
 
 #include "fnegraph/cpu.h"
+#include "simd/target.h"
 
 #include <immintrin.h>
 #include <string.h>
@@ -28,7 +29,7 @@ void fg_i_fne_sum_ref(const float *p, int64_t rows, int64_t cols, int64_t s_row,
 }
 
 /* acc[j] += p[k*s_col + j] for k < np, j < lanes: all lanes of np pixels. */
-__attribute__((target("avx512f,avx512vl"))) static inline void sum_pixels_avx512(const float *p, int64_t np,
+FG_TARGET_AVX512 static inline void sum_pixels_avx512(const float *p, int64_t np,
                                                                               int64_t s_col, int64_t lanes,
                                                                               double *acc)
 {
@@ -78,7 +79,7 @@ __attribute__((target("avx512f,avx512vl"))) static inline void sum_pixels_avx512
  * data in L3: 15.6 -> 17.6 GB/s; with the units' slots then added lanes side
  * by side instead of unit by unit, 30.2 GB/s, median of 2 in
  * results/bench/bench_vgg16.json). */
-__attribute__((target("avx512f,avx512vl"))) void fg_i_fne_sum_avx512(const float *p, int64_t rows,
+FG_TARGET_AVX512 void fg_i_fne_sum_avx512(const float *p, int64_t rows,
                                                              int64_t cols, int64_t s_row,
                                                              int64_t s_col, int64_t lanes,
                                                              double *acc)
@@ -108,14 +109,14 @@ void fg_i_fne_sum_bf16_ref(const uint16_t *p, int64_t rows, int64_t cols, int64_
 }
 
 /* 16 bf16 lanes -> 16 floats: zero-extend to 32 bits and shift into the high half. */
-__attribute__((target("avx512f"))) static inline __m512 load_bf16(const uint16_t *q)
+FG_TARGET_AVX512 static inline __m512 load_bf16(const uint16_t *q)
 {
     __m256i h = _mm256_loadu_si256((const __m256i *)(const void *)q);
     return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
 }
 
 /* Same order of additions per lane as the _ref twin: bit-identical results. */
-__attribute__((target("avx512f,avx512vl,avx512bw"))) void fg_i_fne_sum_bf16_avx512(
+FG_TARGET_AVX512 void fg_i_fne_sum_bf16_avx512(
     const uint16_t *p, int64_t rows, int64_t cols, int64_t s_row, int64_t s_col, int64_t lanes, double *acc)
 {
     int64_t j = 0;
@@ -149,14 +150,14 @@ __attribute__((target("avx512f,avx512vl,avx512bw"))) void fg_i_fne_sum_bf16_avx5
     }
 }
 
-fg_i_fne_sum_bf16_fn fg_i_fne_sum_bf16_pick(void)
+fg_i_fne_sum_bf16_fn fg_i_fne_sum_bf16_for(fg_isa want)
 {
-    return fg_cpu_isa() >= FG_ISA_AVX512 ? fg_i_fne_sum_bf16_avx512 : fg_i_fne_sum_bf16_ref;
+    return fg_i_isa_cap(want) >= FG_ISA_AVX512 ? fg_i_fne_sum_bf16_avx512 : fg_i_fne_sum_bf16_ref;
 }
 
-fg_i_fne_sum_fn fg_i_fne_sum_pick(void)
+fg_i_fne_sum_fn fg_i_fne_sum_for(fg_isa want)
 {
-    return fg_cpu_isa() >= FG_ISA_AVX512 ? fg_i_fne_sum_avx512 : fg_i_fne_sum_ref;
+    return fg_i_isa_cap(want) >= FG_ISA_AVX512 ? fg_i_fne_sum_avx512 : fg_i_fne_sum_ref;
 }
 
 /* Rows per unit: about 16 K elements, at least one row. */

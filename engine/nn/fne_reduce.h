@@ -4,6 +4,8 @@
 #ifndef FNEGRAPH_NN_FNE_REDUCE_H
 #define FNEGRAPH_NN_FNE_REDUCE_H
 
+#include "fnegraph/cpu.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,11 +29,12 @@ typedef void (*fg_i_fne_sum_fn)(const float *p, int64_t rows, int64_t cols, int6
                                 int64_t s_col, int64_t lanes, double *acc);
 void fg_i_fne_sum_ref(const float *p, int64_t rows, int64_t cols, int64_t s_row, int64_t s_col,
                       int64_t lanes, double *acc);
-/* AVX-512 (F, VL) body of the same; call only when fg_cpu_isa() >= FG_ISA_AVX512. */
+/* AVX-512 body of the same; call only when fg_cpu_isa() >= FG_ISA_AVX512. */
 void fg_i_fne_sum_avx512(const float *p, int64_t rows, int64_t cols, int64_t s_row, int64_t s_col,
                          int64_t lanes, double *acc);
-/* The body for this CPU (fg_cpu_isa(), so FNEGRAPH_ISA=scalar forces the twin). */
-fg_i_fne_sum_fn fg_i_fne_sum_pick(void);
+/* The fastest body up to min(want, the CPU's ISA) (simd/target.h): pass
+ * fg_cpu_isa(), so FNEGRAPH_ISA=scalar forces the twin. */
+fg_i_fne_sum_fn fg_i_fne_sum_for(fg_isa want);
 
 /* The same over bf16 elements (the upper 16 bits of an f32: the conversion
  * is exact), for the outputs of a bf16 net. */
@@ -41,7 +44,7 @@ void fg_i_fne_sum_bf16_ref(const uint16_t *p, int64_t rows, int64_t cols, int64_
                            int64_t s_col, int64_t lanes, double *acc);
 void fg_i_fne_sum_bf16_avx512(const uint16_t *p, int64_t rows, int64_t cols, int64_t s_row,
                               int64_t s_col, int64_t lanes, double *acc);
-fg_i_fne_sum_bf16_fn fg_i_fne_sum_bf16_pick(void);
+fg_i_fne_sum_bf16_fn fg_i_fne_sum_bf16_for(fg_isa want);
 
 /* Doubles of scratch fg_i_fne_means needs for this layout. */
 size_t fg_i_fne_part_size(const fg_i_fne_layout *lay);

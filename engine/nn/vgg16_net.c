@@ -544,8 +544,8 @@ fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **o
     net->cb = o.conv_batch ? o.conv_batch : net->conv == FG_CONV_WINOGRAD ? net->batch : 1;
     if (net->keep || net->n_features != FG_VGG16_LAYERS) net->cb = net->batch;
     net->build_batch = net->cb;
-    net->sum = fg_i_fne_sum_pick();
-    net->sum_bf16 = fg_i_fne_sum_bf16_pick();
+    net->sum = fg_i_fne_sum_for(fg_cpu_isa());
+    net->sum_bf16 = fg_i_fne_sum_bf16_for(fg_cpu_isa());
     FG_DNNL_GOTO(st, "engine", dnnl_engine_create(&net->eng, dnnl_cpu, 0));
     FG_DNNL_GOTO(st, "stream", dnnl_stream_create(&net->strm, net->eng, dnnl_stream_default_flags));
     for (int i = 0; i < BUF_FIRST_OWN; i++) {

@@ -24,7 +24,6 @@
 #include <immintrin.h>
 #include <math.h>
 
-#define FG_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
 
 static int64_t row_ref(const float *x, const float *m, const float *s, int64_t d, float lo, float hi,
                        uint64_t *pos, uint64_t *neg)
@@ -121,9 +120,9 @@ FG_TARGET_AVX512 int64_t fg_i_ternarize_rows_avx512(const float *x, int64_t nr, 
     return -1;
 }
 
-fg_i_ternarize_fn fg_i_ternarize_kernel(fg_isa isa)
+fg_i_ternarize_fn fg_i_ternarize_for(fg_isa want)
 {
-    if (isa == FG_ISA_AVX512 && fg_cpu_isa() == FG_ISA_AVX512) return fg_i_ternarize_rows_avx512;
+    if (fg_i_isa_cap(want) >= FG_ISA_AVX512) return fg_i_ternarize_rows_avx512;
     return fg_i_ternarize_rows_ref;
 }
 
@@ -185,8 +184,8 @@ FG_TARGET_AVX512 void fg_i_stats_accumulate_avx512(const float *x, int64_t d, co
     }
 }
 
-fg_i_stats_fn fg_i_stats_kernel(fg_isa isa)
+fg_i_stats_fn fg_i_stats_for(fg_isa want)
 {
-    if (isa == FG_ISA_AVX512 && fg_cpu_isa() == FG_ISA_AVX512) return fg_i_stats_accumulate_avx512;
+    if (fg_i_isa_cap(want) >= FG_ISA_AVX512) return fg_i_stats_accumulate_avx512;
     return fg_i_stats_accumulate_ref;
 }

@@ -4,7 +4,7 @@
 #ifndef FNEGRAPH_SIMD_TERNARIZE_H
 #define FNEGRAPH_SIMD_TERNARIZE_H
 
-#include "fnegraph/cpu.h"
+#include "simd/target.h"
 
 #include <stdint.h>
 
@@ -19,8 +19,8 @@ int64_t fg_i_ternarize_rows_ref(const float *x, int64_t nr, int64_t d, const flo
                                 const float *s, float lo, float hi, uint64_t *bits);
 int64_t fg_i_ternarize_rows_avx512(const float *x, int64_t nr, int64_t d, const float *m,
                                    const float *s, float lo, float hi, uint64_t *bits);
-/* The kernel for isa (the AVX-512 one only when isa == FG_ISA_AVX512). */
-fg_i_ternarize_fn fg_i_ternarize_kernel(fg_isa isa);
+/* The fastest body up to min(want, the CPU's ISA) (simd/target.h). */
+fg_i_ternarize_fn fg_i_ternarize_for(fg_isa want);
 
 /* Statistics accumulation over features [f0, f1) of the rows rows[0..nr)
  * of x (row stride d; rows NULL: rows 0..nr-1): for each such f, in row order,
@@ -32,6 +32,6 @@ void fg_i_stats_accumulate_ref(const float *x, int64_t d, const int64_t *rows, i
                                int64_t f0, int64_t f1, const float *x0, double *s1, double *s2);
 void fg_i_stats_accumulate_avx512(const float *x, int64_t d, const int64_t *rows, int64_t nr,
                                   int64_t f0, int64_t f1, const float *x0, double *s1, double *s2);
-fg_i_stats_fn fg_i_stats_kernel(fg_isa isa);
+fg_i_stats_fn fg_i_stats_for(fg_isa want);
 
 #endif
