@@ -155,7 +155,7 @@ static void bm_fluid_sweep(bench_state *st, void *ctx)
             return;
         }
         fg_i_fluid_set_isa(f, fc->isa);
-        fg_i_fluid_set_incremental(f, fc->incremental);
+        fg_i_fluid_set_incremental(f, (fg_i_fluid_incr_policy)fc->incremental);
         bench_resume(st);
         double t0 = now();
         for (uint32_t i = 0; i < FG_FLUID_DEFAULT_MAX_ITER; i++) {

@@ -144,7 +144,7 @@ static int run_same_incr(const fg_csr *g, uint32_t k, uint64_t seed, int paper, 
         fg_fluid *f = NULL;
         CHECK_OK(fg_fluid_create(g, &o, &f));
         if (!f) break;
-        fg_i_fluid_set_incremental(f, policy);
+        fg_i_fluid_set_incremental(f, (fg_i_fluid_incr_policy)policy);
         uint64_t moved = 1;
         while (moved && fg_fluid_sweeps(f) < max_iter) CHECK_OK(fg_fluid_sweep(f, &moved));
         fg_fluid_membership(f, m);
@@ -243,8 +243,8 @@ static void paths_agree(void)
         CHECK_OK(fg_fluid_create(&g, &o, &b));
         CHECK_OK(fg_fluid_create(&g, &o, &c));
         if (!a || !b || !c) break;
-        fg_i_fluid_set_path(a, 1);
-        fg_i_fluid_set_path(b, 2);
+        fg_i_fluid_set_readback(a, FG_I_FLUID_READBACK_DENSE);
+        fg_i_fluid_set_readback(b, FG_I_FLUID_READBACK_TOUCHED);
         int32_t *ma = malloc(800 * sizeof *ma), *mb = malloc(800 * sizeof *mb), *mc = malloc(800 * sizeof *mc);
         int same = 1;
         for (int s = 0; s < 30; s++) {
@@ -390,7 +390,7 @@ static void tie_keeps_current(void)
         CHECK_OK(fg_fluid_create(&g, &o, &f));
         if (!f) break;
         CHECK_OK(fg_i_fluid_force(f, start));
-        fg_i_fluid_set_path(f, (int)(seed % 3));
+        fg_i_fluid_set_readback(f, (fg_i_fluid_readback)(seed % 3));
         uint64_t moved = 9;
         CHECK_OK(fg_fluid_sweep(f, &moved));
         fg_fluid_membership(f, m);

@@ -27,13 +27,24 @@ fg_i_fluid_best16_fn fg_i_fluid_best16_for(fg_isa isa);
 /* Tests and benchmarks: use the kernels of this ISA (capped by the CPU's). */
 void fg_i_fluid_set_isa(fg_fluid *f, fg_isa isa);
 
-/* Tests only: 0 = choose per vertex (the default), 1 = always the dense
- * counting path, 2 = always the touched-list path. Both give the same result. */
-void fg_i_fluid_set_path(fg_fluid *f, int path);
-/* Tests and benchmarks: the incremental mode (fluidc.c) 0 = when it pays
- * (the default), 1 = never, 2 = from the first sweep where allowed. All give
- * the same result. */
-void fg_i_fluid_set_incremental(fg_fluid *f, int policy);
+/* How a counting sweep reads a vertex's community counts back (fluidc.c):
+ * per vertex (the default), always the dense pass over the k counters, or
+ * always the touched list. All give the same result; tests force each. */
+typedef enum fg_i_fluid_readback {
+    FG_I_FLUID_READBACK_AUTO = 0,
+    FG_I_FLUID_READBACK_DENSE = 1,
+    FG_I_FLUID_READBACK_TOUCHED = 2
+} fg_i_fluid_readback;
+void fg_i_fluid_set_readback(fg_fluid *f, fg_i_fluid_readback how);
+/* When a run switches to incremental sweeps (fluid_incr.c): when it pays (the
+ * default), never, or from the first sweep where the table is allowed (tests).
+ * All give the same result. */
+typedef enum fg_i_fluid_incr_policy {
+    FG_I_FLUID_INCR_WHEN_IT_PAYS = 0,
+    FG_I_FLUID_INCR_NEVER = 1,
+    FG_I_FLUID_INCR_FROM_START = 2
+} fg_i_fluid_incr_policy;
+void fg_i_fluid_set_incremental(fg_fluid *f, fg_i_fluid_incr_policy policy);
 /* Sweeps done in incremental mode so far. */
 uint32_t fg_i_fluid_incremental_sweeps(const fg_fluid *f);
 

@@ -43,76 +43,18 @@
  * check), and the lists of the vertices a few places ahead in the random
  * order are prefetched.
  *
- * Incremental sweeps: after the first sweeps almost nothing moves (a few
- * hundred of 33,021 vertices on a flowers102-sized graph), yet a counting
- * sweep still reads all 2m arcs. Once a sweep moves at most n/32 vertices,
- * and when a row of k counts is at most half the average neighbour list,
- * degrees are below 2^16 and the table fits in 256 MB, the run switches
- * to a table tab[v][c] = neighbours of v in community c (16-bit, rows of
- * ts = k rounded up to 32), built once in O(n ts + m) = O(m) (the rule
- * above makes n ts <= m), never cleared after. A vertex whose row is at
- * most ROW_FACTOR (8) times its list reads the row (O(ts), ts <= 8 deg(v),
- * SIMD); one with a shorter list counts it with the
- * touched list (O(deg(v))), so a vertex of few neighbours never pays for k.
- * A move of v updates the rows of v's neighbours (O(deg v)) at once, so
- * later vertices of the same sweep see it, exactly as a recount would.
- * Scores, candidates and draws are those of the counting sweep, so results
- * do not depend on the mode (the tests compare all modes with the reference
- * step for step).
+ * Incremental sweeps (fluid_incr.c): once few vertices move, a table of each
+ * vertex's neighbours per community is kept current instead of recounting
+ * every list; scores, candidates and draws stay those of a counting sweep.
  *
  * Memory besides the graph: 2 bytes per arc (when n <= 65536), 2 n k
  * rounded (incremental mode) and O(n + k).
  */
-#include "fluid_private.h"
-#include "fnegraph/graph.h"
+#include "fluid_state.h"
 #include "fnegraph/mem.h"
-#include "fnegraph/rng.h"
 
 #include <string.h>
 #include <sys/mman.h>
-
-#define FLUID_TOL 1e-4
-#define PREFETCH_AHEAD 3
-#define TABLE_MAX_BYTES ((size_t)256 << 20)
-/* incremental mode: a vertex reads its row of the table when the row is at
- * most ROW_FACTOR times its neighbour list, else it counts the list */
-#define ROW_FACTOR 8u
-
-enum { FLUID_PATH_AUTO = 0, FLUID_PATH_DENSE = 1, FLUID_PATH_SPARSE = 2 };
-
-static void advise_huge(void *p, size_t bytes);
-
-struct fg_fluid {
-    const fg_csr *g;
-    uint32_t n, n_images, k;
-    fg_fluid_variant variant;
-    uint32_t max_iter;
-    uint32_t sweeps;
-    int mw;               /* bytes per entry of memb: 1, 2 or 4 */
-    int path;             /* FLUID_PATH_*: tests force one */
-    void *memb;           /* [n], 0..k-1, k = unassigned */
-    uint16_t *adj16;      /* [2m] 16-bit copy of g->adj when n <= 65536 (else NULL) */
-    uint32_t *order;      /* [n] visiting order */
-    uint32_t *size;       /* [k] vertices per community */
-    uint32_t *n_img;      /* [k] image vertices per community */
-    double *dens;         /* [k + 1] 1 / size; dens[k] = 0 for the unassigned slot */
-    uint32_t *cnt;        /* [4 (k + 1)] four counter copies of k + 1, zero between vertices */
-    uint8_t *seen;        /* [k + 1] in the touched list (sparse path), zero between vertices */
-    uint32_t *touched;    /* [k + 2] distinct communities met (sparse path) */
-    uint32_t *cand_c;     /* [k + 1] communities in reach, then the candidates */
-    double *score;        /* [k + 1] their scores (touched-list path) */
-    fg_i_fluid_best_fn best_fn; /* the dense read-back for this CPU */
-    /* incremental mode (see the top of this file) */
-    int incr_policy;      /* 0 when it pays, 1 never, 2 from the first sweep (tests) */
-    bool incr_possible;   /* degrees < 2^16 and the table within TABLE_MAX_BYTES */
-    bool incr_pays;       /* a row is much shorter than the average neighbour list */
-    bool incr;            /* tab is built and kept current */
-    uint32_t incr_sweeps;
-    uint32_t tstride;     /* entries per row of tab: k rounded up to 32 */
-    uint16_t *tab;        /* [n][tstride]: neighbours of v in each community */
-    fg_i_fluid_best16_fn best16_fn;
-    fg_rng rng;
-};
 
 const char *fg_fluid_variant_name(fg_fluid_variant v)
 {
@@ -132,124 +74,6 @@ fg_status fg_fluid_variant_parse(const char *s, fg_fluid_variant *out)
     return FG_OK;
 }
 
-static inline __attribute__((always_inline)) uint32_t memb_get(const void *m, uint32_t i, int w)
-{
-    if (w == 1) return ((const uint8_t *)m)[i];
-    if (w == 2) return ((const uint16_t *)m)[i];
-    return ((const uint32_t *)m)[i];
-}
-
-static inline __attribute__((always_inline)) void memb_set(void *m, uint32_t i, uint32_t c, int w)
-{
-    if (w == 1) ((uint8_t *)m)[i] = (uint8_t)c;
-    else if (w == 2) ((uint16_t *)m)[i] = (uint16_t)c;
-    else ((uint32_t *)m)[i] = c;
-}
-
-static void join(fg_fluid *f, uint32_t v, uint32_t c)
-{
-    f->size[c]++;
-    f->dens[c] = 1.0 / f->size[c];
-    if (v < f->n_images) f->n_img[c]++;
-}
-
-static fg_status leave(fg_fluid *f, uint32_t v, uint32_t c)
-{
-    if (f->size[c] <= 1)
-        return FG_FAIL(FG_EINTERNAL, "fluidc: community %u would lose its last vertex %u", c, v);
-    f->size[c]--;
-    f->dens[c] = 1.0 / f->size[c];
-    if (v < f->n_images) f->n_img[c]--;
-    return FG_OK;
-}
-
-static inline __attribute__((always_inline)) uint32_t adj_get(const void *nb, uint64_t i, int aw)
-{
-    if (aw == 2) return ((const uint16_t *)nb)[i];
-    return ((const uint32_t *)nb)[i];
-}
-
-/* Candidates of the sparse path come in touched order: sort them (usually
- * one to three) so that both paths draw from the same ascending list. */
-static void sort_small(uint32_t *a, uint32_t n)
-{
-    for (uint32_t i = 1; i < n; i++) {
-        uint32_t x = a[i], j = i;
-        for (; j > 0 && a[j - 1] > x; j--) a[j] = a[j - 1];
-        a[j] = x;
-    }
-}
-
-/* The touched-list read-back of vertex v (community cur, neighbour list nb
- * of deg entries): count the neighbours' communities, listing the distinct
- * ones met, and read and reset only their counters: O(deg + 1), whatever k.
- * Leaves f->cand_c[0..nc) with the candidates in ascending order and returns
- * nc, or 0 when v stays (nothing in reach, or cur is a candidate). */
-static inline __attribute__((always_inline)) uint32_t pick_touched(fg_fluid *f, uint32_t cur, const void *nb,
-                                                                   uint64_t deg, int aw, int mw)
-{
-    const void *memb = f->memb;
-    const uint32_t K = f->k, S = f->k + 1;
-    uint32_t *cnt = f->cnt, *touched = f->touched, *cand_c = f->cand_c;
-    uint32_t *cnt1 = cnt + S, *cnt2 = cnt + 2 * S, *cnt3 = cnt + 3 * S;
-    uint8_t *seen = f->seen;
-    double *score = f->score;
-    const double *dens = f->dens;
-    uint32_t nt = 1, nc = 0;
-    touched[0] = cur;
-    seen[cur] = 1;
-    cnt[cur] = 1;
-    uint64_t i = 0;
-    for (; i + 4 <= deg; i += 4) {
-        uint32_t c0 = memb_get(memb, adj_get(nb, i, aw), mw);
-        uint32_t c1 = memb_get(memb, adj_get(nb, i + 1, aw), mw);
-        uint32_t c2 = memb_get(memb, adj_get(nb, i + 2, aw), mw);
-        uint32_t c3 = memb_get(memb, adj_get(nb, i + 3, aw), mw);
-        cnt[c0]++;
-        cnt1[c1]++;
-        cnt2[c2]++;
-        cnt3[c3]++;
-        touched[nt] = c0;
-        nt += seen[c0] ^ 1;
-        seen[c0] = 1;
-        touched[nt] = c1;
-        nt += seen[c1] ^ 1;
-        seen[c1] = 1;
-        touched[nt] = c2;
-        nt += seen[c2] ^ 1;
-        seen[c2] = 1;
-        touched[nt] = c3;
-        nt += seen[c3] ^ 1;
-        seen[c3] = 1;
-    }
-    for (; i < deg; i++) {
-        uint32_t c0 = memb_get(memb, adj_get(nb, i, aw), mw);
-        cnt[c0]++;
-        touched[nt] = c0;
-        nt += seen[c0] ^ 1;
-        seen[c0] = 1;
-    }
-    uint32_t m = 0;
-    double best = 0.0;
-    for (uint32_t t = 0; t < nt; t++) {
-        uint32_t c = touched[t];
-        uint32_t sc_n = cnt[c] + cnt1[c] + cnt2[c] + cnt3[c];
-        cnt[c] = cnt1[c] = cnt2[c] = cnt3[c] = 0;
-        seen[c] = 0;
-        double sc = (double)sc_n * dens[c]; /* dens[K] = 0: the unassigned slot never wins */
-        cand_c[m] = c;
-        score[m] = sc;
-        m += c != K;
-        best = sc > best ? sc : best;
-    }
-    if (m == 0) return 0;                                   /* no community in reach */
-    if (cur != K && best - score[0] < FLUID_TOL) return 0;  /* touched[0] is cur */
-    for (uint32_t j = 0; j < m; j++)
-        if (best - score[j] < FLUID_TOL) cand_c[nc++] = cand_c[j];
-    sort_small(cand_c, nc);
-    return nc;
-}
-
 /* One sweep, adjacency entries of aw bytes and membership entries of mw
  * bytes; returns the number of moves, or UINT64_MAX after an internal error
  * (recorded). */
@@ -260,7 +84,7 @@ static inline __attribute__((always_inline)) uint64_t sweep_t(fg_fluid *f, int a
     const uint32_t *order = f->order;
     const uint32_t n = f->n, K = f->k, S = f->k + 1;
     const uint32_t img_guard = f->variant == FG_FLUID_PAPER ? f->n_images : 0;
-    const int path = f->path;
+    const fg_i_fluid_readback path = f->path;
     void *memb = f->memb;
     uint32_t *cnt = f->cnt, *cand_c = f->cand_c;
     uint32_t *cnt1 = cnt + S, *cnt2 = cnt + 2 * S, *cnt3 = cnt + 3 * S;
@@ -284,7 +108,7 @@ static inline __attribute__((always_inline)) uint64_t sweep_t(fg_fluid *f, int a
         const void *nb = adjb + off[v] * (uint64_t)aw;
         const uint64_t deg = off[v + 1] - off[v];
         uint32_t nc = 0;
-        if (path == FLUID_PATH_DENSE || (path == FLUID_PATH_AUTO && K <= deg)) {
+        if (path == FG_I_FLUID_READBACK_DENSE || (path == FG_I_FLUID_READBACK_AUTO && K <= deg)) {
             /* dense: plain counting, then one pass over the k counters,
              * which costs no more than the neighbour loop (k <= deg) */
             cnt[cur] = 1; /* v itself (slot K when unassigned: ignored) */
@@ -320,134 +144,12 @@ static inline __attribute__((always_inline)) uint64_t sweep_t(fg_fluid *f, int a
     return moved;
 }
 
-/* Incremental mode: v's read-back comes from its row of the table, and a
- * move updates the rows of the mover's neighbours at once (the asynchronous
- * rule, as the recount sees it). Same scores, candidates and draws as the
- * counting sweep. */
-static inline __attribute__((always_inline)) uint64_t sweep_incr_t(fg_fluid *f, int aw, int mw)
-{
-    const uint64_t *off = f->g->offsets;
-    const char *adjb = aw == 2 ? (const char *)f->adj16 : (const char *)f->g->adj;
-    const uint32_t *order = f->order;
-    const uint32_t n = f->n, K = f->k, ts = f->tstride;
-    const uint32_t img_guard = f->variant == FG_FLUID_PAPER ? f->n_images : 0;
-    void *memb = f->memb;
-    uint16_t *tab = f->tab;
-    uint32_t *cand_c = f->cand_c;
-    const double *dens = f->dens;
-    const fg_i_fluid_best16_fn best16 = f->best16_fn;
-    uint64_t moved = 0;
-
-    for (uint32_t p = 0; p < n; p++) {
-        if (p + PREFETCH_AHEAD < n) {
-            /* what the vertex a few places ahead will read: its row, or
-             * its neighbour list when that is the shorter read */
-            const uint32_t u = order[p + PREFETCH_AHEAD];
-            const char *b, *e;
-            if (ROW_FACTOR * (off[u + 1] - off[u]) < ts) {
-                b = adjb + off[u] * (uint64_t)aw;
-                e = adjb + off[u + 1] * (uint64_t)aw;
-            } else {
-                b = (const char *)(tab + (size_t)u * ts);
-                e = b + ts * sizeof *tab;
-            }
-            for (; b < e; b += 64) __builtin_prefetch(b, 0, 3);
-        }
-        const uint32_t v = order[p];
-        const uint32_t cur = memb_get(memb, v, mw);
-        if (v < img_guard && cur != K && f->n_img[cur] == 1) continue;
-        const void *nb = adjb + off[v] * (uint64_t)aw;
-        const uint64_t deg = off[v + 1] - off[v];
-        uint32_t nc = 0;
-        if (ROW_FACTOR * deg < ts) {
-            /* a list much shorter than the row: count it, O(deg) */
-            nc = pick_touched(f, cur, nb, deg, aw, mw);
-        } else {
-            /* the row counts the neighbours; v itself adds one to its
-             * community. O(ts) <= O(ROW_FACTOR deg) */
-            const uint16_t *row = tab + (size_t)v * ts;
-            double best = best16(row, dens, K);
-            const double cur_score = cur != K ? (double)(row[cur] + 1u) * dens[cur] : -1.0;
-            if (cur_score > best) best = cur_score;
-            if (best > 0.0 && (cur == K || best - cur_score >= FLUID_TOL))
-                for (uint32_t c = 0; c < K; c++) {
-                    uint32_t s = row[c] + (c == cur);
-                    if (s && best - (double)s * dens[c] < FLUID_TOL) cand_c[nc++] = c;
-                }
-        }
-        if (nc == 0) continue;
-        uint32_t to = nc == 1 ? cand_c[0] : cand_c[fg_rng_below(&f->rng, nc)];
-        if (cur != K && leave(f, v, cur) != FG_OK) return UINT64_MAX;
-        join(f, v, to);
-        memb_set(memb, v, to, mw);
-        for (uint64_t i = 0; i < deg; i++) {
-            uint16_t *rw = tab + (size_t)adj_get(nb, i, aw) * ts;
-            if (cur != K) rw[cur]--;
-            rw[to]++;
-        }
-        moved++;
-    }
-    return moved;
-}
-
-/* Fill the table from the current membership: O(n tstride + m). */
-static inline __attribute__((always_inline)) void build_table_t(fg_fluid *f, int aw, int mw)
-{
-    const uint64_t *off = f->g->offsets;
-    const char *adjb = aw == 2 ? (const char *)f->adj16 : (const char *)f->g->adj;
-    const uint32_t K = f->k, ts = f->tstride;
-    const void *memb = f->memb;
-    memset(f->tab, 0, (size_t)f->n * ts * sizeof *f->tab);
-    for (uint32_t v = 0; v < f->n; v++) {
-        uint16_t *row = f->tab + (size_t)v * ts;
-        const void *nb = adjb + off[v] * (uint64_t)aw;
-        const uint64_t deg = off[v + 1] - off[v];
-        for (uint64_t i = 0; i < deg; i++) {
-            uint32_t c = memb_get(memb, adj_get(nb, i, aw), mw);
-            if (c != K) row[c]++;
-        }
-    }
-}
-
 static uint64_t sweep_a2m1(fg_fluid *f) { return sweep_t(f, 2, 1); }
 static uint64_t sweep_a2m2(fg_fluid *f) { return sweep_t(f, 2, 2); }
 static uint64_t sweep_a2m4(fg_fluid *f) { return sweep_t(f, 2, 4); }
 static uint64_t sweep_a4m1(fg_fluid *f) { return sweep_t(f, 4, 1); }
 static uint64_t sweep_a4m2(fg_fluid *f) { return sweep_t(f, 4, 2); }
 static uint64_t sweep_a4m4(fg_fluid *f) { return sweep_t(f, 4, 4); }
-static uint64_t incr_a2m1(fg_fluid *f) { return sweep_incr_t(f, 2, 1); }
-static uint64_t incr_a2m2(fg_fluid *f) { return sweep_incr_t(f, 2, 2); }
-static uint64_t incr_a2m4(fg_fluid *f) { return sweep_incr_t(f, 2, 4); }
-static uint64_t incr_a4m1(fg_fluid *f) { return sweep_incr_t(f, 4, 1); }
-static uint64_t incr_a4m2(fg_fluid *f) { return sweep_incr_t(f, 4, 2); }
-static uint64_t incr_a4m4(fg_fluid *f) { return sweep_incr_t(f, 4, 4); }
-
-/* Allocate (once) and fill the table; false without the memory (the run
- * then stays in counting mode). */
-static bool build_table(fg_fluid *f)
-{
-    if (!f->tab) {
-        size_t bytes = (size_t)f->n * f->tstride * sizeof *f->tab;
-        f->tab = fg_alloc(bytes / sizeof *f->tab, sizeof *f->tab);
-        if (!f->tab) {
-            fg_error_clear();
-            f->incr_possible = false;
-            return false;
-        }
-        advise_huge(f->tab, bytes);
-    }
-    if (f->adj16) {
-        if (f->mw == 1) build_table_t(f, 2, 1);
-        else if (f->mw == 2) build_table_t(f, 2, 2);
-        else build_table_t(f, 2, 4);
-    } else {
-        if (f->mw == 1) build_table_t(f, 4, 1);
-        else if (f->mw == 2) build_table_t(f, 4, 2);
-        else build_table_t(f, 4, 4);
-    }
-    f->incr = true;
-    return true;
-}
 
 void fg_fluid_destroy(fg_fluid *f)
 {
@@ -470,7 +172,7 @@ void fg_fluid_destroy(fg_fluid *f)
 /* Ask for transparent huge pages on a large buffer before its first touch:
  * fewer page faults to fill it and fewer TLB misses in the random-order
  * sweeps. Only advice; nothing depends on it. */
-static void advise_huge(void *p, size_t bytes)
+void fg_i_fluid_advise_huge(void *p, size_t bytes)
 {
 #ifdef MADV_HUGEPAGE
     uintptr_t b = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
@@ -588,7 +290,7 @@ fg_status fg_fluid_create(const fg_csr *g, const fg_fluid_opts *opts, fg_fluid *
     if (f->n <= 65536u) {
         uint64_t arcs = g->offsets[f->n];
         f->adj16 = fg_alloc(arcs ? arcs : 1, sizeof *f->adj16);
-        if (f->adj16) advise_huge(f->adj16, arcs * sizeof *f->adj16);
+        if (f->adj16) fg_i_fluid_advise_huge(f->adj16, arcs * sizeof *f->adj16);
         else fg_error_clear();
     }
     uint8_t *mark = fg_alloc(f->n, 1);
@@ -628,11 +330,10 @@ fg_status fg_fluid_sweep(fg_fluid *f, uint64_t *moved)
 {
     if (!f) return FG_FAIL(FG_EINVAL, "fg_fluid_sweep: null argument");
     fg_rng_shuffle_u32(&f->rng, f->order, f->n);
-    if (!f->incr && f->incr_policy == 2 && f->incr_possible) build_table(f);
+    if (!f->incr && f->incr_policy == FG_I_FLUID_INCR_FROM_START && f->incr_possible) fg_i_fluid_table_build(f);
     uint64_t mv;
     if (f->incr) {
-        if (f->adj16) mv = f->mw == 1 ? incr_a2m1(f) : f->mw == 2 ? incr_a2m2(f) : incr_a2m4(f);
-        else mv = f->mw == 1 ? incr_a4m1(f) : f->mw == 2 ? incr_a4m2(f) : incr_a4m4(f);
+        mv = fg_i_fluid_sweep_incr(f);
         f->incr_sweeps++;
     } else if (f->adj16) mv = f->mw == 1 ? sweep_a2m1(f) : f->mw == 2 ? sweep_a2m2(f) : sweep_a2m4(f);
     else mv = f->mw == 1 ? sweep_a4m1(f) : f->mw == 2 ? sweep_a4m2(f) : sweep_a4m4(f);
@@ -641,8 +342,9 @@ fg_status fg_fluid_sweep(fg_fluid *f, uint64_t *moved)
     /* few moves now and, as a rule, fewer later: from here a table of
      * neighbour counts per community is cheaper to keep current than to
      * recount every list every sweep */
-    if (!f->incr && f->incr_policy == 0 && f->incr_possible && f->incr_pays && mv > 0 && mv <= f->n / 32)
-        build_table(f);
+    if (!f->incr && f->incr_policy == FG_I_FLUID_INCR_WHEN_IT_PAYS && f->incr_possible && f->incr_pays && mv > 0 &&
+        mv <= f->n / 32)
+        fg_i_fluid_table_build(f);
     if (moved) *moved = mv;
     return FG_OK;
 }
@@ -659,7 +361,7 @@ void fg_fluid_membership(const fg_fluid *f, int32_t *out)
     }
 }
 
-void fg_i_fluid_set_path(fg_fluid *f, int path) { f->path = path; }
+void fg_i_fluid_set_readback(fg_fluid *f, fg_i_fluid_readback how) { f->path = how; }
 
 void fg_i_fluid_set_isa(fg_fluid *f, fg_isa isa)
 {
@@ -667,7 +369,7 @@ void fg_i_fluid_set_isa(fg_fluid *f, fg_isa isa)
     f->best16_fn = fg_i_fluid_best16_for(isa);
 }
 
-void fg_i_fluid_set_incremental(fg_fluid *f, int policy) { f->incr_policy = policy; }
+void fg_i_fluid_set_incremental(fg_fluid *f, fg_i_fluid_incr_policy policy) { f->incr_policy = policy; }
 
 uint32_t fg_i_fluid_incremental_sweeps(const fg_fluid *f) { return f->incr_sweeps; }
 
@@ -684,7 +386,7 @@ fg_status fg_i_fluid_force(fg_fluid *f, const int32_t *membership)
     }
     for (uint32_t c = 0; c < f->k; c++)
         if (!f->size[c]) return FG_FAIL(FG_EINVAL, "fg_i_fluid_force: community %u is empty", c);
-    if (f->incr) build_table(f);
+    if (f->incr) fg_i_fluid_table_build(f);
     return FG_OK;
 }
 
