@@ -7,7 +7,7 @@
 #include "core/sha256_i.h"
 
 #include "fnegraph/mem.h"
-#include "fnegraph/weights.h"
+#include "fnegraph/checksum.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -75,10 +75,9 @@ FG_TARGET_AVX512 static inline void sum_pixels_avx512(const float *p, int64_t np
  * taken 8 pixels at a time, every lane block of those 8 before the next 8:
  * the reads stay within a few KB and move forward, where a whole row per
  * 64-lane block strides 0.5-2 KB between reads and revisits the row once a
- * block (bench_vgg16 nn/fne_reduce/avx512/8x28x28x512, one Zen 4 core, the
- * data in L3: 15.6 -> 17.6 GB/s; with the units' slots then added lanes side
- * by side instead of unit by unit, 30.2 GB/s, median of 2 in
- * results/bench/bench_vgg16.json). */
+ * block; the units' slots are then added lanes side by side instead of unit
+ * by unit. Both choices are measured by bench_vgg16's
+ * nn/fne_reduce/avx512/8x28x28x512 (results/bench/bench_vgg16.json). */
 FG_TARGET_AVX512 void fg_i_fne_sum_avx512(const float *p, int64_t rows,
                                                              int64_t cols, int64_t s_row,
                                                              int64_t s_col, int64_t lanes,

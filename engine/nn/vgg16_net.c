@@ -22,11 +22,11 @@
  * and fc7 run once a batch, so their 411 MB + 67 MB of f32 weights are read
  * once for B images. A pass of one image keeps each layer's output (12.8 MB
  * at most) in the L3 cache for its FNE reduction, the next layer and the
- * pool: measured on 2 Zen 4 cores at batch 8 (bench_vgg16), reductions
- * 18.4 -> 13.5 ms a batch, pools 9.4 -> 4.7 ms, the activation buffers
- * 2 x 98 -> 2 x 12 MB; every convolution runs as fast on one image as on
- * eight (bench_vgg16 at batch 1 vs 8). Winograd keeps cb = B: its
- * tiles span the batch (batch 8 in passes of 1: 17.9 images/s, of 8: 18.4).
+ * pool, and shrinks the activation buffers from 2 x 98 to 2 x 12 MB; the
+ * reductions and pools get faster and the convolutions do not get slower
+ * (bench_vgg16 measures each step at batch 1 and 8, and passes of 1 vs B:
+ * results/bench/bench_vgg16.json). Winograd keeps cb = B: its tiles span
+ * the batch, which bench_vgg16 shows to be the faster choice for it.
  * Activations live in two ping-pong buffers (or one buffer per step with
  * keep_outputs, which builds one pass of B), and one user-managed scratchpad
  * serves every primitive. After each feature layer runs, its output is

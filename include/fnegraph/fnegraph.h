@@ -3,6 +3,7 @@
 #ifndef FNEGRAPH_FNEGRAPH_H
 #define FNEGRAPH_FNEGRAPH_H
 
+#include "fnegraph/checksum.h"
 #include "fnegraph/community.h"
 #include "fnegraph/cpu.h"
 #include "fnegraph/csr.h"

@@ -3,6 +3,7 @@
 #ifndef FNEGRAPH_WEIGHTS_H
 #define FNEGRAPH_WEIGHTS_H
 
+#include "fnegraph/checksum.h" /* fg_sha256_file was declared here before */
 #include "fnegraph/vgg16.h"
 
 #ifdef __cplusplus
@@ -22,9 +23,6 @@ fg_status fg_weights_load(const char *path, fg_weights *out);
  * predictions included when w->fc8_kernel is set. Written to a temporary
  * name and renamed, so a crash never leaves a half-written file at path. */
 fg_status fg_weights_save(const char *path, const fg_weights *w);
-
-/* Hex SHA-256 of a file (65 bytes with the terminator). */
-fg_status fg_sha256_file(const char *path, char hex[65]);
 
 #ifdef __cplusplus
 }
