@@ -3,6 +3,7 @@
  * versions 0-3) only to tell a truncated file from a corrupt one. */
 #include "io/h5_helpers.h"
 
+#include "core/file_guard.h"
 #include "fnegraph/mem.h"
 
 #include <errno.h>
@@ -51,7 +52,11 @@ fg_status fg_i_h5_probe(const char *path, const char *what, int64_t *size)
     fg_status st = FG_OK;
     struct stat sb;
     unsigned char sbuf[96];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = -1;
+    /* a FIFO would block open() for ever, a device never end: refused before opening */
+    FG_CHECK_GOTO(st, fg_i_input_file(path, what, NULL));
+    /* O_NONBLOCK: should the path become a FIFO after that check, open() still returns */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ENOENT) return FG_FAIL(FG_ENOTFOUND, "%s: no such file", path);
         return FG_FAIL(FG_EIO, "%s: cannot open: %s", path, strerror(errno));
@@ -60,8 +65,8 @@ fg_status fg_i_h5_probe(const char *path, const char *what, int64_t *size)
         st = FG_FAIL(FG_EIO, "%s: cannot stat: %s", path, strerror(errno));
         goto done;
     }
-    if (S_ISDIR(sb.st_mode)) {
-        st = FG_FAIL(FG_EIO, "%s: is a folder, not %s", path, what);
+    if (!S_ISREG(sb.st_mode)) {
+        st = FG_FAIL(FG_EIO, "%s: is not a regular file, so not %s", path, what);
         goto done;
     }
     if (sb.st_size == 0) {
@@ -114,9 +119,13 @@ fg_status fg_i_h5_probe(const char *path, const char *what, int64_t *size)
             goto done;
         }
     }
+    close(fd);
+    fd = -1;
+    /* the cheap checks passed: let libhdf5 parse it where a crash cannot hurt */
+    FG_CHECK_GOTO(st, fg_i_h5_vet(path, (int64_t)sb.st_size));
     if (size) *size = (int64_t)sb.st_size;
 done:
-    close(fd);
+    if (fd >= 0) close(fd);
     return st;
 }
 
