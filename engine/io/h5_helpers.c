@@ -149,6 +149,34 @@ const char *fg_i_h5_type_name(hid_t type, char *buf, size_t n)
     return buf;
 }
 
+fg_status fg_i_h5_check_extent(hid_t id, bool is_attr, uint64_t np, const char *file, const char *label)
+{
+    fg_status st = FG_OK;
+    hid_t type = is_attr ? H5Aget_type(id) : H5Dget_type(id), fid = H5Iget_file_id(id), dcpl = H5I_INVALID_HID;
+    hsize_t fsize = 0;
+    uint64_t bytes = 0, ratio = 1;
+    size_t esize = type >= 0 ? H5Tget_size(type) : 0;
+    if (type < 0 || fid < 0 || H5Fget_filesize(fid, &fsize) < 0 || esize == 0) {
+        st = FG_FAIL(FG_EFORMAT, "%s: cannot read the type of %s (corrupt file?)", file, label);
+        goto done;
+    }
+    if (!is_attr) {
+        dcpl = H5Dget_create_plist(id);
+        if (dcpl >= 0 && H5Pget_nfilters(dcpl) > 0) ratio = 1032;
+    }
+    if (__builtin_mul_overflow(np, (uint64_t)esize, &bytes) || bytes / ratio > (uint64_t)fsize)
+        st = FG_FAIL(FG_EFORMAT,
+                     "%s: %s declares %llu values (%llu%s bytes), more than the file's %llu bytes can hold%s "
+                     "(a damaged file?)", file, label, (unsigned long long)np,
+                     (unsigned long long)(bytes ? bytes : UINT64_MAX), bytes ? "" : "+", (unsigned long long)fsize,
+                     ratio > 1 ? " even compressed" : "");
+done:
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (fid >= 0) H5Fclose(fid);
+    if (type >= 0) H5Tclose(type);
+    return st;
+}
+
 /* One block: n pointers, then the strings they point to. */
 static char **string_table(char *const *src, const char *fixed, size_t fixed_size, int64_t n)
 {
@@ -215,6 +243,7 @@ fg_status fg_i_h5_read_strings(hid_t obj, const char *name, bool is_attr, const 
                      fg_i_h5_type_name(type, tn, sizeof tn));
         goto done;
     }
+    FG_CHECK_GOTO(st, fg_i_h5_check_extent(id, is_attr, (uint64_t)np, file, label));
     mtype = H5Tcopy(H5T_C_S1);
     H5Tset_cset(mtype, H5Tget_cset(type));
     herr_t rc;

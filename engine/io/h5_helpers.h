@@ -41,11 +41,20 @@ fg_status fg_i_h5_probe(const char *path, const char *what, int64_t *size);
  * thread is inside HDF5 (h5_vet.c). */
 fg_status fg_i_h5_vet(const char *path, int64_t file_size);
 
+/* Bound an allocation by what the file can hold: np values of the file type
+ * of dataset (is_attr false) or attribute (is_attr true) id must fit in the
+ * file's size (a filtered dataset: 1032 times it, deflate's best ratio), so a
+ * small damaged file cannot make a reader allocate gigabytes. FG_EFORMAT
+ * "<file>: <label> declares N values (B bytes), more than the file's S bytes
+ * can hold (a damaged file?)". */
+fg_status fg_i_h5_check_extent(hid_t id, bool is_attr, uint64_t np, const char *file, const char *label);
+
 /* Read a 1-D (or scalar) string dataset (is_attr false) or attribute
  * (is_attr true) of obj: fixed- or variable-length. An empty dataspace (no
  * points, or the null dataspace) of any type gives *n = 0. *out is one
  * fg_alloc'd block (the pointer table followed by the strings): free it with
- * fg_free. Messages read "<file>: <label> ...", so label names the thing:
+ * fg_free; the count is bounded first (fg_i_h5_check_extent). Messages read
+ * "<file>: <label> ...", so label names the thing:
  * "dataset /path", "attribute 'weight_names' of group /fc1". */
 fg_status fg_i_h5_read_strings(hid_t obj, const char *name, bool is_attr, const char *file,
                                const char *label, char ***out, int64_t *n);

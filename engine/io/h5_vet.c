@@ -272,7 +272,7 @@ static int check_storage(vet *v, hid_t d, hid_t dcpl, hid_t type, hid_t space, c
             return vet_fail(v, 'D', "%s: its chunk at row %llu (bytes %llu..%llu) lies beyond the end of the file "
                             "(%llu bytes)", label, (unsigned long long)off[0], (unsigned long long)addr,
                             (unsigned long long)addr + size, (unsigned long long)v->file_size);
-        if (nfilters == 0 && size != cbytes)
+        if (nfilters == 0 && fixed && size != cbytes) /* a vlen element is a heap id in the file, not tsize */
             return vet_fail(v, 'D', "%s: its chunk at row %llu holds %llu bytes, a chunk is %llu", label,
                             (unsigned long long)off[0], (unsigned long long)size, (unsigned long long)cbytes);
     }
