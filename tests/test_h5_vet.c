@@ -184,7 +184,7 @@ static void test_storage(void)
     H5Fclose(f);
     int64_t size = file_size(p);
     CHECK(off != HADDR_UNDEF && patch_u64(p, off, (uint64_t)size - 4096) == 0, "cannot patch /big's address");
-    CHECK_FAILS(fg_i_h5_probe(p, "a test file", NULL), FG_EFORMAT, "damaged HDF5 file: libhdf5 refused it: dataset /big:");
+    CHECK_FAILS(fg_i_h5_probe(p, "a test file", NULL), FG_EFORMAT, "damaged HDF5 file: dataset /big:");
     CHECK(strstr(fg_last_error(), p) && strstr(fg_last_error(), "lies beyond the end of the file"), "%s",
           fg_last_error());
 
@@ -234,7 +234,8 @@ static void test_regress(void)
 {
     static const char *const files[] = {
         "fne-aexists-msg-iterate", "fne-aread-vlen-hg-read", "fne-dread-vlen-hg-read", "fne-dread-contig-vlen",
-        "edges-dread-memcpyvv-a",  "edges-dread-memcpyvv-b", "weights-aexists-msg-iterate"};
+        "edges-dread-memcpyvv-a",  "edges-dread-memcpyvv-b", "weights-aexists-msg-iterate",
+        "weights-attr-shape-size"};
     char cmd[2048];
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char name[128];
@@ -243,7 +244,7 @@ static void test_regress(void)
         snprintf(cmd, sizeof cmd, "gzip -dc '%s/tests/fuzz/regress/%s.h5.gz' > '%s'", FG_SOURCE_DIR, files[i], p);
         CHECK(system(cmd) == 0, "%s", cmd);
         double t0 = now();
-        CHECK_FAILS(fg_i_h5_probe(p, "an FNE file", NULL), FG_EFORMAT, "damaged HDF5 file: libhdf5 ");
+        CHECK_FAILS(fg_i_h5_probe(p, "an FNE file", NULL), FG_EFORMAT, "damaged HDF5 file: ");
         CHECK(strstr(fg_last_error(), p) && strstr(fg_last_error(), "delete it and rerun"), "%s", fg_last_error());
         printf("  %s: %.0f ms: %s\n", files[i], 1e3 * (now() - t0), fg_last_error());
     }
