@@ -13,7 +13,9 @@
  * finds the file inconsistent becomes an FG_EFORMAT error naming the file;
  * the parent's own process never parses what the child could not.
  *
- * What the child touches: every link (external and user-defined links, and
+ * What the child touches: every object's raw header before libhdf5 decodes
+ * it (version 1 has no checksum: message and attribute lengths checked, see
+ * "raw object headers" below); every link (external and user-defined links, and
  * datasets whose data lives in other files, external or virtual, are refused:
  * an input must be self-contained), every object (H5Ovisit), every attribute
  * of every object, read in full with its file's native type (variable-length
