@@ -4,7 +4,14 @@
  * 1..102) and the optional ROOT/setid.mat (`trnid`, `valid`, `tstid`: 1-based
  * image numbers) read with libmatio. Nilsback and Zisserman, "Automated
  * flower classification over a large number of classes", ICVGIP 2008.
+ * The .mat files are untrusted: each must be a regular file (a FIFO would
+ * block), and a variable's header (Mat_VarReadInfo) is checked before its
+ * data is read, so a few hundred bytes cannot make matio allocate gigabytes:
+ * a 1 x N or N x 1 vector, N at most FLOWERS_MAX_IMAGES (the real dataset has
+ * 8,189 images), its bytes no more than the file can hold (its size, or the
+ * size times deflate's largest ratio for a compressed variable).
  * Cost: O(N) for N images, one stat an image. */
+#include "core/file_guard.h"
 #include "dirlist.h"
 #include "fnegraph/dataset.h"
 #include "fnegraph/mem.h"
@@ -12,6 +19,7 @@
 #include <math.h>
 #include <matio.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,16 +37,20 @@ static void mat_log(int level, char *message)
 
 static void mat_log_install(void) { Mat_LogInitFunc("fnegraph", mat_log); }
 
-static mat_t *mat_open(const char *path, fg_status *st)
+/* Image numbers and labels a flowers102 .mat may list (the real files: 8,189). */
+#define FLOWERS_MAX_IMAGES 1000000
+/* zlib's deflate cannot compress better than about 1032:1. */
+#define DEFLATE_MAX_RATIO 1032
+
+static mat_t *mat_open(const char *path, int64_t *size, fg_status *st)
 {
     pthread_once(&mat_log_once, mat_log_install);
     mat_msg[0] = '\0';
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        *st = FG_FAIL(FG_ENOTFOUND, "%s: no such file", path);
-        return NULL;
-    }
-    if (sb.st_size == 0) {
+    int64_t sz = 0;
+    *st = fg_i_input_file(path, "a MATLAB .mat file", &sz);
+    if (*st != FG_OK) return NULL;
+    *size = sz;
+    if (sz == 0) {
         *st = FG_FAIL(FG_EFORMAT, "%s: not a readable MATLAB .mat file: empty", path);
         return NULL;
     }
@@ -47,15 +59,68 @@ static mat_t *mat_open(const char *path, fg_status *st)
     return m;
 }
 
+static void shape_str(const matvar_t *var, char *shape, size_t n)
+{
+    shape[0] = '\0';
+    for (int d = 0; d < var->rank && d < 4 && var->dims; d++) {
+        size_t len = strlen(shape);
+        snprintf(shape + len, n - len, "%s%zu", d ? "x" : "", var->dims[d]);
+    }
+    if (var->rank > 4) snprintf(shape + strlen(shape), n - strlen(shape), "x... (%d dimensions)", var->rank);
+}
+
+/* The header of variable name, checked before matio allocates its data: a
+ * real numeric vector of at most FLOWERS_MAX_IMAGES values the file can hold. */
+static fg_status check_header(mat_t *m, const char *path, int64_t file_size, const char *name)
+{
+    fg_status st = FG_OK;
+    char shape[96];
+    mat_msg[0] = '\0';
+    matvar_t *info = Mat_VarReadInfo(m, name);
+    if (!info) {
+        st = FG_FAIL(FG_ENOTFOUND, "%s: no variable '%s'%s%s", path, name, mat_msg[0] ? ": " : "", mat_msg);
+        goto done;
+    }
+    if (info->class_type < MAT_C_DOUBLE || info->class_type > MAT_C_UINT64 || info->isComplex) {
+        st = FG_FAIL(FG_EFORMAT, "%s: variable '%s' is not a real numeric array (matio class %d%s)", path, name,
+                     (int)info->class_type, info->isComplex ? ", complex" : "");
+        goto done;
+    }
+    shape_str(info, shape, sizeof shape);
+    if (info->rank != 2 || !info->dims || (info->dims[0] != 1 && info->dims[1] != 1) ||
+        info->dims[0] * info->dims[1] == 0) {
+        st = FG_FAIL(FG_ESHAPE, "%s: variable '%s' is %s, expected a non-empty 1xN vector", path, name, shape);
+        goto done;
+    }
+    size_t n = info->dims[0] * info->dims[1], esize = Mat_SizeOfClass(info->class_type);
+    bool packed = info->compression != MAT_COMPRESSION_NONE;
+    uint64_t can_hold = (uint64_t)file_size * (packed ? DEFLATE_MAX_RATIO : 1);
+    if (n > FLOWERS_MAX_IMAGES)
+        st = FG_FAIL(FG_EFORMAT,
+                     "%s: variable '%s' declares %s values, more than the %d a flowers102 list may hold (the real "
+                     "files list 8,189 images; file size %lld bytes): a damaged file?", path, name, shape,
+                     FLOWERS_MAX_IMAGES, (long long)file_size);
+    else if ((uint64_t)n * esize > can_hold)
+        st = FG_FAIL(FG_EFORMAT,
+                     "%s: variable '%s' declares %s values (%llu bytes), more than a file of %lld bytes can hold%s: "
+                     "a damaged file?", path, name, shape, (unsigned long long)n * esize, (long long)file_size,
+                     packed ? " even compressed" : "");
+done:
+    Mat_VarFree(info);
+    return st;
+}
+
 /* Variable `name` of a .mat file as a vector of integers (any real numeric
  * class; a 1 x n or n x 1 matrix), each in lo..hi. */
-static fg_status read_vector(mat_t *m, const char *path, const char *name, double lo, double hi, const char *what,
-                             int64_t **out, size_t *n_out)
+static fg_status read_vector(mat_t *m, const char *path, int64_t file_size, const char *name, double lo, double hi,
+                             const char *what, int64_t **out, size_t *n_out)
 {
     fg_status st = FG_OK;
     int64_t *v = NULL;
+    matvar_t *var = NULL;
+    FG_CHECK_GOTO(st, check_header(m, path, file_size, name));
     mat_msg[0] = '\0';
-    matvar_t *var = Mat_VarRead(m, name);
+    var = Mat_VarRead(m, name);
     if (!var) {
         st = FG_FAIL(FG_ENOTFOUND, "%s: no variable '%s'%s%s", path, name, mat_msg[0] ? ": " : "", mat_msg);
         goto done;
@@ -66,11 +131,8 @@ static fg_status read_vector(mat_t *m, const char *path, const char *name, doubl
         goto done;
     }
     if (var->rank != 2 || (var->dims[0] != 1 && var->dims[1] != 1) || var->dims[0] * var->dims[1] == 0) {
-        char shape[64] = "";
-        for (int d = 0; d < var->rank && d < 4; d++) {
-            size_t len = strlen(shape);
-            snprintf(shape + len, sizeof shape - len, "%s%zu", d ? "x" : "", var->dims[d]);
-        }
+        char shape[96];
+        shape_str(var, shape, sizeof shape);
         st = FG_FAIL(FG_ESHAPE, "%s: variable '%s' is %s, expected a non-empty 1xN vector", path, name, shape);
         goto done;
     }
@@ -110,32 +172,54 @@ done:
     return st;
 }
 
-/* Split tags from setid.mat into split[n] (FG_SPLIT_ALL where unlisted). */
-static fg_status read_setid(const char *path, size_t n, uint8_t *split)
+/* Split tags from setid.mat into split[n] (FG_SPLIT_ALL where unlisted);
+ * n images are labelled by labels_path. An image number past n blames the
+ * file that is short: imagelabels.mat when setid.mat splits more than n
+ * images in all, else setid.mat. */
+static fg_status read_setid(const char *path, const char *labels_path, size_t n, uint8_t *split)
 {
     static const char *const VARS[3] = {"trnid", "valid", "tstid"};
     static const fg_split SPLITS[3] = {FG_SPLIT_TRAIN, FG_SPLIT_VAL, FG_SPLIT_TEST};
     fg_status st = FG_OK;
-    int64_t *ids = NULL;
-    size_t m = 0;
-    mat_t *mat = mat_open(path, &st);
+    int64_t *ids[3] = {NULL, NULL, NULL};
+    size_t m[3] = {0, 0, 0}, total = 0;
+    int64_t size = 0;
+    mat_t *mat = mat_open(path, &size, &st);
     if (!mat) return st;
     for (int s = 0; s < 3; s++) {
-        FG_CHECK_GOTO(st, read_vector(mat, path, VARS[s], 1, (double)n, "an image number", &ids, &m));
-        for (size_t i = 0; i < m; i++) {
-            uint8_t *t = &split[ids[i] - 1];
+        FG_CHECK_GOTO(st, read_vector(mat, path, size, VARS[s], 1, FLOWERS_MAX_IMAGES, "an image number", &ids[s],
+                                      &m[s]));
+        total += m[s];
+    }
+    for (int s = 0; s < 3; s++)
+        for (size_t i = 0; i < m[s]; i++)
+            if ((uint64_t)ids[s][i] > n) {
+                if (total > n)
+                    st = FG_FAIL(FG_EFORMAT,
+                                 "%s: variable 'labels' lists %zu images, but %s splits %zu: imagelabels.mat is "
+                                 "shorter than setid.mat (a truncated copy, or files of two versions?); %s: "
+                                 "variable '%s', element %zu: %lld is not an image number 1..%zu",
+                                 labels_path, n, path, total, path, VARS[s], i + 1, (long long)ids[s][i], n);
+                else
+                    st = FG_FAIL(FG_EFORMAT,
+                                 "%s: variable '%s', element %zu: %lld is not an image number 1..%zu (%s labels %zu "
+                                 "images; setid.mat splits %zu)", path, VARS[s], i + 1, (long long)ids[s][i], n,
+                                 labels_path, n, total);
+                goto done;
+            }
+    for (int s = 0; s < 3; s++) {
+        for (size_t i = 0; i < m[s]; i++) {
+            uint8_t *t = &split[ids[s][i] - 1];
             if (*t != FG_SPLIT_ALL) {
                 st = FG_FAIL(FG_EINVAL, "%s: variable '%s', element %zu: image %lld is already in '%s'", path, VARS[s],
-                             i + 1, (long long)ids[i], VARS[*t == FG_SPLIT_TRAIN ? 0 : *t == FG_SPLIT_VAL ? 1 : 2]);
+                             i + 1, (long long)ids[s][i], VARS[*t == FG_SPLIT_TRAIN ? 0 : *t == FG_SPLIT_VAL ? 1 : 2]);
                 goto done;
             }
             *t = (uint8_t)SPLITS[s];
         }
-        fg_free(ids);
-        ids = NULL;
     }
 done:
-    fg_free(ids);
+    for (int s = 0; s < 3; s++) fg_free(ids[s]);
     Mat_Close(mat);
     return st;
 }
@@ -170,9 +254,10 @@ static fg_status flowers(const char *root, fg_dataset *out, int check_images)
         fg_free(file);
         file = NULL;
     }
-    mat = mat_open(labels_path, &st);
+    int64_t labels_size = 0;
+    mat = mat_open(labels_path, &labels_size, &st);
     if (!mat) goto done;
-    FG_CHECK_GOTO(st, read_vector(mat, labels_path, "labels", 1, FG_FLOWERS102_CLASSES, "a class number", &labels, &n));
+    FG_CHECK_GOTO(st, read_vector(mat, labels_path, labels_size, "labels", 1, FG_FLOWERS102_CLASSES, "a class number", &labels, &n));
     int n_classes = 0;
     for (size_t i = 0; i < n; i++)
         if (labels[i] > n_classes) n_classes = (int)labels[i];
@@ -189,7 +274,7 @@ static fg_status flowers(const char *root, fg_dataset *out, int check_images)
                          c + 1, n_classes);
             goto done;
         }
-    if (fg_i_exists(setid_path)) FG_CHECK_GOTO(st, read_setid(setid_path, n, split));
+    if (fg_i_exists(setid_path)) FG_CHECK_GOTO(st, read_setid(setid_path, labels_path, n, split));
     for (int c = 0; c < n_classes; c++) {
         char name[32];
         snprintf(name, sizeof name, "class_%03d", c + 1);

@@ -161,6 +161,11 @@ fg_status fg_i_fne_read_int32(hid_t f, const char *name, const char *file, int64
                      name, (long long)n);
         goto done;
     }
+    {
+        char label[64];
+        snprintf(label, sizeof label, "dataset /%s", name);
+        FG_CHECK_GOTO(st, fg_i_h5_check_extent(d, false, (uint64_t)n, file, label));
+    }
     *out = fg_alloc((size_t)n, sizeof(int32_t));
     if (!*out) {
         st = FG_ENOMEM;
@@ -280,6 +285,11 @@ static fg_status read_file(const char *path, fg_fne *out, bool with_x)
                                                &out->n_failed));
     out->n = n;
     if (with_x) {
+        /* bound the N x 12416 floats by what the file holds before allocating them */
+        char label[96];
+        snprintf(label, sizeof label, "dataset /fne (%lld rows of %d)", (long long)n, FG_FNE_DIM);
+        uint64_t values = (uint64_t)n > UINT64_MAX / FG_FNE_DIM ? UINT64_MAX : (uint64_t)n * FG_FNE_DIM;
+        FG_CHECK_GOTO(st, fg_i_h5_check_extent(d, false, values, path, label));
         out->x = fg_alloc((size_t)n, (size_t)FG_FNE_DIM * sizeof(float));
         if (!out->x) {
             st = FG_ENOMEM;

@@ -3,6 +3,7 @@
  * versions 0-3) only to tell a truncated file from a corrupt one. */
 #include "io/h5_helpers.h"
 
+#include "core/file_guard.h"
 #include "fnegraph/mem.h"
 
 #include <errno.h>
@@ -51,7 +52,11 @@ fg_status fg_i_h5_probe(const char *path, const char *what, int64_t *size)
     fg_status st = FG_OK;
     struct stat sb;
     unsigned char sbuf[96];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = -1;
+    /* a FIFO would block open() for ever, a device never end: refused before opening */
+    FG_CHECK_GOTO(st, fg_i_input_file(path, what, NULL));
+    /* O_NONBLOCK: should the path become a FIFO after that check, open() still returns */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ENOENT) return FG_FAIL(FG_ENOTFOUND, "%s: no such file", path);
         return FG_FAIL(FG_EIO, "%s: cannot open: %s", path, strerror(errno));
@@ -60,8 +65,8 @@ fg_status fg_i_h5_probe(const char *path, const char *what, int64_t *size)
         st = FG_FAIL(FG_EIO, "%s: cannot stat: %s", path, strerror(errno));
         goto done;
     }
-    if (S_ISDIR(sb.st_mode)) {
-        st = FG_FAIL(FG_EIO, "%s: is a folder, not %s", path, what);
+    if (!S_ISREG(sb.st_mode)) {
+        st = FG_FAIL(FG_EIO, "%s: is not a regular file, so not %s", path, what);
         goto done;
     }
     if (sb.st_size == 0) {
@@ -114,9 +119,13 @@ fg_status fg_i_h5_probe(const char *path, const char *what, int64_t *size)
             goto done;
         }
     }
+    close(fd);
+    fd = -1;
+    /* the cheap checks passed: let libhdf5 parse it where a crash cannot hurt */
+    FG_CHECK_GOTO(st, fg_i_h5_vet(path, (int64_t)sb.st_size));
     if (size) *size = (int64_t)sb.st_size;
 done:
-    close(fd);
+    if (fd >= 0) close(fd);
     return st;
 }
 
@@ -138,6 +147,34 @@ const char *fg_i_h5_type_name(hid_t type, char *buf, size_t n)
     default: snprintf(buf, n, "HDF5 type class %d", (int)H5Tget_class(type)); break;
     }
     return buf;
+}
+
+fg_status fg_i_h5_check_extent(hid_t id, bool is_attr, uint64_t np, const char *file, const char *label)
+{
+    fg_status st = FG_OK;
+    hid_t type = is_attr ? H5Aget_type(id) : H5Dget_type(id), fid = H5Iget_file_id(id), dcpl = H5I_INVALID_HID;
+    hsize_t fsize = 0;
+    uint64_t bytes = 0, ratio = 1;
+    size_t esize = type >= 0 ? H5Tget_size(type) : 0;
+    if (type < 0 || fid < 0 || H5Fget_filesize(fid, &fsize) < 0 || esize == 0) {
+        st = FG_FAIL(FG_EFORMAT, "%s: cannot read the type of %s (corrupt file?)", file, label);
+        goto done;
+    }
+    if (!is_attr) {
+        dcpl = H5Dget_create_plist(id);
+        if (dcpl >= 0 && H5Pget_nfilters(dcpl) > 0) ratio = 1032;
+    }
+    if (__builtin_mul_overflow(np, (uint64_t)esize, &bytes) || bytes / ratio > (uint64_t)fsize)
+        st = FG_FAIL(FG_EFORMAT,
+                     "%s: %s declares %llu values (%llu%s bytes), more than the file's %llu bytes can hold%s "
+                     "(a damaged file?)", file, label, (unsigned long long)np,
+                     (unsigned long long)(bytes ? bytes : UINT64_MAX), bytes ? "" : "+", (unsigned long long)fsize,
+                     ratio > 1 ? " even compressed" : "");
+done:
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (fid >= 0) H5Fclose(fid);
+    if (type >= 0) H5Tclose(type);
+    return st;
 }
 
 /* One block: n pointers, then the strings they point to. */
@@ -206,6 +243,7 @@ fg_status fg_i_h5_read_strings(hid_t obj, const char *name, bool is_attr, const 
                      fg_i_h5_type_name(type, tn, sizeof tn));
         goto done;
     }
+    FG_CHECK_GOTO(st, fg_i_h5_check_extent(id, is_attr, (uint64_t)np, file, label));
     mtype = H5Tcopy(H5T_C_S1);
     H5Tset_cset(mtype, H5Tget_cset(type));
     herr_t rc;

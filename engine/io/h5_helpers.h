@@ -21,16 +21,40 @@ typedef struct fg_i_h5_quiet {
 void fg_i_h5_quiet_begin(fg_i_h5_quiet *q);
 void fg_i_h5_quiet_end(const fg_i_h5_quiet *q);
 
-/* Check that path is a readable, complete HDF5 file before HDF5 opens it.
- * what names the expected content in messages ("a Keras weight file"). On
- * success *size (when not NULL) receives the file size. */
+/* Check that path is a readable, complete HDF5 file before HDF5 opens it:
+ * a regular file (core/file_guard.h: a FIFO or device is refused, never
+ * opened), not empty, with an HDF5 superblock whose end-of-file address the
+ * file reaches; then fg_i_h5_vet. what names the expected content in
+ * messages ("a Keras weight file"). On success *size (when not NULL)
+ * receives the file size. Every HDF5 reader calls it before H5Fopen. */
 fg_status fg_i_h5_probe(const char *path, const char *what, int64_t *size);
+
+/* Let libhdf5 parse path (file_size bytes) in a short-lived child process
+ * (fork, no exec) that touches everything the readers touch, under a time
+ * limit (FNEGRAPH_H5_VET_SECONDS, default 5; 0 skips the check) and a memory
+ * limit: a child that crashes, hangs or finds the file inconsistent becomes
+ * FG_EFORMAT "<path>: damaged HDF5 file: libhdf5 crashed (signal N) reading
+ * its metadata; delete it and rerun" (or "timed out after S s", or "libhdf5
+ * refused it: <what>"); an HDF5 file that is not self-contained (external
+ * links or storage, virtual datasets) is refused too. A file H5Fopen itself
+ * refuses passes, for the reader to say why. Must not run while another
+ * thread is inside HDF5 (h5_vet.c). */
+fg_status fg_i_h5_vet(const char *path, int64_t file_size);
+
+/* Bound an allocation by what the file can hold: np values of the file type
+ * of dataset (is_attr false) or attribute (is_attr true) id must fit in the
+ * file's size (a filtered dataset: 1032 times it, deflate's best ratio), so a
+ * small damaged file cannot make a reader allocate gigabytes. FG_EFORMAT
+ * "<file>: <label> declares N values (B bytes), more than the file's S bytes
+ * can hold (a damaged file?)". */
+fg_status fg_i_h5_check_extent(hid_t id, bool is_attr, uint64_t np, const char *file, const char *label);
 
 /* Read a 1-D (or scalar) string dataset (is_attr false) or attribute
  * (is_attr true) of obj: fixed- or variable-length. An empty dataspace (no
  * points, or the null dataspace) of any type gives *n = 0. *out is one
  * fg_alloc'd block (the pointer table followed by the strings): free it with
- * fg_free. Messages read "<file>: <label> ...", so label names the thing:
+ * fg_free; the count is bounded first (fg_i_h5_check_extent). Messages read
+ * "<file>: <label> ...", so label names the thing:
  * "dataset /path", "attribute 'weight_names' of group /fc1". */
 fg_status fg_i_h5_read_strings(hid_t obj, const char *name, bool is_attr, const char *file,
                                const char *label, char ***out, int64_t *n);
