@@ -429,11 +429,7 @@ fg_status fg_sweep_execute(const fg_sweep_config *cfg, const fg_sweep_exec_opts 
     const bool exists = stat(cfg->out, &sb) == 0;
     if (o->dry_run) {
         /* read-only: a plan never creates or changes the results file */
-        if (exists) {
-            fg_results_attrs none_attrs;
-            memset(&none_attrs, 0, sizeof none_attrs);
-            FG_CHECK_GOTO(st, fg_results_open(cfg->out, &none_attrs, &c.res));
-        }
+        if (exists) FG_CHECK_GOTO(st, fg_results_open_read(cfg->out, &c.res));
         st = fg_sweep_plan_make(cfg, c.res, &plan);
         fg_sweep_plan_print(cfg, &plan);
         goto done;
