@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -384,8 +385,10 @@ static herr_t shrink_to(hid_t d, int64_t n)
 
 /* Room on the disk for one more append, taken before libhdf5 writes
  * anything (blocks past the end of the file, the size unchanged): a full
- * disk is then refused up front, and libhdf5 never meets a failed write,
- * which leaves its caches in a state that its exit handler crashes on. One
+ * disk (or the ulimit -f file size limit) is then refused up front, and
+ * libhdf5 never meets a failed write: libhdf5 1.10.8 cannot close a file
+ * whose flush failed, and its exit handler then crashes on it (SIGSEGV in
+ * H5F__close_cb), so a failed write must not reach it. One
  * append allocates at most a chunk of rows (64 x 232 bytes), a chunk of
  * check values (4 KiB) and some B-tree and heap blocks. Where the file
  * system cannot reserve (no fallocate), the append goes on unreserved. */
@@ -401,8 +404,15 @@ static int vfd_fd(hid_t file)
 static fg_status reserve(fg_results *r, const char *table_name)
 {
     struct stat sb;
+    struct rlimit rl;
     int fd = vfd_fd(r->file);
     if (fd < 0 || fstat(fd, &sb) != 0) return FG_OK;
+    if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (uint64_t)sb.st_size + RESERVE > (uint64_t)rl.rlim_cur)
+        return FG_FAIL(FG_EIO,
+                       "%s: the file size limit (ulimit -f, %llu bytes) leaves no room for the next row of /%s; its "
+                       "complete rows are kept: raise the limit and run the same command again",
+                       r->path, (unsigned long long)rl.rlim_cur, table_name);
     if (fallocate(fd, FALLOC_FL_KEEP_SIZE, sb.st_size, RESERVE) == 0) return FG_OK;
     if (errno == ENOSPC || errno == EDQUOT)
         return FG_FAIL(FG_EIO,
@@ -698,7 +708,7 @@ void fg_results_close(fg_results *r)
         if (t->type >= 0) H5Tclose(t->type);
         fg_free(t->rows);
     }
-    /* H5F_CLOSE_STRONG: even a close whose flush fails (full disk) releases the file */
+    /* H5F_CLOSE_STRONG: the close takes every object of the file with it */
     if (r->file >= 0) H5Fclose(r->file);
     if (r->writable && r->file >= 0) unreserve(r->path);
     fg_i_lock_release(&r->lock);
