@@ -279,6 +279,46 @@ static herr_t read_rows(hid_t d, hid_t type, int64_t n, void *buf)
     return e;
 }
 
+/* The table's type in the file must be the compound it should be before
+ * libhdf5 converts rows with it: a damaged member offset or size would make
+ * the conversion write outside the rows (seen: SIGSEGV in
+ * H5T__conv_struct_opt). Every member inside the record; each field this
+ * version reads present with its class and size. */
+static fg_status check_type(const fg_results *r, const table *t)
+{
+    fg_status st = FG_OK;
+    hid_t ft = H5Dget_type(t->d);
+    size_t fsize = ft >= 0 ? H5Tget_size(ft) : 0;
+    int nf = ft >= 0 && H5Tget_class(ft) == H5T_COMPOUND ? H5Tget_nmembers(ft) : -1;
+    if (nf < 1 || fsize == 0 || fsize > 65536) {
+        st = FG_FAIL(FG_EFORMAT, "%s: damaged: /%s is not a table of records", r->path, t->name);
+        goto done;
+    }
+    for (int i = 0; i < nf && st == FG_OK; i++) {
+        hid_t mt = H5Tget_member_type(ft, (unsigned)i);
+        size_t off = H5Tget_member_offset(ft, (unsigned)i), ms = mt >= 0 ? H5Tget_size(mt) : 0;
+        if (mt < 0 || ms == 0 || off + ms > fsize)
+            st = FG_FAIL(FG_EFORMAT, "%s: damaged: /%s: field %d lies outside its %zu-byte record", r->path, t->name,
+                         i, fsize);
+        if (mt >= 0) H5Tclose(mt);
+    }
+    int nm = H5Tget_nmembers(t->type);
+    for (int i = 0; i < nm && st == FG_OK; i++) {
+        char *name = H5Tget_member_name(t->type, (unsigned)i);
+        int fi = name ? H5Tget_member_index(ft, name) : -1;
+        hid_t a = H5Tget_member_type(t->type, (unsigned)i), b = fi >= 0 ? H5Tget_member_type(ft, (unsigned)fi) : -1;
+        if (fi < 0 || b < 0 || H5Tget_class(a) != H5Tget_class(b) || H5Tget_size(a) != H5Tget_size(b))
+            st = FG_FAIL(FG_EFORMAT, "%s: /%s: field '%s' %s (damaged, or not a results file of this fnegraph)",
+                         r->path, t->name, name ? name : "?", fi < 0 ? "missing" : "of another type or size");
+        if (a >= 0) H5Tclose(a);
+        if (b >= 0) H5Tclose(b);
+        H5free_memory(name);
+    }
+done:
+    if (ft >= 0) H5Tclose(ft);
+    return st;
+}
+
 /* Load the committed rows of table which, validating each one. *n_file
  * gets the rows the dataset holds (committed or not); *legacy is true when
  * the file has no check table. */
@@ -315,7 +355,13 @@ static fg_status load_table(fg_results *r, int which, int64_t file_size, int64_t
             goto done;
         }
         if (n > 0 && chk[n - 1] == 0) n--; /* its commit was cut short */
+        /* an append cut short leaves one uncommitted row, never more */
+        if (ne > n + 1)
+            return fg_free(chk), FG_FAIL(FG_EFORMAT, "%s: damaged: /%s holds %lld rows but only %lld are committed "
+                                                     "in /%s (an interrupted append leaves at most one)",
+                                         r->path, t->name, (long long)ne, (long long)n, cname);
     }
+    FG_CHECK_GOTO(st, check_type(r, t));
     t->cap = ne + 64;
     t->rows = fg_calloc((size_t)t->cap, t->row_size);
     if (!t->rows) {
