@@ -136,4 +136,13 @@ for locking in "" FALSE; do
     echo "$got"
 done
 unset HDF5_USE_FILE_LOCKING
+
+# --- a NaN in the FNE cache: the message names the FNE file, the image and the feature
+cp "$tmp/tiny_fne.h5" "$tmp/nan_fne.h5"
+/usr/bin/python3 -c "import h5py, sys; f = h5py.File(sys.argv[1], 'r+'); x = f['fne']; x[7, 4300] = float('nan')" \
+  "$tmp/nan_fne.h5" || echo "FAIL: could not plant a NaN"
+"$exe" sweep --config "$tmp/s.ini" --out "$tmp/nan.h5" --set "dataset tiny.fne=$tmp/nan_fne.h5" >"$tmp/no" 2>"$tmp/ne"; rc=$?
+check "a NaN in the FNE cache: exit 1 naming the FNE file, the image and the feature" \
+  '[ $rc = 1 ] && grep -q "FNE file $tmp/nan_fne.h5: .*image 7" "$tmp/ne" && grep -q "feature 4300 (fc6 unit 76)" "$tmp/ne"' ||
+  cat "$tmp/no" "$tmp/ne"
 exit $fail
