@@ -223,6 +223,15 @@ static void targeted(const char *dir, const char *good, const long off[4], bool 
         int o = outcome(path, msg, sizeof msg);
         CHECK(o == 2 && strstr(msg, "/runs row 4 (dataset 'mit67_4')") && strstr(msg, "check value"),
               "a check value overwritten: refused naming row 4 (%s)", msg);
+        /* a check table lost (e.g. its name damaged) does not make it a file of the older layout */
+        char cmd[1024];
+        copy_file(good, path);
+        snprintf(cmd, sizeof cmd,
+                 "/usr/bin/python3 -c \"import h5py; f = h5py.File('%s', 'r+'); f.move('runs_check', 'runs_chexk')\"",
+                 path);
+        CHECK(system(cmd) == 0, "h5py: rename runs_check");
+        o = outcome(path, msg, sizeof msg);
+        CHECK(o == 2 && strstr(msg, "check tables"), "a check table renamed: refused (%s)", msg);
     }
 }
 
@@ -299,7 +308,7 @@ int main(void)
     copy_file(good, old);
     snprintf(cmd, sizeof cmd,
              "/usr/bin/python3 -c \"import h5py; f = h5py.File('%s', 'r+'); del f['graphs_check']; "
-             "del f['runs_check']\"",
+             "del f['runs_check']; del f.attrs['row_checks']\"",
              old);
     CHECK(system(cmd) == 0, "h5py: older layout");
     CHECK(outcome(old, msg, sizeof msg) == 0, "the older layout reads back exactly (%s)", msg);

@@ -61,6 +61,10 @@ struct fg_results {
 
 enum { TG = 0, TR = 1 };
 
+/* Root attribute of files with check tables: what the check values are. */
+#define LAYOUT_ATTR "row_checks"
+#define LAYOUT_VALUE "fnv1a64 of the fields of each row, in /graphs_check and /runs_check"
+
 static hid_t str_type(size_t n)
 {
     hid_t t = H5Tcopy(H5T_C_S1);
@@ -581,6 +585,7 @@ static fg_status create_file(const char *tmp, const char *path, const fg_results
         FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(f, "impl", or_empty(attrs->impl), path));
     }
     FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(f, "fnegraph_version", FNEGRAPH_VERSION, path));
+    FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(f, LAYOUT_ATTR, LAYOUT_VALUE, path));
     if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0 || (n = H5Fget_file_image(f, NULL, 0)) <= 0 ||
         !(img = fg_alloc((size_t)n, 1)) || H5Fget_file_image(f, img, (size_t)n) != n) {
         st = FG_FAIL(FG_EBACKEND, "%s: HDF5 cannot give the image of a new results file", path);
@@ -649,8 +654,17 @@ static fg_status open_existing(fg_results *r, bool write)
         return FG_FAIL(FG_EIO, "%s: cannot open (not an HDF5 file, or being written by another process)", r->path);
     }
     for (int w = 0; w < 2; w++) FG_CHECK_GOTO(st, load_table(r, w, size, &n_file[w], &legacy[w]));
+    /* the check tables go together, and a file that says it has them must:
+     * a damaged name must not turn a file into one of the older layout,
+     * whose rows are checked field by field only */
+    if (legacy[0] != legacy[1] || (legacy[0] && H5Aexists(r->file, LAYOUT_ATTR) > 0)) {
+        st = FG_FAIL(FG_EFORMAT, "%s: damaged: its row check tables /graphs_check and /runs_check are not both there",
+                     r->path);
+        goto done;
+    }
     if (write)
         for (int w = 0; w < 2; w++) FG_CHECK_GOTO(st, repair(r, w, n_file[w], legacy[w]));
+    if (write && legacy[0]) FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(r->file, LAYOUT_ATTR, LAYOUT_VALUE, r->path));
 done:
     return st;
 }
