@@ -55,7 +55,7 @@ struct fg_results {
     char *path;
     hid_t file;
     table t[2];        /* graphs, runs */
-    bool writable, broken;
+    bool writable, broken, detached;
     fg_i_lock lock;
 };
 
@@ -435,10 +435,10 @@ static herr_t shrink_to(hid_t d, int64_t n)
 
 /* Room on the disk for one more append, taken before libhdf5 writes
  * anything (blocks past the end of the file, the size unchanged): a full
- * disk (or the ulimit -f file size limit) is then refused up front, and
- * libhdf5 never meets a failed write: libhdf5 1.10.8 cannot close a file
- * whose flush failed, and its exit handler then crashes on it (SIGSEGV in
- * H5F__close_cb), so a failed write must not reach it. One
+ * disk (and the ulimit -f file size limit, checked here) is then refused
+ * up front, before libhdf5 meets a failed write: a flush that fails half
+ * way can leave the file on disk unreadable (its superblock written, blocks
+ * it points to not), and libhdf5 cannot close it (see detach). One
  * append allocates at most a chunk of rows (64 x 232 bytes), a chunk of
  * check values (4 KiB) and some B-tree and heap blocks. Where the file
  * system cannot reserve (no fallocate), the append goes on unreserved. */
@@ -470,6 +470,20 @@ static fg_status reserve(fg_results *r, const char *table_name)
                        "kept: free space and run the same command again",
                        r->path, table_name, RESERVE / 1024);
     return FG_OK;
+}
+
+/* After a failed write libhdf5 1.10.8 cannot flush or close the file any
+ * more (a retried flush fails, H5Dset_extent fails), the file stays in its
+ * tables and its exit handler crashes on it (SIGSEGV in H5F__close_cb). So
+ * the handle is cut from the disk: the file's descriptor is pointed at
+ * /dev/null, where the close's writes succeed and go nowhere. The disk
+ * keeps what had landed before the failure: the committed rows and at most
+ * an uncommitted one, which readers ignore and the next append cuts off. */
+static void detach(fg_results *r)
+{
+    int fd = vfd_fd(r->file), z = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (fd >= 0 && z >= 0 && dup3(z, fd, O_CLOEXEC) >= 0) r->detached = true;
+    if (z >= 0) close(z);
 }
 
 /* Give back what reserve took past the end of the file. */
@@ -506,12 +520,10 @@ static fg_status append(fg_results *r, int which, const void *row)
     if (write_at(t->d, t->type, t->n, 1, row) < 0 || H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0 ||
         write_at(t->chk, H5T_NATIVE_UINT64, t->n, 1, &c) < 0 || H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0) {
         r->broken = true;
-        shrink_to(t->chk, t->n);
-        shrink_to(t->d, t->n);
-        H5Fflush(r->file, H5F_SCOPE_GLOBAL); /* best effort: readers ignore the row either way */
+        detach(r);
         return FG_FAIL(FG_EIO,
-                       "%s: cannot write row %lld of /%s (disk full?); its %lld complete rows are kept: free space "
-                       "and run the same command again",
+                       "%s: cannot write row %lld of /%s (disk full, file size limit or I/O error); its %lld "
+                       "complete rows are kept: free space and run the same command again",
                        r->path, (long long)t->n, t->name, (long long)t->n);
     }
     memcpy((char *)t->rows + (size_t)t->n * t->row_size, row, t->row_size);
@@ -768,6 +780,8 @@ void fg_results_close(fg_results *r)
         if (t->type >= 0) H5Tclose(t->type);
         fg_free(t->rows);
     }
+    /* a close whose flush would fail must not reach libhdf5 (see detach) */
+    if (r->file >= 0 && r->writable && !r->detached && H5Fflush(r->file, H5F_SCOPE_GLOBAL) < 0) detach(r);
     /* H5F_CLOSE_STRONG: the close takes every object of the file with it */
     if (r->file >= 0) H5Fclose(r->file);
     if (r->writable && r->file >= 0) unreserve(r->path);
