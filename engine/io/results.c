@@ -552,7 +552,11 @@ static fg_status open_existing(fg_results *r, bool write)
     r->file = H5Fopen(r->path, write ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
     H5Pclose(fapl);
     if (r->file < 0) {
-        if (write) return FG_FAIL(FG_EIO, "%s: exists but is not a writable HDF5 results file", r->path);
+        if (write)
+            return FG_FAIL(FG_EIO,
+                           "%s: exists but cannot be opened for writing: damaged, or open in another program "
+                           "(HDF5 locks a file a reader has open: fnegraph table, h5py)",
+                           r->path);
         return FG_FAIL(FG_EIO, "%s: cannot open (not an HDF5 file, or being written by another process)", r->path);
     }
     for (int w = 0; w < 2; w++) FG_CHECK_GOTO(st, load_table(r, w, size, &n_file[w], &legacy[w]));
