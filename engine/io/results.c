@@ -250,10 +250,13 @@ static fg_status load_table(fg_results *r, int which, int64_t file_size, int64_t
         }
         if (n > 0 && chk[n - 1] == 0) n--; /* its commit was cut short */
         /* an append cut short leaves one uncommitted row, never more */
-        if (ne > n + 1)
-            return fg_free(chk), FG_FAIL(FG_EFORMAT, "%s: damaged: /%s holds %lld rows but only %lld are committed "
-                                                     "in /%s (an interrupted append leaves at most one)",
-                                         r->path, t->name, (long long)ne, (long long)n, cname);
+        if (ne > n + 1) {
+            st = FG_FAIL(FG_EFORMAT,
+                         "%s: damaged: /%s holds %lld rows but only %lld are committed in /%s (an interrupted "
+                         "append leaves at most one)",
+                         r->path, t->name, (long long)ne, (long long)n, cname);
+            goto done;
+        }
     }
     FG_CHECK_GOTO(st, check_type(r, t));
     t->cap = ne + 64;

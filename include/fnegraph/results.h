@@ -5,7 +5,13 @@
  *   /runs    one row per (dataset, lo, hi, k, communities, seed, variant)
  * plus root attributes that make the sweep reproducible. Rows are appended
  * and flushed one at a time, so a killed sweep loses at most the rows in
- * flight; a row carries all its keys, so any process can append any row. */
+ * flight; a row carries all its keys, so any process can append any row.
+ * Beside each table T, /T_check (uint64, one entry a row) holds a check
+ * value of each row's fields; a row counts once its entry is written (the
+ * commit), and the root attribute `row_checks` says the file has them.
+ * Readers of the file outside fnegraph take the first len(/T_check) rows
+ * (less a trailing 0 entry); files without check tables (older versions)
+ * still read. */
 #ifndef FNEGRAPH_RESULTS_H
 #define FNEGRAPH_RESULTS_H
 
