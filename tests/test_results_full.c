@@ -8,6 +8,12 @@
  *    must then hold exactly the rows the child was told were written (one
  *    more at most), byte for byte, and appending the rest (limit lifted)
  *    must give exactly the whole table.
+ * 1b. A real full disk (ENOSPC): the file alone on a private 256 KiB tmpfs
+ *    (root: unshare + mount, else skipped), filled to leave 0 to 180 KiB in
+ *    steps of 2 KiB, the file created there and 200 rows appended: the same
+ *    expectations, creation included (no file, or a complete empty one,
+ *    never a half-made file under the name); then the filler removed and
+ *    the rest appended: exactly the 200 rows.
  * 2. States a crash leaves between the steps of an append, made with h5py:
  *    a file of the older layout with the all-zero row its failed append
  *    left (the issue's phantom row), a row past the last check value, a
@@ -16,14 +22,18 @@
  *    refused naming the row.
  * 3. A second writer (another process) is refused with "in use by another
  *    process (pid N)", with HDF5's own file locking on and off. */
+#define _GNU_SOURCE /* unshare */
 #include "fg_test.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/results.h"
 
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -190,6 +200,132 @@ static void size_limit_sweep(const char *dir)
           bad_rows);
 }
 
+/* One trial of 1b in a child (its own mount namespace): 0 ok, else a reason code. */
+static int full_disk_trial(const char *mnt, int free_kib, int64_t *acked_out, char *msg, size_t msgn)
+{
+    char path[400], fill[400];
+    snprintf(path, sizeof path, "%s/r.h5", mnt);
+    snprintf(fill, sizeof fill, "%s/fill", mnt);
+    if (mount("tmpfs", mnt, "tmpfs", 0, "size=256k") != 0) return 10;
+    struct statvfs vs;
+    if (statvfs(mnt, &vs) != 0) return 11;
+    long avail = (long)(vs.f_bavail * vs.f_frsize) - free_kib * 1024L;
+    FILE *f = fopen(fill, "w");
+    if (!f) return 12;
+    static char zero[4096];
+    for (long w = 0; w < avail; w += (long)sizeof zero)
+        if (fwrite(zero, 1, avail - w < (long)sizeof zero ? (size_t)(avail - w) : sizeof zero, f) == 0) break;
+    fclose(f);
+    int64_t acked = 0;
+    bool graph_ok = false;
+    fg_results *r;
+    fg_status st = fg_results_open(path, NULL, &r);
+    if (st == FG_OK) {
+        fg_graph_row g = graph_row();
+        st = fg_results_add_graph(r, &g);
+        graph_ok = st == FG_OK;
+        for (int64_t s = 1; st == FG_OK && s <= N_ROWS; s++) {
+            fg_run_row x = run_row(s);
+            st = fg_results_add_run(r, &x);
+            if (st == FG_OK) acked = s;
+        }
+        fg_results_close(r);
+    } else {
+        acked = -1; /* not even created */
+    }
+    snprintf(msg, msgn, "%s", st == FG_OK ? "" : fg_last_error());
+    if (st != FG_OK && !strstr(msg, path)) return 13;
+    struct stat sb;
+    if (acked < 0 && stat(path, &sb) == 0) {
+        /* creation failed: no file, or a complete one */
+        fg_graph_row *gg;
+        fg_run_row *rr;
+        int64_t ng, nr;
+        if (fg_results_read(path, &gg, &ng, &rr, &nr) != FG_OK) return 14;
+        fg_free(gg);
+        fg_free(rr);
+    }
+    char tmp[420];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    if (stat(tmp, &sb) == 0) return 15;
+    unlink(fill);
+    int64_t ng = 0, n = 0;
+    if (graph_ok) {
+        n = exact_rows(path, &ng);
+        if (n < acked || n > acked + 1) return 16;
+    } else if (acked == 0) { /* created, its graph row refused: no row, or that one complete */
+        fg_graph_row *gg, gw = graph_row();
+        fg_run_row *rr;
+        int64_t nr;
+        if (fg_results_read(path, &gg, &ng, &rr, &nr) != FG_OK) return 16;
+        bool ok = nr == 0 && (ng == 0 || (ng == 1 && !memcmp(&gg[0], &gw, sizeof gw)));
+        fg_free(gg);
+        fg_free(rr);
+        if (!ok) return 16;
+    }
+    if (ng == 0) { /* the graph row again (into the file left, or a new one) */
+        fg_results *c;
+        if (fg_results_open(path, NULL, &c) != FG_OK) return 17;
+        fg_graph_row g = graph_row();
+        st = fg_results_add_graph(c, &g);
+        fg_results_close(c);
+        if (st != FG_OK) return 17;
+    }
+    if (add_runs(path, n + 1, N_ROWS) != FG_OK || exact_rows(path, &ng) != N_ROWS) return 18;
+    *acked_out = acked;
+    return 0;
+}
+
+static void full_disk_sweep(const char *dir)
+{
+    char mnt[300];
+    snprintf(mnt, sizeof mnt, "%s/mnt", dir);
+    if (getuid() != 0 || mkdir(mnt, 0700) != 0) {
+        printf("note: not root: the full-disk part (tmpfs) is skipped\n");
+        return;
+    }
+    int bad = 0, failed = 0, trials = 0;
+    for (int free_kib = 0; free_kib <= 180; free_kib += 2) {
+        int fds[2];
+        if (pipe(fds) != 0) return;
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(fds[0]);
+            if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) _exit(77);
+            char msg[1024] = "";
+            int64_t acked = 0;
+            int rc = full_disk_trial(mnt, free_kib, &acked, msg, sizeof msg);
+            if (write(fds[1], &acked, sizeof acked) < 0 || write(fds[1], msg, strlen(msg) + 1) < 0) _exit(9);
+            exit(rc); /* through atexit: libhdf5's H5_term_library runs */
+        }
+        close(fds[1]);
+        char buf[1100] = "";
+        int64_t acked = 0;
+        ssize_t got = read(fds[0], &acked, sizeof acked), got2 = read(fds[0], buf, sizeof buf - 1);
+        buf[got2 > 0 ? got2 : 0] = '\0';
+        close(fds[0]);
+        int wst = 0;
+        waitpid(pid, &wst, 0);
+        if (WIFEXITED(wst) && WEXITSTATUS(wst) == 77) {
+            printf("note: no private mount namespace here: the full-disk part is skipped\n");
+            return;
+        }
+        trials++;
+        if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0 || got != (ssize_t)sizeof acked) {
+            fprintf(stderr, "%d KiB free: %s %d (%s)\n", free_kib, WIFSIGNALED(wst) ? "died by signal" : "reason",
+                    WIFSIGNALED(wst) ? WTERMSIG(wst) : WEXITSTATUS(wst), buf);
+            bad++;
+            continue;
+        }
+        if (acked < N_ROWS) failed++;
+    }
+    printf("full disk: %d trials, %d with a failed creation or append\n", trials, failed);
+    CHECK(failed >= 30, "the fill levels made writes fail (%d of %d trials)", failed, trials);
+    CHECK(bad == 0, "every full-disk trial exited normally, named the file, kept exactly the acknowledged rows and "
+                    "resumed to all of them (%d did not)", bad);
+}
+
 static void make_base(const char *path, int64_t n)
 {
     unlink(path);
@@ -299,6 +435,7 @@ int main(void)
     char dir[] = "/tmp/fg_results_full_XXXXXX";
     if (!mkdtemp(dir)) FG_SKIP("cannot make a temporary folder");
     size_limit_sweep(dir);
+    full_disk_sweep(dir);
     if (system("/usr/bin/python3 -c 'import h5py' 2>/dev/null") == 0) crash_states(dir);
     else printf("note: no h5py (/usr/bin/python3): the crash states were not built\n");
     lock(dir, NULL);
