@@ -259,7 +259,7 @@ static void random_trials(const char *dir, const char *good, int n, const long *
             alarm(20);
             int o = outcome(path, msg, sizeof msg);
             if (write(fds[1], msg, strlen(msg) + 1) < 0) _exit(9);
-            _exit(o);
+            _exit(20 + o); /* apart from the exit codes of a sanitizer (1) */
         }
         close(fds[1]);
         ssize_t got = read(fds[0], msg, sizeof msg - 1);
@@ -267,17 +267,17 @@ static void random_trials(const char *dir, const char *good, int n, const long *
         close(fds[0]);
         int wst;
         waitpid(pid, &wst, 0);
-        if (!WIFEXITED(wst)) {
+        if (!WIFEXITED(wst) || WEXITSTATUS(wst) < 20 || WEXITSTATUS(wst) > 23) {
             crashed++;
             char keep[128], cp[512];
             snprintf(keep, sizeof keep, "/tmp/fg_results_corrupt_died_%d_%d.h5", (int)getpid(), t);
             snprintf(cp, sizeof cp, "cp '%s' '%s'", path, keep);
-            printf("  %s trial %d: the reader died by signal %d (libhdf5 on damaged metadata); the file: %s\n", what,
-                   t, WIFSIGNALED(wst) ? WTERMSIG(wst) : -1, system(cp) == 0 ? keep : "(not kept)");
+            printf("  %s trial %d: the reader %s %d (libhdf5 on damaged metadata?); the file: %s\n", what, t,
+                   WIFSIGNALED(wst) ? "died by signal" : "exited", WIFSIGNALED(wst) ? WTERMSIG(wst) : WEXITSTATUS(wst),
+                   system(cp) == 0 ? keep : "(not kept)");
             continue;
         }
-        int o = WEXITSTATUS(wst);
-        if (o > 3) o = 4;
+        int o = WEXITSTATUS(wst) - 20;
         count[o]++;
         if (o == 1 || o == 3) printf("  %s trial %d: %s: %s\n", what, t, o == 1 ? "WRONG ROWS ACCEPTED" : "refused without naming the file", msg);
     }
@@ -289,8 +289,19 @@ static void random_trials(const char *dir, const char *good, int n, const long *
     CHECK(crashed == 0, "%s: no reader died (%d did)", what, crashed);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    (void)argc;
+    /* under ASan, a damaged size makes libhdf5 ask malloc for exabytes: let
+     * malloc fail as it does in a release build (libhdf5 then reports an
+     * error) instead of aborting the reader */
+    const char *asan = getenv("ASAN_OPTIONS");
+    if (asan && !strstr(asan, "allocator_may_return_null")) {
+        char opts[1024];
+        snprintf(opts, sizeof opts, "%s:allocator_may_return_null=1", asan);
+        setenv("ASAN_OPTIONS", opts, 1);
+        execv("/proc/self/exe", argv);
+    }
     char dir[] = "/tmp/fg_results_corrupt_XXXXXX", good[300], old[300], cmd[1024], msg[2048];
     if (!mkdtemp(dir)) FG_SKIP("cannot make a temporary folder");
     if (system("/usr/bin/python3 -c 'import h5py' 2>/dev/null") != 0)
