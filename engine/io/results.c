@@ -542,9 +542,9 @@ static fg_status open_existing(fg_results *r, bool write)
     fg_status st = FG_OK;
     int64_t size = 0, n_file[2] = {0, 0};
     bool legacy[2] = {false, false};
-    st = fg_i_input_file(r->path, "a results file", NULL);
+    st = fg_i_input_file(r->path, "a results file", &size);
     if (st == FG_ENOTFOUND) return FG_FAIL(FG_EIO, "%s: cannot open (no such file)", r->path);
-    if (st == FG_OK) st = fg_i_h5_probe(r->path, "a results file", &size);
+    if (st == FG_OK) st = fg_i_h5_probe(r->path, "a results file", NULL);
     if (st != FG_OK) {
         if (write)
             return FG_FAIL(FG_EIO, "%s: exists but is not a writable HDF5 results file (%s)", r->path,
