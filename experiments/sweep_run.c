@@ -386,7 +386,11 @@ static fg_status do_dataset(run_ctx *c, const fg_sweep_plan_ds *pd)
     }
     const double t_read = fg_cli_now() - t0;
     t0 = fg_cli_now();
-    FG_CHECK_GOTO(st, fg_fne_stats_compute(fne.x, fne.n, FG_FNE_DIM, NULL, 0, (const char *const *)fne.path, &stats));
+    st = fg_fne_stats_compute(fne.x, fne.n, FG_FNE_DIM, NULL, 0, (const char *const *)fne.path, &stats);
+    if (st != FG_OK) {
+        st = FG_FAIL(st, "[dataset %s]: FNE file %s: %s", pd->cfg->name, pd->cfg->fne, fg_last_error());
+        goto done;
+    }
     const double t_stats = fg_cli_now() - t0;
     if (!quiet())
         fprintf(stderr, "[%s] FNE %lld x %d read in %.2f s, statistics %.2f s\n", pd->cfg->name, (long long)fne.n,
@@ -394,8 +398,12 @@ static fg_status do_dataset(run_ctx *c, const fg_sweep_plan_ds *pd)
     for (int t = 0; t < c->cfg->n_thresholds && !cancelled(c); t++) {
         if (!threshold_pending(c, pd, t)) continue;
         t0 = fg_cli_now();
-        FG_CHECK_GOTO(st, fg_codes_ternarize(fne.x, fne.n, FG_FNE_DIM, &stats, c->cfg->lo[t], c->cfg->hi[t],
-                                             (const char *const *)fne.path, &codes));
+        st = fg_codes_ternarize(fne.x, fne.n, FG_FNE_DIM, &stats, c->cfg->lo[t], c->cfg->hi[t],
+                                (const char *const *)fne.path, &codes);
+        if (st != FG_OK) {
+            st = FG_FAIL(st, "[dataset %s]: FNE file %s: %s", pd->cfg->name, pd->cfg->fne, fg_last_error());
+            goto done;
+        }
         const double t_codes = t_stats + fg_cli_now() - t0;
         for (int kk = 0; kk < c->cfg->n_k && !cancelled(c); kk++)
             FG_CHECK_GOTO(st, do_graph(c, pd, &fne, &codes, t_codes, t, kk));
@@ -429,11 +437,7 @@ fg_status fg_sweep_execute(const fg_sweep_config *cfg, const fg_sweep_exec_opts 
     const bool exists = stat(cfg->out, &sb) == 0;
     if (o->dry_run) {
         /* read-only: a plan never creates or changes the results file */
-        if (exists) {
-            fg_results_attrs none_attrs;
-            memset(&none_attrs, 0, sizeof none_attrs);
-            FG_CHECK_GOTO(st, fg_results_open(cfg->out, &none_attrs, &c.res));
-        }
+        if (exists) FG_CHECK_GOTO(st, fg_results_open_read(cfg->out, &c.res));
         st = fg_sweep_plan_make(cfg, c.res, &plan);
         fg_sweep_plan_print(cfg, &plan);
         goto done;

@@ -5,7 +5,13 @@
  *   /runs    one row per (dataset, lo, hi, k, communities, seed, variant)
  * plus root attributes that make the sweep reproducible. Rows are appended
  * and flushed one at a time, so a killed sweep loses at most the rows in
- * flight; a row carries all its keys, so any process can append any row. */
+ * flight; a row carries all its keys, so any process can append any row.
+ * Beside each table T, /T_check (uint64, one entry a row) holds a check
+ * value of each row's fields; a row counts once its entry is written (the
+ * commit), and the root attribute `row_checks` says the file has them.
+ * Readers of the file outside fnegraph take the first len(/T_check) rows
+ * (less a trailing 0 entry); files without check tables (older versions)
+ * still read. */
 #ifndef FNEGRAPH_RESULTS_H
 #define FNEGRAPH_RESULTS_H
 
@@ -53,7 +59,11 @@ typedef struct fg_run_row {
 typedef struct fg_results fg_results;
 
 /* Open (creating if absent) a results file for appending. Attributes are
- * written only on creation; an existing file keeps its own. */
+ * written only on creation; an existing file keeps its own. A new file is
+ * made complete under "<path>.tmp" and renamed. The handle holds the file's
+ * one-writer lock ("<path>.lock") until fg_results_close: a second writer
+ * gets FG_EIO "<path>: in use by another process (pid N) ...". Rows left
+ * uncommitted by an interrupted append are dropped. */
 typedef struct fg_results_attrs {
     const char *config_text;   /* the INI text after overrides */
     const char *git_commit;
@@ -67,7 +77,14 @@ typedef struct fg_results_attrs {
 } fg_results_attrs;
 
 fg_status fg_results_open(const char *path, const fg_results_attrs *attrs, fg_results **out);
-/* Append one row and flush it to disk. */
+/* Open an existing results file for reading only (lookups, dry runs): no
+ * lock taken, nothing changed; rows are validated as fg_results_read does.
+ * fg_results_add_* on it fail. */
+fg_status fg_results_open_read(const char *path, fg_results **out);
+/* Append one row and flush it to disk; the row counts for readers only once
+ * its check value is committed after it, so a failure (a full disk) or a
+ * crash at any moment leaves the earlier rows and no partial row. After a
+ * failed append the handle refuses further appends. */
 fg_status fg_results_add_graph(fg_results *r, const fg_graph_row *row);
 fg_status fg_results_add_run(fg_results *r, const fg_run_row *row);
 /* Is a row with these keys already in the file? (exact key match; the
@@ -78,7 +95,11 @@ bool fg_results_has_run(const fg_results *r, const char *dataset, double lo, dou
 /* Close; NULL is fine. */
 void fg_results_close(fg_results *r);
 
-/* Read the whole tables of a results file (for `fnegraph table`). */
+/* Read the whole tables of a results file (for `fnegraph table`): the
+ * committed rows, each validated (known variant, dataset name, finite keys
+ * with lo < hi and k > 0, counts >= 0, 0 <= NMI <= 1, AMI <= 1, its check
+ * value); a row that fails is FG_EFORMAT naming the file, table, row index
+ * and dataset. */
 fg_status fg_results_read(const char *path, fg_graph_row **graphs, int64_t *n_graphs,
                           fg_run_row **runs, int64_t *n_runs);
 
