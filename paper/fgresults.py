@@ -24,10 +24,29 @@ def _text(v):
     return v.decode() if isinstance(v, bytes) else str(v)
 
 
-def _rows(ds):
+def _committed(f, name):
+    """The rows of table `name` that count: those with a commit entry in
+    `/<name>_check` (less a trailing 0 entry, a commit cut short); files from
+    before the check tables: all rows but trailing empty ones (an append cut
+    short between extending the table and writing the row)."""
+    ds, check = f[name], f.get(name + "_check")
+    if check is None:
+        recs = ds[()]
+        n = len(recs)
+        while n and not _text(recs[n - 1]["dataset"]):
+            n -= 1
+        return recs[:n]
+    n = min(len(check), len(ds))
+    if n and check[n - 1] == 0:
+        n -= 1
+    return ds[:n]
+
+
+def _rows(f, name):
+    ds = f[name]
     names = ds.dtype.names
     out = []
-    for rec in ds[()]:
+    for rec in _committed(f, name):
         row = {}
         for n in names:
             v = rec[n]
@@ -42,7 +61,7 @@ def read(path):
         if "graphs" not in f or "runs" not in f:
             raise SystemExit(f"{path}: not an fnegraph results file (no /graphs or /runs)")
         attrs = {k: _text(v) for k, v in f.attrs.items()}
-        return _rows(f["graphs"]), _rows(f["runs"]), attrs
+        return _rows(f, "graphs"), _rows(f, "runs"), attrs
 
 
 RUN_KEY = ("dataset", "lo", "hi", "k", "communities", "variant", "seed")
