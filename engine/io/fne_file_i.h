@@ -36,4 +36,10 @@ fg_status fg_i_fne_read_int32(hid_t f, const char *name, const char *file, int64
 /* Everything of an FNE file but the matrix (out->x stays NULL). */
 fg_status fg_i_fne_read_header(const char *path, fg_fne *out);
 
+/* The writer's final file is in place: it was finished before open (the
+ * next input is then n_inputs) or by fg_fne_writer_finish. A writer whose
+ * every input is stored but which is not finished (a work file complete
+ * before a failed or interrupted finish) still needs fg_fne_writer_finish. */
+bool fg_i_fne_writer_finished(const fg_fne_writer *w);
+
 #endif
