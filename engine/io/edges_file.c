@@ -292,10 +292,11 @@ static fg_status check_backed(hid_t ds, const char *path, const char *name, hsiz
         hsize_t cd[H5S_MAX_RANK];
         int r = H5Pget_chunk(dcpl, H5S_MAX_RANK, cd);
         hsize_t cbytes = esz;
-        for (int k = 0; k < r; k++) cbytes = cd[k] && cbytes > MAX_CHUNK_BYTES / cd[k] ? MAX_CHUNK_BYTES + 1 : cbytes * cd[k];
+        for (int k = 0; k < r; k++) cbytes = cd[k] && cbytes > UINT64_MAX / cd[k] ? UINT64_MAX : cbytes * cd[k];
         if (r < 1 || cbytes > MAX_CHUNK_BYTES) {
-            st = FG_FAIL(FG_EFORMAT, "%s: /%s is stored in chunks of more than %llu bytes each; at most %llu are read",
-                         path, name, (unsigned long long)(r < 1 ? 0 : cbytes), (unsigned long long)MAX_CHUNK_BYTES);
+            st = FG_FAIL(FG_EFORMAT, "%s: /%s is stored in chunks of %llu bytes each (once decompressed); "
+                         "chunks of at most %llu bytes are read", path, name,
+                         (unsigned long long)(r < 1 ? 0 : cbytes), (unsigned long long)MAX_CHUNK_BYTES);
             goto done;
         }
         *filtered = H5Pget_nfilters(dcpl) > 0;

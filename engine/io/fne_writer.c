@@ -238,7 +238,7 @@ static fg_status create_partial_child(void *ctx)
     memcpy(impl, w->attrs.impl, strnlen(w->attrs.impl, sizeof impl - 1));
     if (fcpl >= 0) f = H5Fcreate(w->partial, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
     if (fcpl >= 0) H5Pclose(fcpl);
-    if (f < 0) return FG_FAIL(FG_EIO, "%s: cannot create the file (folder missing or not writable?)", w->partial);
+    if (f < 0) return FG_FAIL(FG_EIO, "%s: cannot create the file (disk full, or folder not writable?)", w->partial);
     FG_CHECK_GOTO(st, fg_i_fne_write_attrs(f, w->partial, &w->attrs));
     FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(f, FG_I_FNE_WORK_MARK,
                                              "unfinished extraction: inputs 0../progress-1 are stored",
@@ -701,7 +701,7 @@ static fg_status write_final_child(void *ctx)
     }
     if (fcpl >= 0) f = H5Fcreate(w->tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
     if (f < 0) {
-        st = FG_FAIL(FG_EIO, "%s: cannot create the file (folder not writable?)", w->tmp);
+        st = FG_FAIL(FG_EIO, "%s: cannot create the file (disk full, or folder not writable?)", w->tmp);
         goto done;
     }
     FG_CHECK_GOTO(st, fg_i_fne_write_attrs(f, w->tmp, &w->attrs));
