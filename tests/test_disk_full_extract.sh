@@ -43,9 +43,10 @@ check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
   --out "$tmp/ref.h5" >/dev/null 2>&1 || { echo "FAIL: reference extraction"; exit 1; }
 echo "reference: $(stat -c %s "$tmp/ref.h5") bytes (work file ~310 KB, final file ~3.2 MB)"
 
-# KiB left free: nothing; the work file's metadata but not its rows; the work
-# file but not the final file; most of the final file; just short of it
-for free_k in 0 40 330 1500 3100; do
+# KiB left free: nothing; the work file's metadata but not its rows; its rows
+# but not the room to record the implementation; the work file but not the
+# final file; most of the final file; just short of it
+for free_k in 0 40 330 400 1500 3100; do
   unshare -m bash "$0" inside "$tmp" "$free_k" >"$tmp/res" 2>&1
   rc1=$(sed -n 's/^rc1=//p' "$tmp/res"); rc2=$(sed -n 's/^rc2=//p' "$tmp/res")
   echo "-- $free_k KiB free: first run exit $rc1: $(tail -1 "$tmp/err1" 2>/dev/null)"

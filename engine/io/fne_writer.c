@@ -9,12 +9,13 @@
  *             row i = input i
  *   /status   uint8 [n_inputs]: 0 pending, 1 stored, 2 failed
  *   /progress int64 [1]: inputs 0..progress-1 are durable
- *   /impl     uint8 [FG_FNE_IMPL_MAX]: the attribute impl so far, NUL-padded
- * Its metadata is written once, by a child process (isolated_write.h), and
- * synced. After that libhdf5 never writes to it: the raw data of these
- * contiguous little-endian datasets is updated in place with pwrite at the
- * offsets HDF5 gives (H5Dget_offset), so a full disk is an ordinary write
- * error and no libhdf5 state is left half-flushed. The space of the rows
+ * Its metadata is written by a child process (isolated_write.h) and synced:
+ * at creation, and when set_impl changes the attribute impl (once a run,
+ * before any row; into space reserved first). This process's libhdf5 never
+ * writes to it: the raw data of these contiguous little-endian datasets is
+ * updated in place with pwrite at the offsets HDF5 gives (H5Dget_offset), so
+ * a full disk is an ordinary write error and no libhdf5 state is left
+ * half-flushed. The space of the rows
  * still to come is reserved (fallocate) before any work, so a disk that
  * cannot hold them is reported up front. At each chunk boundary: rows and
  * statuses are written and synced, then /progress is written and synced, so
@@ -51,7 +52,7 @@ enum { ST_PENDING = 0, ST_OK = 1, ST_FAILED = 2 };
 struct fg_fne_writer {
     char *path, *partial, *tmp;
     int fd; /* the partial file while working (O_RDWR), else -1 */
-    int64_t off_fne, off_status, off_progress, off_impl; /* byte offsets in it; -1: none */
+    int64_t off_fne, off_status, off_progress; /* byte offsets in it; -1: none */
     int64_t n, next, flushed, chunk;
     int64_t cap;       /* rows buf holds: min(chunk, n) */
     float *buf;        /* rows flushed..next-1 */
@@ -230,12 +231,8 @@ static fg_status create_partial_child(void *ctx)
     fg_status st = FG_OK;
     hid_t fcpl = fg_i_h5_fcpl_untimed(), f = H5I_INVALID_HID;
     hid_t d_fne = H5I_INVALID_HID, d_status = H5I_INVALID_HID, d_progress = H5I_INVALID_HID;
-    hid_t d_impl = H5I_INVALID_HID;
-    hsize_t dims[2] = {(hsize_t)w->n, FG_FNE_DIM}, one = 1, impl_dim = FG_FNE_IMPL_MAX;
+    hsize_t dims[2] = {(hsize_t)w->n, FG_FNE_DIM}, one = 1;
     int64_t zero = 0;
-    uint8_t impl[FG_FNE_IMPL_MAX];
-    memset(impl, 0, sizeof impl);
-    memcpy(impl, w->attrs.impl, strnlen(w->attrs.impl, sizeof impl - 1));
     if (fcpl >= 0) f = H5Fcreate(w->partial, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
     if (fcpl >= 0) H5Pclose(fcpl);
     if (f < 0) return FG_FAIL(FG_EIO, "%s: cannot create the file (disk full, or folder not writable?)", w->partial);
@@ -250,17 +247,14 @@ static fg_status create_partial_child(void *ctx)
     d_fne = create_fixed(f, "fne", H5T_IEEE_F32LE, 2, dims);
     d_status = create_fixed(f, "status", H5T_STD_U8LE, 1, dims);
     d_progress = create_fixed(f, "progress", H5T_STD_I64LE, 1, &one);
-    d_impl = create_fixed(f, "impl", H5T_STD_U8LE, 1, &impl_dim);
-    if (d_fne < 0 || d_status < 0 || d_progress < 0 || d_impl < 0 ||
+    if (d_fne < 0 || d_status < 0 || d_progress < 0 ||
         (w->n > 0 && H5Dwrite(d_status, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, w->status) < 0) ||
-        H5Dwrite(d_progress, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &zero) < 0 ||
-        H5Dwrite(d_impl, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, impl) < 0) {
+        H5Dwrite(d_progress, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &zero) < 0) {
         st = FG_FAIL(FG_EIO, "%s: cannot create the work datasets (disk full? /fne needs %.1f MB)",
                      w->partial, (double)w->n * ROW_BYTES / 1e6);
         goto done;
     }
 done:
-    if (d_impl >= 0) H5Dclose(d_impl);
     if (d_progress >= 0) H5Dclose(d_progress);
     if (d_status >= 0) H5Dclose(d_status);
     if (d_fne >= 0) H5Dclose(d_fne);
@@ -315,20 +309,17 @@ done:
     return st;
 }
 
-/* The offsets of the work datasets in the open partial file f; /impl may be
- * missing (a work file of an earlier build: impl then lives in memory only). */
+/* The offsets of the work datasets in the open partial file f. */
 static fg_status locate_all(fg_fne_writer *w, hid_t f)
 {
     struct stat sb;
-    hsize_t dims[2] = {(hsize_t)w->n, FG_FNE_DIM}, one = 1, impl_dim = FG_FNE_IMPL_MAX;
+    hsize_t dims[2] = {(hsize_t)w->n, FG_FNE_DIM}, one = 1;
     fg_status st = FG_OK;
     if (stat(w->partial, &sb) != 0) return FG_FAIL(FG_EIO, "%s: cannot stat: %s", w->partial, strerror(errno));
     int64_t fsize = (int64_t)sb.st_size;
     FG_CHECK_GOTO(st, locate(f, w->partial, "fne", H5T_IEEE_F32LE, 2, dims, fsize, &w->off_fne));
     FG_CHECK_GOTO(st, locate(f, w->partial, "status", H5T_STD_U8LE, 1, dims, fsize, &w->off_status));
     FG_CHECK_GOTO(st, locate(f, w->partial, "progress", H5T_STD_I64LE, 1, &one, fsize, &w->off_progress));
-    if (H5Lexists(f, "impl", H5P_DEFAULT) > 0)
-        FG_CHECK_GOTO(st, locate(f, w->partial, "impl", H5T_STD_U8LE, 1, &impl_dim, fsize, &w->off_impl));
 done:
     return st;
 }
@@ -439,18 +430,6 @@ static fg_status resume_partial(fg_fne_writer *w)
         st = FG_FAIL(st, "%s; delete it to start over", fg_last_error());
         goto done;
     }
-    if (w->off_impl >= 0) {
-        uint8_t impl[FG_FNE_IMPL_MAX];
-        d = H5Dopen2(f, "impl", H5P_DEFAULT);
-        if (d < 0 || H5Dread(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, impl) < 0) {
-            st = FG_FAIL(FG_EFORMAT, "%s: damaged work file (/impl); delete it to start over", w->partial);
-            goto done;
-        }
-        H5Dclose(d);
-        d = H5I_INVALID_HID;
-        impl[sizeof impl - 1] = 0;
-        if (impl[0]) memcpy(w->attrs.impl, impl, sizeof w->attrs.impl);
-    }
     d = H5Dopen2(f, "progress", H5P_DEFAULT);
     if (d < 0 || H5Dread(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &progress) < 0 || progress < 0 ||
         progress > w->n) {
@@ -555,7 +534,7 @@ fg_status fg_fne_writer_open(const char *path, const fg_fne_meta *meta, int64_t 
         goto done;
     }
     w->fd = -1;
-    w->off_fne = w->off_status = w->off_progress = w->off_impl = -1;
+    w->off_fne = w->off_status = w->off_progress = -1;
     w->lock = (fg_i_lock)FG_I_LOCK_INIT;
     w->n = n_inputs;
     w->chunk = chunk_rows;
@@ -624,6 +603,30 @@ done:
 
 bool fg_i_fne_writer_finished(const fg_fne_writer *w) { return w && w->finished; }
 
+typedef struct impl_job {
+    const char *partial, *impl;
+} impl_job;
+
+/* Replace the attribute impl of the partial file (run in a child). */
+static fg_status set_impl_child(void *ctx)
+{
+    const impl_job *j = ctx;
+    fg_status st = FG_OK;
+    hid_t f = H5Fopen(j->partial, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f < 0) return FG_FAIL(FG_EIO, "%s: cannot open the work file to record attribute 'impl'", j->partial);
+    if (H5Aexists(f, "impl") > 0 && H5Adelete(f, "impl") < 0)
+        st = FG_FAIL(FG_EIO, "%s: cannot replace attribute 'impl'", j->partial);
+    if (st == FG_OK) st = fg_i_h5_write_attr_str(f, "impl", j->impl, j->partial);
+    if (H5Fclose(f) < 0 && st == FG_OK)
+        st = FG_FAIL(FG_EIO, "%s: cannot record attribute 'impl' (disk full?)", j->partial);
+    if (st == FG_OK) {
+        int fd = open(j->partial, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) != 0) st = FG_FAIL(FG_EIO, "%s: cannot sync: %s", j->partial, strerror(errno));
+        if (fd >= 0) close(fd);
+    }
+    return st;
+}
+
 fg_status fg_fne_writer_set_impl(fg_fne_writer *w, const char *impl)
 {
     if (!w || !impl) return FG_FAIL(FG_EINVAL, "fg_fne_writer_set_impl: null argument");
@@ -640,13 +643,20 @@ fg_status fg_fne_writer_set_impl(fg_fne_writer *w, const char *impl)
     } else {
         return FG_OK;
     }
-    if (w->off_impl < 0) return FG_OK; /* a work file without /impl: kept in memory for the final file */
-    uint8_t b[FG_FNE_IMPL_MAX];
-    memset(b, 0, sizeof b);
-    memcpy(b, w->attrs.impl, strlen(w->attrs.impl));
-    int e = pwrite_all(w->fd, b, sizeof b, w->off_impl);
-    if (e) return FG_FAIL(FG_EIO, "%s: cannot write /impl: %s (disk full?)", w->partial, strerror(e));
-    return sync_partial(w);
+    /* room first, past the end (libhdf5 puts new metadata at its end of file and
+     * cuts the file back to it when closing): its writes then cannot meet a full disk */
+    struct stat sb;
+    int e = fstat(w->fd, &sb) != 0 ? errno : posix_fallocate(w->fd, sb.st_size, 64 << 10);
+    if (e == ENOSPC || e == EDQUOT)
+        return FG_FAIL(FG_EIO, "%s: disk full: no room to record attribute 'impl'; free space and run the "
+                       "same command again", w->partial);
+    fg_i_h5_quiet q;
+    fg_i_h5_quiet_begin(&q);
+    impl_job j = {w->partial, w->attrs.impl};
+    fg_status st = fg_i_isolated_write(set_impl_child, &j, w->partial);
+    fg_i_h5_quiet_end(&q);
+    if (st != FG_OK) w->broken = true;
+    return st;
 }
 
 fg_status fg_fne_writer_put(fg_fne_writer *w, const float *row)
