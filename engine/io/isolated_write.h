@@ -10,8 +10,10 @@
  * is written by a forked child that ends with _exit: a failure stays in the
  * child, whose libhdf5 state is thrown away, and comes back as an ordinary
  * error with the child's message. The parent's libhdf5 never sees it.
- * Cost: one fork (page tables only; memory is shared copy-on-write) and a
- * pipe, ~1 ms. */
+ * Cost: one fork (memory is shared copy-on-write) and a pipe: 0.25 ms a
+ * call measured with 10 MB to 4 GB resident in the parent. The child calls
+ * no MPI and no OpenMP; under MPI (sweep workers) it is an ordinary fork
+ * that never execs. */
 #ifndef FNEGRAPH_IO_ISOLATED_WRITE_H
 #define FNEGRAPH_IO_ISOLATED_WRITE_H
 
