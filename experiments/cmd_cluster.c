@@ -4,6 +4,7 @@
  * builds it (graph_pipeline.c), or from an edge file (--edges). */
 #include "cli.h"
 #include "commands.h"
+#include "core/file_guard.h"
 #include "fnegraph/community.h"
 #include "fnegraph/edges_file.h"
 #include "fnegraph/mem.h"
@@ -369,6 +370,15 @@ done:
     return st == FG_OK ? FG_EXIT_OK : fg_cli_fail("cluster", st);
 }
 
+/* --membership M.txt checked before any work (a graph can take minutes). */
+static bool membership_path_ok(const cluster_job *job)
+{
+    if (!job->mpath) return true;
+    fg_status st = fg_i_output_file(job->mpath, "the membership file");
+    if (st != FG_OK) fg_cli_fail("cluster", st);
+    return st == FG_OK;
+}
+
 int fg_cmd_cluster(int argc, char **argv)
 {
     enum { OPT_EDGES = 1, OPT_FNE, OPT_WEIGHTS, OPT_LO, OPT_HI, OPT_K, OPT_THREADS, OPT_COMM, OPT_SEED, OPT_VARIANT,
@@ -445,6 +455,7 @@ int fg_cmd_cluster(int argc, char **argv)
             return fg_cli_usage_error("cluster", "--lo, --hi, --k and --threads build a graph from --fne; "
                                                  "an --edges file is a graph already");
         if (!job.k) return fg_cli_usage_error("cluster", "--communities C is required with --edges");
+        if (!membership_path_ok(&job)) return FG_EXIT_FAIL;
         return run_edges(&job);
     }
     if (!job.fne) return fg_cli_usage_error("cluster", "--fne FNE.h5 --weights W.h5, or --edges E.h5, is required");
@@ -452,5 +463,6 @@ int fg_cmd_cluster(int argc, char **argv)
     if (job.lo > job.hi) return fg_cli_usage_error("cluster", "--lo %g is above --hi %g", job.lo, job.hi);
     if (job.kf < 0) return fg_cli_usage_error("cluster", "--k %g: need k >= 0", job.kf);
     if (threads > 0) omp_set_num_threads((int)threads);
+    if (!membership_path_ok(&job)) return FG_EXIT_FAIL;
     return run_fne(&job);
 }

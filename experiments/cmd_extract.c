@@ -1,6 +1,7 @@
 /* fnegraph extract: a dataset's images -> the FNE cache file. */
 #include "cli.h"
 #include "commands.h"
+#include "core/file_guard.h"
 #include "fnegraph/extract.h"
 #include "fnegraph/weights.h"
 
@@ -21,7 +22,9 @@ static const char *HELP =
     "HDF5 file (DESIGN.md). Images are decoded by content (JPEG, PNG, GIF, BMP, PPM/PGM).\n"
     "\n"
     "Rows are flushed every 64 images: if the run is killed, the same command resumes\n"
-    "after the last complete chunk and ends with the same file. Ctrl-C stops cleanly\n"
+    "after the last complete chunk and ends with the same file; after a full disk,\n"
+    "free space and run it again. One extraction a file at a time (FNE.h5.lock).\n"
+    "Ctrl-C stops cleanly\n"
     "after the current batch (a second Ctrl-C ends it at once). An undecodable image\n"
     "is reported (path and reason), listed in the file's /failed_path and left out,\n"
     "unless --strict.\n"
@@ -151,7 +154,8 @@ int fg_cmd_extract(int argc, char **argv)
     memset(&res, 0, sizeof res);
     int rc = FG_EXIT_OK;
     fg_net_mode_plan plan;
-    fg_status st = fg_net_check_mode(eo.conv, eo.precision, &plan); /* before any work */
+    fg_status st = fg_i_output_file(out, "the FNE file"); /* before any work */
+    if (st == FG_OK) st = fg_net_check_mode(eo.conv, eo.precision, &plan);
     if (st != FG_OK) {
         rc = fg_cli_fail("extract", st);
         goto done;
@@ -187,6 +191,8 @@ int fg_cmd_extract(int argc, char **argv)
     }
     if (res.already_complete)
         printf("%s: already complete (%lld images); nothing to do\n", out, (long long)ds.n);
+    else if (res.n_resumed == ds.n)
+        printf("%s: %lld images, all extracted before; the final file is now written\n", out, (long long)ds.n);
     else
         printf("%s: %lld images (%lld resumed), %lld skipped as undecodable; %.1f s, %.2f images/s "
                "(forward %.2f images/s)\n",

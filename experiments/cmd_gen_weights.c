@@ -2,6 +2,7 @@
  * He-initialised weights, for tests, benchmarks and the demo. */
 #include "cli.h"
 #include "commands.h"
+#include "core/file_guard.h"
 #include "fnegraph/weights.h"
 
 #include <getopt.h>
@@ -21,7 +22,8 @@ static const char *HELP =
     "generated; download it (scripts/download-weights) where there is internet.\n"
     "\n"
     "Options:\n"
-    "  --out W.h5   output file (required); written to W.h5.tmp, then renamed\n"
+    "  --out W.h5   output file (required); written to W.h5.tmp, then renamed (an\n"
+    "               earlier W.h5 stays whole until then; one writer: W.h5.lock)\n"
     "  --seed S     random seed, a non-negative integer (default 1)\n"
     "  --no-fc8     leave out the predictions layer (fc8, 4096x1000), which the\n"
     "               FNE does not use: ~16 MB smaller; every other layer is the same\n"
@@ -64,7 +66,9 @@ int fg_cmd_gen_weights(int argc, char **argv)
     fg_weights w;
     char sha[65];
     struct stat sb;
-    fg_status st = fg_weights_generate(seed, fc8, &w);
+    memset(&w, 0, sizeof w);
+    fg_status st = fg_i_output_file(out, "the weight file"); /* before any work */
+    if (st == FG_OK) st = fg_weights_generate(seed, fc8, &w);
     if (st == FG_OK) st = fg_weights_save(out, &w);
     fg_weights_destroy(&w);
     if (st == FG_OK) st = fg_sha256_file(out, sha);

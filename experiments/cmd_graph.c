@@ -3,6 +3,7 @@
  * layer pair, components) as text or JSON, and optionally the edge file. */
 #include "cli.h"
 #include "commands.h"
+#include "core/file_guard.h"
 #include "fnegraph/cpu.h"
 #include "fnegraph/edges_file.h"
 #include "graph_pipeline.h"
@@ -35,7 +36,8 @@ static const char *HELP =
     "  --hi H            upper threshold (default 2; the original FNE used 0.15)\n"
     "  --k K             feature-feature sparsity, in standard deviations (default 1.5)\n"
     "  --edges E.h5      also write the graph as an edge file (with the images' labels),\n"
-    "                    which 'fnegraph cluster --edges' reads\n"
+    "                    which 'fnegraph cluster --edges' reads (written to E.h5.tmp,\n"
+    "                    then renamed; one writer: E.h5.lock)\n"
     "  --threads T       threads (default: OMP_NUM_THREADS, or all cores)\n"
     "  --json            one JSON object on stdout: n_images, n_vertices,\n"
     "                    n_vertices_nonisolated, n_edges, n_edges_if, n_edges_ff,\n"
@@ -143,6 +145,10 @@ int fg_cmd_graph(int argc, char **argv)
     if (job.lo > job.hi)
         return fg_cli_usage_error("graph", "--lo %g is above --hi %g", job.lo, job.hi);
     if (job.k < 0) return fg_cli_usage_error("graph", "--k %g: need k >= 0", job.k);
+    if (job.edges_path) { /* before any work */
+        fg_status st = fg_i_output_file(job.edges_path, "the edge file");
+        if (st != FG_OK) return fg_cli_fail("graph", st);
+    }
     if (threads > 0) omp_set_num_threads((int)threads);
     return run(&job);
 }

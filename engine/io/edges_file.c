@@ -2,18 +2,35 @@
  *   /edges  int32 [E][2], u < v, ascending (u, v) as written here
  *   /label  int32 [n_images], optional
  *   root attributes n_vertices, n_images (int64 scalars)
+ * Writing: PATH.lock held (one writer), the file made as PATH.tmp by a child
+ * process (io/isolated_write.h: a full disk is an error, never a crash in
+ * libhdf5), without time stamps (the same graph gives the same bytes), synced
+ * and renamed: an earlier file at PATH stays whole until the new one is.
  * Reading accepts any integer type for the datasets and attributes (h5py
  * writes int64 by default) and checks every edge: u < v, both in range; the
- * CSR builder then refuses duplicates. Errors name the file and the dataset,
- * attribute or edge row. Edges move in blocks of 2^20 rows: O(E) time and one
- * block of buffer besides the edge list. */
+ * CSR builder then refuses duplicates. Every allocation is bounded by what
+ * the file holds: a dataset's declared size must be backed by its stored
+ * bytes (unfiltered) or is read in blocks that grow the edge list only as
+ * rows arrive (filtered: compressed chunks, at most 64 MiB each once
+ * decompressed); n_vertices cannot exceed what the edges and labels can
+ * touch plus the 2 x 12416 feature vertices. Errors name the file and the
+ * dataset, attribute or edge row. Edges move in blocks of 2^20 rows: O(E)
+ * time and one block of buffer besides the edge list. */
 #include "fnegraph/edges_file.h"
+
+#include "core/file_guard.h"
 #include "fnegraph/mem.h"
+#include "fnegraph/vgg16.h"
+#include "io/h5_helpers.h"
+#include "io/isolated_write.h"
 
 #include <hdf5.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define BLOCK_ROWS ((hsize_t)1 << 20)
+#define MAX_CHUNK_BYTES ((hsize_t)64 << 20)
 
 typedef struct quiet_h5 {
     H5E_auto2_t func;
@@ -71,19 +88,26 @@ static fg_status flush_rows(hid_t ds, hid_t sp, const char *path, const int32_t 
     return st;
 }
 
-fg_status fg_edges_file_write(const char *path, const fg_csr *g, const int32_t *labels)
+typedef struct write_job {
+    const char *tmp;
+    const fg_csr *g;
+    const int32_t *labels;
+} write_job;
+
+/* The whole file at job->tmp (run in a child: isolated_write.h). */
+static fg_status write_child(void *ctx)
 {
+    const write_job *job = ctx;
+    const char *path = job->tmp;
+    const fg_csr *g = job->g;
+    const int32_t *labels = job->labels;
     fg_status st = FG_OK;
-    quiet_h5 q;
     hid_t f = H5I_INVALID_HID, sp = H5I_INVALID_HID, ds = H5I_INVALID_HID;
+    hid_t fcpl = fg_i_h5_fcpl_untimed(), dcpl = fg_i_h5_dcpl_untimed();
     int32_t *buf = NULL;
-    if (!path || !g || !g->offsets) return FG_FAIL(FG_EINVAL, "fg_edges_file_write: null argument");
-    if (g->n_vertices > (uint32_t)INT32_MAX)
-        return FG_FAIL(FG_EINVAL, "%s: %u vertices do not fit the file's int32 vertex ids", path, g->n_vertices);
-    h5_quiet(&q);
     const hsize_t E = fg_csr_n_edges(g);
-    f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (f < 0) {
+    if (fcpl >= 0) f = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    if (f < 0 || dcpl < 0) {
         st = FG_FAIL(FG_EIO, "%s: cannot create the file", path);
         goto done;
     }
@@ -91,15 +115,15 @@ fg_status fg_edges_file_write(const char *path, const fg_csr *g, const int32_t *
     FG_CHECK_GOTO(st, write_attr_i64(f, path, "n_images", g->n_images));
     hsize_t dims[2] = {E, 2};
     sp = H5Screate_simple(2, dims, NULL);
-    ds = sp < 0 ? H5I_INVALID_HID : H5Dcreate2(f, "edges", H5T_STD_I32LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    ds = sp < 0 ? H5I_INVALID_HID : H5Dcreate2(f, "edges", H5T_STD_I32LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (ds < 0) {
-        st = FG_FAIL(FG_EIO, "%s: cannot create dataset /edges [%llu][2]", path, (unsigned long long)E);
+        st = FG_FAIL(FG_EIO, "%s: cannot create dataset /edges [%llu][2] (disk full?)", path, (unsigned long long)E);
         goto done;
     }
     hsize_t rows = E < BLOCK_ROWS ? E : BLOCK_ROWS;
     buf = fg_alloc(2 * (size_t)(rows ? rows : 1), sizeof *buf);
     if (!buf) {
-        st = FG_ENOMEM;
+        st = FG_FAIL(FG_ENOMEM, "%s: out of memory for a block of edges", path);
         goto done;
     }
     hsize_t done_rows = 0, fill = 0;
@@ -124,9 +148,9 @@ fg_status fg_edges_file_write(const char *path, const fg_csr *g, const int32_t *
     if (labels) {
         hsize_t ld[1] = {g->n_images};
         sp = H5Screate_simple(1, ld, NULL);
-        ds = sp < 0 ? H5I_INVALID_HID : H5Dcreate2(f, "label", H5T_STD_I32LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        ds = sp < 0 ? H5I_INVALID_HID : H5Dcreate2(f, "label", H5T_STD_I32LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
         if (ds < 0 || H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, labels) < 0) {
-            st = FG_FAIL(FG_EIO, "%s: cannot write /label [%u]", path, g->n_images);
+            st = FG_FAIL(FG_EIO, "%s: cannot write /label [%u] (disk full?)", path, g->n_images);
             goto done;
         }
     }
@@ -134,8 +158,39 @@ done:
     fg_free(buf);
     if (ds >= 0) H5Dclose(ds);
     if (sp >= 0) H5Sclose(sp);
-    if (f >= 0 && H5Fclose(f) < 0 && st == FG_OK) st = FG_FAIL(FG_EIO, "%s: closing the file failed", path);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (fcpl >= 0) H5Pclose(fcpl);
+    if (f >= 0 && H5Fclose(f) < 0 && st == FG_OK)
+        st = FG_FAIL(FG_EIO, "%s: HDF5 could not complete the file (disk full?)", path);
+    return st;
+}
+
+fg_status fg_edges_file_write(const char *path, const fg_csr *g, const int32_t *labels)
+{
+    fg_status st = FG_OK;
+    quiet_h5 q;
+    fg_i_lock lock = FG_I_LOCK_INIT;
+    char *tmp = NULL;
+    if (!path || !g || !g->offsets) return FG_FAIL(FG_EINVAL, "fg_edges_file_write: null argument");
+    if (g->n_vertices > (uint32_t)INT32_MAX)
+        return FG_FAIL(FG_EINVAL, "%s: %u vertices do not fit the file's int32 vertex ids", path, g->n_vertices);
+    FG_CHECK_GOTO(st, fg_i_output_file(path, "the edge file"));
+    tmp = fg_i_path_with_suffix(path, ".tmp");
+    if (!tmp) return FG_FAIL(FG_ENOMEM, "%s: out of memory", path);
+    FG_CHECK_GOTO(st, fg_i_output_file(tmp, "the edge file being written"));
+    FG_CHECK_GOTO(st, fg_i_lock_take(path, &lock));
+    h5_quiet(&q);
+    write_job job = {tmp, g, labels};
+    st = fg_i_isolated_write(write_child, &job, tmp);
+    if (st == FG_OK) st = fg_i_file_commit(tmp, path);
+    if (st != FG_OK) {
+        unlink(tmp);
+        st = FG_FAIL(st, "%s; %s was not written", fg_last_error(), path);
+    }
     h5_restore(&q);
+done:
+    fg_i_lock_release(&lock);
+    fg_free(tmp);
     return st;
 }
 
@@ -204,16 +259,112 @@ done:
     return st;
 }
 
+/* Refuse a dataset whose declared n values (of its type's size) the file
+ * cannot hold: data elsewhere (external files, virtual), chunks over
+ * MAX_CHUNK_BYTES (libhdf5 allocates a whole chunk to read any of it), more
+ * stored bytes than the file has, or, unfiltered, fewer stored bytes than
+ * declared. *filtered: the stored bytes do not bound n (compressed). */
+static fg_status check_backed(hid_t ds, const char *path, const char *name, hsize_t n, int64_t fsize,
+                              bool *filtered)
+{
+    fg_status st = FG_OK;
+    hid_t t = H5Dget_type(ds), dcpl = H5Dget_create_plist(ds);
+    size_t esz = t >= 0 ? H5Tget_size(t) : 0;
+    *filtered = false;
+    if (esz == 0 || dcpl < 0) {
+        st = FG_FAIL(FG_EFORMAT, "%s: /%s: unreadable type or creation properties", path, name);
+        goto done;
+    }
+    if (n > ((hsize_t)1 << 60) / esz) {
+        st = FG_FAIL(FG_EFORMAT, "%s: /%s declares %llu values: more than any file holds (the file has %lld bytes)",
+                     path, name, (unsigned long long)n, (long long)fsize);
+        goto done;
+    }
+    hsize_t need = n * esz, stored = H5Dget_storage_size(ds);
+    H5D_layout_t layout = H5Pget_layout(dcpl);
+    if ((layout != H5D_CONTIGUOUS && layout != H5D_CHUNKED && layout != H5D_COMPACT) ||
+        H5Pget_external_count(dcpl) != 0) {
+        st = FG_FAIL(FG_EFORMAT, "%s: /%s keeps its data outside the file (external or virtual storage); "
+                     "only data inside the file is read", path, name);
+        goto done;
+    }
+    if (layout == H5D_CHUNKED) {
+        hsize_t cd[H5S_MAX_RANK];
+        int r = H5Pget_chunk(dcpl, H5S_MAX_RANK, cd);
+        hsize_t cbytes = esz;
+        for (int k = 0; k < r; k++) cbytes = cd[k] && cbytes > UINT64_MAX / cd[k] ? UINT64_MAX : cbytes * cd[k];
+        if (r < 1 || cbytes > MAX_CHUNK_BYTES) {
+            st = FG_FAIL(FG_EFORMAT, "%s: /%s is stored in chunks of %llu bytes each (once decompressed); "
+                         "chunks of at most %llu bytes are read", path, name,
+                         (unsigned long long)(r < 1 ? 0 : cbytes), (unsigned long long)MAX_CHUNK_BYTES);
+            goto done;
+        }
+        *filtered = H5Pget_nfilters(dcpl) > 0;
+    }
+    if (stored > (hsize_t)fsize) {
+        st = FG_FAIL(FG_EFORMAT, "%s: /%s claims %llu stored bytes but the file has %lld bytes: damaged", path, name,
+                     (unsigned long long)stored, (long long)fsize);
+        goto done;
+    }
+    if (!*filtered && stored < need)
+        st = FG_FAIL(FG_EFORMAT,
+                     "%s: /%s declares %llu values (%llu bytes) but the file stores %llu bytes of it (file size "
+                     "%lld bytes): damaged or truncated",
+                     path, name, (unsigned long long)n, (unsigned long long)need, (unsigned long long)stored,
+                     (long long)fsize);
+done:
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (t >= 0) H5Tclose(t);
+    return st;
+}
+
+/* Make *a (of *cap elements of size esz) hold need elements, doubling up to max. */
+static bool grow(void **a, hsize_t *cap, hsize_t need, hsize_t max, size_t esz)
+{
+    if (need <= *cap) return true;
+    hsize_t c = *cap ? *cap : 1;
+    while (c < need) c = c > max / 2 ? max : 2 * c;
+    if (c < need) c = need;
+    void *b = fg_alloc((size_t)c, esz);
+    if (!b) return false;
+    if (*cap) memcpy(b, *a, (size_t)*cap * esz);
+    fg_free(*a);
+    *a = b;
+    *cap = c;
+    return true;
+}
+
+/* Read rows [r0, r0 + cnt) of ds (width values a row) as int64 into blk. */
+static fg_status read_block(hid_t ds, const char *path, const char *name, hsize_t r0, hsize_t cnt, int width,
+                            int64_t *blk)
+{
+    fg_status st = FG_OK;
+    hsize_t start[2] = {r0, 0}, count[2] = {cnt, (hsize_t)width};
+    hid_t sp = H5Dget_space(ds), mem = H5Screate_simple(width == 1 ? 1 : 2, count, NULL);
+    if (sp < 0 || mem < 0 || H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+        H5Dread(ds, H5T_NATIVE_INT64, mem, sp, H5P_DEFAULT, blk) < 0)
+        st = FG_FAIL(FG_EIO, "%s: reading /%s rows %llu..%llu failed (truncated or damaged file?)", path, name,
+                     (unsigned long long)r0, (unsigned long long)(r0 + cnt - 1));
+    if (mem >= 0) H5Sclose(mem);
+    if (sp >= 0) H5Sclose(sp);
+    return st;
+}
+
 fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
 {
     fg_status st = FG_OK;
     quiet_h5 q;
-    hid_t f = H5I_INVALID_HID, ds = H5I_INVALID_HID, sp = H5I_INVALID_HID, mem = H5I_INVALID_HID;
-    int64_t *blk = NULL, *lab64 = NULL;
-    uint32_t *edges = NULL;
+    hid_t f = H5I_INVALID_HID, ds = H5I_INVALID_HID;
+    int64_t *blk = NULL, fsize = 0;
+    void *edges = NULL, *lab = NULL;
+    hsize_t ecap = 0, lcap = 0;
+    bool filtered = false;
     if (!path || !g || !labels) return FG_FAIL(FG_EINVAL, "fg_edges_file_read: null argument");
     memset(g, 0, sizeof *g);
     *labels = NULL;
+    st = fg_i_input_file(path, "an edge file", NULL);
+    if (st == FG_OK) st = fg_i_h5_probe(path, "an edge file", &fsize);
+    if (st != FG_OK) return FG_FAIL(FG_EIO, "%s", fg_last_error()); /* missing, not HDF5, truncated */
     h5_quiet(&q);
     f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) {
@@ -238,26 +389,21 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
     }
     hsize_t E = 0;
     FG_CHECK_GOTO(st, open_int_dataset(f, path, "edges", 2, 2, &ds, &E));
-    sp = H5Dget_space(ds);
-    edges = fg_alloc(2 * (size_t)E, sizeof *edges);
+    FG_CHECK_GOTO(st, check_backed(ds, path, "edges", 2 * E, fsize, &filtered));
     hsize_t rows = E < BLOCK_ROWS ? E : BLOCK_ROWS;
     blk = fg_alloc(2 * (size_t)(rows ? rows : 1), sizeof *blk);
-    if (sp < 0 || !edges || !blk) {
-        st = sp < 0 ? FG_FAIL(FG_EBACKEND, "%s: /edges: no dataspace", path) : FG_ENOMEM;
+    if (!blk || (!filtered && !grow(&edges, &ecap, 2 * E, 2 * E, sizeof(uint32_t)))) {
+        st = FG_FAIL(FG_ENOMEM, "%s: out of memory for %llu edges", path, (unsigned long long)E);
         goto done;
     }
     for (hsize_t r0 = 0; r0 < E; r0 += rows) {
         hsize_t cnt = E - r0 < rows ? E - r0 : rows;
-        hsize_t start[2] = {r0, 0}, count[2] = {cnt, 2};
-        mem = H5Screate_simple(2, count, NULL);
-        if (mem < 0 || H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-            H5Dread(ds, H5T_NATIVE_INT64, mem, sp, H5P_DEFAULT, blk) < 0) {
-            st = FG_FAIL(FG_EIO, "%s: reading /edges rows %llu..%llu failed (truncated file?)", path,
-                         (unsigned long long)r0, (unsigned long long)(r0 + cnt - 1));
+        FG_CHECK_GOTO(st, read_block(ds, path, "edges", r0, cnt, 2, blk));
+        if (!grow(&edges, &ecap, 2 * (r0 + cnt), 2 * E, sizeof(uint32_t))) {
+            st = FG_FAIL(FG_ENOMEM, "%s: out of memory after %llu edges", path, (unsigned long long)r0);
             goto done;
         }
-        H5Sclose(mem);
-        mem = H5I_INVALID_HID;
+        uint32_t *e = edges;
         for (hsize_t i = 0; i < cnt; i++) {
             int64_t u = blk[2 * i], v = blk[2 * i + 1];
             unsigned long long row = (unsigned long long)(r0 + i);
@@ -271,14 +417,14 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
                              (long long)u, (long long)v);
                 goto done;
             }
-            edges[2 * (r0 + i)] = (uint32_t)u;
-            edges[2 * (r0 + i) + 1] = (uint32_t)v;
+            e[2 * (r0 + i)] = (uint32_t)u;
+            e[2 * (r0 + i) + 1] = (uint32_t)v;
         }
     }
-    H5Sclose(sp);
     H5Dclose(ds);
-    sp = ds = H5I_INVALID_HID;
-    if (H5Lexists(f, "label", H5P_DEFAULT) > 0) {
+    ds = H5I_INVALID_HID;
+    bool has_label = H5Lexists(f, "label", H5P_DEFAULT) > 0;
+    if (has_label) {
         hsize_t nl = 0;
         FG_CHECK_GOTO(st, open_int_dataset(f, path, "label", 1, 0, &ds, &nl));
         if (nl != (hsize_t)ni) {
@@ -286,32 +432,55 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
                          (long long)ni);
             goto done;
         }
-        lab64 = fg_alloc((size_t)ni, sizeof *lab64);
-        *labels = fg_alloc((size_t)ni, sizeof **labels);
-        if (!lab64 || !*labels) {
+        FG_CHECK_GOTO(st, check_backed(ds, path, "label", nl, fsize, &filtered));
+        if (!filtered && !grow(&lab, &lcap, nl, nl, sizeof(int32_t))) {
+            st = FG_FAIL(FG_ENOMEM, "%s: out of memory for %llu labels", path, (unsigned long long)nl);
+            goto done;
+        }
+        hsize_t lrows = nl < 2 * rows ? nl : 2 * (rows ? rows : 1); /* blk holds 2 * rows values */
+        for (hsize_t r0 = 0; r0 < nl; r0 += lrows) {
+            hsize_t cnt = nl - r0 < lrows ? nl - r0 : lrows;
+            if (cnt > 2 * (rows ? rows : 1)) cnt = 2 * (rows ? rows : 1);
+            FG_CHECK_GOTO(st, read_block(ds, path, "label", r0, cnt, 1, blk));
+            if (!grow(&lab, &lcap, r0 + cnt, nl, sizeof(int32_t))) {
+                st = FG_FAIL(FG_ENOMEM, "%s: out of memory after %llu labels", path, (unsigned long long)r0);
+                goto done;
+            }
+            int32_t *l = lab;
+            for (hsize_t i = 0; i < cnt; i++) {
+                if (blk[i] < INT32_MIN || blk[i] > INT32_MAX) {
+                    st = FG_FAIL(FG_EFORMAT, "%s: /label[%llu] = %lld does not fit int32", path,
+                                 (unsigned long long)(r0 + i), (long long)blk[i]);
+                    goto done;
+                }
+                l[r0 + i] = (int32_t)blk[i];
+            }
+        }
+    }
+    /* vertices beyond what the edges touch and the labelled images are isolated feature vertices */
+    int64_t max_nv = 2 * (int64_t)E + 2 * FG_FNE_DIM + (has_label ? ni : 0);
+    if (nv > max_nv) {
+        st = FG_FAIL(FG_EFORMAT,
+                     "%s: attribute n_vertices = %lld is more than the file describes: its %llu edges touch at "
+                     "most %llu vertices; with %lld labelled images and the 2 x %d feature vertices that allows "
+                     "%lld",
+                     path, (long long)nv, (unsigned long long)E, (unsigned long long)(2 * E),
+                     (long long)(has_label ? ni : 0), FG_FNE_DIM, (long long)max_nv);
+        goto done;
+    }
+    if (has_label) {
+        if (!lab && !grow(&lab, &lcap, 1, 1, sizeof(int32_t))) { /* ni == 0: an empty array, not NULL */
             st = FG_ENOMEM;
             goto done;
         }
-        if (ni > 0 && H5Dread(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, lab64) < 0) {
-            st = FG_FAIL(FG_EIO, "%s: reading /label failed", path);
-            goto done;
-        }
-        for (int64_t i = 0; i < ni; i++) {
-            if (lab64[i] < INT32_MIN || lab64[i] > INT32_MAX) {
-                st = FG_FAIL(FG_EFORMAT, "%s: /label[%lld] = %lld does not fit int32", path, (long long)i,
-                             (long long)lab64[i]);
-                goto done;
-            }
-            (*labels)[i] = (int32_t)lab64[i];
-        }
+        *labels = lab;
+        lab = NULL;
     }
     FG_CHECK_GOTO(st, fg_csr_from_edge_list((uint32_t)nv, (uint32_t)ni, edges, E, path, g));
 done:
     fg_free(blk);
-    fg_free(lab64);
+    fg_free(lab);
     fg_free(edges);
-    if (mem >= 0) H5Sclose(mem);
-    if (sp >= 0) H5Sclose(sp);
     if (ds >= 0) H5Dclose(ds);
     if (f >= 0) H5Fclose(f);
     h5_restore(&q);

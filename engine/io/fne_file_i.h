@@ -36,4 +36,20 @@ fg_status fg_i_fne_read_int32(hid_t f, const char *name, const char *file, int64
 /* Everything of an FNE file but the matrix (out->x stays NULL). */
 fg_status fg_i_fne_read_header(const char *path, fg_fne *out);
 
+/* The writer's final file is in place: it was finished before open (the
+ * next input is then n_inputs) or by fg_fne_writer_finish. A writer whose
+ * every input is stored but which is not finished (a work file complete
+ * before a failed or interrupted finish) still needs fg_fne_writer_finish. */
+bool fg_i_fne_writer_finished(const fg_fne_writer *w);
+
+/* A 1-D int32 dataset name[n] (no time stamps); errors name file. */
+fg_status fg_i_fne_write_int32(hid_t f, const char *name, const int32_t *v, int64_t n, const char *file);
+/* The final FNE file at tmp (fne_final.c) from the work file partial: its
+ * rows are float32 [n][12416] at byte offset off_fne of the open descriptor
+ * fd; status[i] is 1 for a stored row, else the input failed. paths, labels:
+ * the n inputs; attrs: the root attributes. */
+fg_status fg_i_fne_write_final(const char *tmp, const char *partial, int fd, int64_t off_fne, int64_t n,
+                               const uint8_t *status, const char *const *paths, const int32_t *labels,
+                               const char *const *class_names, int n_classes, const fg_i_fne_attrs *attrs);
+
 #endif

@@ -1,37 +1,58 @@
 /* Writing the FNE cache chunk by chunk, so that an interrupted extraction
  * resumes where it stopped and ends with the same file as an uninterrupted
- * run (DESIGN.md "Files and formats", issue 3 part 4).
+ * run (DESIGN.md "Files and formats", issue 3 part 4), and a full disk at any
+ * moment is an error naming the file, never a crash (issue 13 items 1-2).
  *
- * While working, PATH.partial holds the whole job, its metadata written and
- * synced at creation so that later writes touch only raw data:
+ * While working, PATH.partial holds the whole job:
  *   /path, /label, /class_names   the job's inputs (checked on resume)
  *   /fne      float32 [n_inputs][12416], contiguous, allocated up front,
  *             row i = input i
  *   /status   uint8 [n_inputs]: 0 pending, 1 stored, 2 failed
  *   /progress int64 [1]: inputs 0..progress-1 are durable
- * At each chunk boundary: rows and statuses are written and synced, then
- * /progress is written and synced, so /progress never runs ahead of the data
- * whatever instant the process dies at. Resume reads /progress. finish()
- * writes the compact final file (stored rows only, failures in /failed_path)
- * to PATH.tmp from the partial file alone, renames it to PATH and removes the
+ * Its metadata is written by a child process (isolated_write.h) and synced:
+ * at creation, and when set_impl changes the attribute impl (once a run,
+ * before any row; into space reserved first). This process's libhdf5 never
+ * writes to it: the raw data of these contiguous little-endian datasets is
+ * updated in place with pwrite at the offsets HDF5 gives (H5Dget_offset), so
+ * a full disk is an ordinary write error and no libhdf5 state is left
+ * half-flushed. The space of the rows
+ * still to come is reserved (fallocate) before any work, so a disk that
+ * cannot hold them is reported up front. At each chunk boundary: rows and
+ * statuses are written and synced, then /progress is written and synced, so
+ * /progress never runs ahead of the data whatever instant the process dies
+ * at. Resume reads /progress. finish() writes the compact final file
+ * (stored rows only, failures in /failed_path) to PATH.tmp from the partial
+ * file alone, in a child process, renames it to PATH and removes the
  * partial: its bytes depend only on the job's results, never on where runs
- * were interrupted (no time stamps). Cost: each row written twice. */
+ * were interrupted (no time stamps). A failed finish keeps the partial file:
+ * the same job run again finishes it. One writer a file: PATH.lock is held
+ * (fg_i_lock) from open to close. Cost: each row written twice. */
 #include "io/fne_file_i.h"
 
+#include "core/file_guard.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/vgg16.h"
 #include "io/h5_helpers.h"
+#include "io/isolated_write.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "fne_writer.c writes little-endian raw data in place: a big-endian host needs a byte swap here"
+#endif
+
 enum { ST_PENDING = 0, ST_OK = 1, ST_FAILED = 2 };
+#define ROW_BYTES ((int64_t)FG_FNE_DIM * (int64_t)sizeof(float))
 
 struct fg_fne_writer {
     char *path, *partial, *tmp;
-    hid_t f, d_fne, d_status, d_progress;
+    int fd; /* the partial file while working (O_RDWR), else -1 */
+    int64_t off_fne, off_status, off_progress; /* byte offsets in it; -1: none */
     int64_t n, next, flushed, chunk;
     int64_t cap;       /* rows buf holds: min(chunk, n) */
     float *buf;        /* rows flushed..next-1 */
@@ -41,6 +62,7 @@ struct fg_fne_writer {
     char **class_names;
     int n_classes;
     fg_i_fne_attrs attrs;
+    fg_i_lock lock;
     bool finished;
     bool broken; /* a write failed: only close() is allowed */
 };
@@ -70,17 +92,15 @@ static bool exists(const char *p)
 
 static void close_partial(fg_fne_writer *w)
 {
-    if (w->d_progress >= 0) H5Dclose(w->d_progress);
-    if (w->d_status >= 0) H5Dclose(w->d_status);
-    if (w->d_fne >= 0) H5Dclose(w->d_fne);
-    if (w->f >= 0) H5Fclose(w->f);
-    w->f = w->d_fne = w->d_status = w->d_progress = H5I_INVALID_HID;
+    if (w->fd >= 0) close(w->fd);
+    w->fd = -1;
 }
 
 static void writer_free(fg_fne_writer *w)
 {
     if (!w) return;
     close_partial(w);
+    fg_i_lock_release(&w->lock);
     fg_free(w->path);
     fg_free(w->partial);
     fg_free(w->tmp);
@@ -92,29 +112,26 @@ static void writer_free(fg_fne_writer *w)
     fg_free(w);
 }
 
-/* Write (or read) rows [r0, r0 + rows) of a 2-D dataset, or elements of a 1-D one. */
-static herr_t transfer_rows(hid_t d, hid_t mtype, int64_t r0, int64_t rows, hsize_t width, void *buf,
-                            bool write)
+/* 0 or the errno of the failed pwrite/pread of n bytes at off. */
+static int pwrite_all(int fd, const void *p, int64_t n, int64_t off)
 {
-    int rank = width ? 2 : 1;
-    hsize_t start[2] = {(hsize_t)r0, 0}, count[2] = {(hsize_t)rows, width};
-    hid_t fs = H5Dget_space(d), ms = H5Screate_simple(rank, count, NULL);
-    herr_t rc = -1;
-    if (fs >= 0 && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0)
-        rc = write ? H5Dwrite(d, mtype, ms, fs, H5P_DEFAULT, buf) : H5Dread(d, mtype, ms, fs, H5P_DEFAULT, buf);
-    if (ms >= 0) H5Sclose(ms);
-    if (fs >= 0) H5Sclose(fs);
-    return rc;
+    const char *b = p;
+    while (n > 0) {
+        ssize_t r = pwrite(fd, b, (size_t)n, (off_t)off);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return r < 0 ? errno : ENOSPC;
+        b += r;
+        n -= r;
+        off += r;
+    }
+    return 0;
 }
 
-static herr_t write_rows(hid_t d, hid_t mtype, int64_t r0, int64_t rows, hsize_t width, const void *buf)
+static fg_status sync_partial(fg_fne_writer *w)
 {
-    return transfer_rows(d, mtype, r0, rows, width, (void *)buf, true);
-}
-
-static herr_t read_rows(hid_t d, hid_t mtype, int64_t r0, int64_t rows, hsize_t width, void *buf)
-{
-    return transfer_rows(d, mtype, r0, rows, width, buf, false);
+    if (fdatasync(w->fd) != 0)
+        return FG_FAIL(FG_EIO, "%s: cannot sync: %s (disk full?)", w->partial, strerror(errno));
+    return FG_OK;
 }
 
 /* Make rows flushed..next-1 durable: data and statuses, sync, then progress, sync. */
@@ -123,18 +140,33 @@ static fg_status flush_rows(fg_fne_writer *w)
     int64_t rows = w->next - w->flushed;
     if (rows == 0) return FG_OK;
     int64_t progress = w->next;
-    if (write_rows(w->d_fne, H5T_NATIVE_FLOAT, w->flushed, rows, FG_FNE_DIM, w->buf) < 0 ||
-        write_rows(w->d_status, H5T_NATIVE_UINT8, w->flushed, rows, 0, w->status + w->flushed) < 0)
-        return FG_FAIL(FG_EIO, "%s: cannot write rows %lld..%lld (disk full?)", w->partial,
-                       (long long)w->flushed, (long long)w->next - 1);
-    fg_status st = fg_i_h5_sync(w->f, w->partial);
+    int e = pwrite_all(w->fd, w->buf, rows * ROW_BYTES, w->off_fne + w->flushed * ROW_BYTES);
+    if (!e) e = pwrite_all(w->fd, w->status + w->flushed, rows, w->off_status + w->flushed);
+    if (e)
+        return FG_FAIL(FG_EIO, "%s: cannot write rows %lld..%lld: %s (disk full?)", w->partial,
+                       (long long)w->flushed, (long long)w->next - 1, strerror(e));
+    fg_status st = sync_partial(w);
     if (st != FG_OK) return st;
-    if (H5Dwrite(w->d_progress, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &progress) < 0)
-        return FG_FAIL(FG_EIO, "%s: cannot write /progress (disk full?)", w->partial);
-    st = fg_i_h5_sync(w->f, w->partial);
+    e = pwrite_all(w->fd, &progress, sizeof progress, w->off_progress);
+    if (e) return FG_FAIL(FG_EIO, "%s: cannot write /progress: %s (disk full?)", w->partial, strerror(e));
+    st = sync_partial(w);
     if (st != FG_OK) return st;
     w->flushed = w->next;
     return FG_OK;
+}
+
+/* Read elements [r0, r0 + rows) of a 1-D dataset. */
+static herr_t read_rows(hid_t d, hid_t mtype, int64_t r0, int64_t rows, hsize_t width, void *buf)
+{
+    int rank = width ? 2 : 1;
+    hsize_t start[2] = {(hsize_t)r0, 0}, count[2] = {(hsize_t)rows, width};
+    hid_t fs = H5Dget_space(d), ms = H5Screate_simple(rank, count, NULL);
+    herr_t rc = -1;
+    if (fs >= 0 && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0)
+        rc = H5Dread(d, mtype, ms, fs, H5P_DEFAULT, buf);
+    if (ms >= 0) H5Sclose(ms);
+    if (fs >= 0) H5Sclose(fs);
+    return rc;
 }
 
 /* A contiguous dataset allocated at creation and never filled by HDF5. */
@@ -151,51 +183,133 @@ static hid_t create_fixed(hid_t f, const char *name, hid_t type, int rank, const
     return d;
 }
 
-static fg_status write_int32(hid_t f, const char *name, const int32_t *v, int64_t n, const char *file)
+/* PATH.partial with its whole structure (run in a child: isolated_write.h). */
+static fg_status create_partial_child(void *ctx)
+{
+    fg_fne_writer *w = ctx;
+    fg_status st = FG_OK;
+    hid_t fcpl = fg_i_h5_fcpl_untimed(), f = H5I_INVALID_HID;
+    hid_t d_fne = H5I_INVALID_HID, d_status = H5I_INVALID_HID, d_progress = H5I_INVALID_HID;
+    hsize_t dims[2] = {(hsize_t)w->n, FG_FNE_DIM}, one = 1;
+    int64_t zero = 0;
+    if (fcpl >= 0) f = H5Fcreate(w->partial, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    if (fcpl >= 0) H5Pclose(fcpl);
+    if (f < 0) return FG_FAIL(FG_EIO, "%s: cannot create the file (disk full, or folder not writable?)", w->partial);
+    FG_CHECK_GOTO(st, fg_i_fne_write_attrs(f, w->partial, &w->attrs));
+    FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(f, FG_I_FNE_WORK_MARK,
+                                             "unfinished extraction: inputs 0../progress-1 are stored",
+                                             w->partial));
+    FG_CHECK_GOTO(st, fg_i_h5_write_strings(f, "path", (const char *const *)w->paths, w->n, w->partial));
+    FG_CHECK_GOTO(st, fg_i_fne_write_int32(f, "label", w->labels, w->n, w->partial));
+    FG_CHECK_GOTO(st, fg_i_h5_write_strings(f, "class_names", (const char *const *)w->class_names,
+                                            w->n_classes, w->partial));
+    d_fne = create_fixed(f, "fne", H5T_IEEE_F32LE, 2, dims);
+    d_status = create_fixed(f, "status", H5T_STD_U8LE, 1, dims);
+    d_progress = create_fixed(f, "progress", H5T_STD_I64LE, 1, &one);
+    if (d_fne < 0 || d_status < 0 || d_progress < 0 ||
+        (w->n > 0 && H5Dwrite(d_status, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, w->status) < 0) ||
+        H5Dwrite(d_progress, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &zero) < 0) {
+        st = FG_FAIL(FG_EIO, "%s: cannot create the work datasets (disk full? /fne needs %.1f MB)",
+                     w->partial, (double)w->n * ROW_BYTES / 1e6);
+        goto done;
+    }
+done:
+    if (d_progress >= 0) H5Dclose(d_progress);
+    if (d_status >= 0) H5Dclose(d_status);
+    if (d_fne >= 0) H5Dclose(d_fne);
+    if (H5Fclose(f) < 0 && st == FG_OK)
+        st = FG_FAIL(FG_EIO, "%s: HDF5 could not complete the file (disk full?)", w->partial);
+    if (st == FG_OK) {
+        int fd = open(w->partial, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) != 0) st = FG_FAIL(FG_EIO, "%s: cannot sync: %s", w->partial, strerror(errno));
+        if (fd >= 0) close(fd);
+    }
+    return st;
+}
+
+/* A contiguous, unfiltered dataset of `type` holding exactly `bytes` bytes
+ * inside a file of `fsize` bytes: its offset (-1 when bytes is 0). */
+static fg_status locate(hid_t f, const char *file, const char *name, hid_t type, int rank,
+                        const hsize_t *dims, int64_t fsize, int64_t *off)
 {
     fg_status st = FG_OK;
-    hsize_t dim = (hsize_t)n;
-    hid_t space = H5Screate_simple(1, &dim, NULL), dcpl = fg_i_h5_dcpl_untimed();
-    hid_t d = H5I_INVALID_HID;
-    if (space >= 0 && dcpl >= 0) d = H5Dcreate2(f, name, H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (d < 0 || (n > 0 && H5Dwrite(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0))
-        st = FG_FAIL(FG_EIO, "%s: cannot write dataset /%s (disk full?)", file, name);
-    if (d >= 0) H5Dclose(d);
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT), t = H5I_INVALID_HID, s = H5I_INVALID_HID;
+    hid_t dcpl = H5I_INVALID_HID;
+    hsize_t have[2] = {0, 0};
+    int64_t bytes = (int64_t)H5Tget_size(type);
+    for (int i = 0; i < rank; i++) bytes *= (int64_t)dims[i];
+    *off = -1;
+    if (d < 0) return FG_FAIL(FG_EFORMAT, "%s: damaged work file: dataset /%s is missing", file, name);
+    t = H5Dget_type(d);
+    s = H5Dget_space(d);
+    dcpl = H5Dget_create_plist(d);
+    if (t < 0 || H5Tequal(t, type) <= 0 || s < 0 || H5Sget_simple_extent_ndims(s) != rank ||
+        H5Sget_simple_extent_dims(s, have, NULL) != rank || have[0] != dims[0] ||
+        (rank == 2 && have[1] != dims[1]) || dcpl < 0 || H5Pget_layout(dcpl) != H5D_CONTIGUOUS) {
+        st = FG_FAIL(FG_EFORMAT, "%s: damaged work file: /%s has another type, shape or layout", file, name);
+        goto done;
+    }
+    if (bytes > 0) {
+        haddr_t a = H5Dget_offset(d);
+        if (a == HADDR_UNDEF || (int64_t)H5Dget_storage_size(d) != bytes || (int64_t)a < 0 ||
+            (int64_t)a > fsize - bytes) {
+            st = FG_FAIL(FG_EFORMAT,
+                         "%s: damaged or truncated work file: /%s (%lld bytes) does not lie inside its %lld bytes",
+                         file, name, (long long)bytes, (long long)fsize);
+            goto done;
+        }
+        *off = (int64_t)a;
+    }
+done:
     if (dcpl >= 0) H5Pclose(dcpl);
-    if (space >= 0) H5Sclose(space);
+    if (s >= 0) H5Sclose(s);
+    if (t >= 0) H5Tclose(t);
+    H5Dclose(d);
     return st;
+}
+
+/* The offsets of the work datasets in the open partial file f. */
+static fg_status locate_all(fg_fne_writer *w, hid_t f)
+{
+    struct stat sb;
+    hsize_t dims[2] = {(hsize_t)w->n, FG_FNE_DIM}, one = 1;
+    fg_status st = FG_OK;
+    if (stat(w->partial, &sb) != 0) return FG_FAIL(FG_EIO, "%s: cannot stat: %s", w->partial, strerror(errno));
+    int64_t fsize = (int64_t)sb.st_size;
+    FG_CHECK_GOTO(st, locate(f, w->partial, "fne", H5T_IEEE_F32LE, 2, dims, fsize, &w->off_fne));
+    FG_CHECK_GOTO(st, locate(f, w->partial, "status", H5T_STD_U8LE, 1, dims, fsize, &w->off_status));
+    FG_CHECK_GOTO(st, locate(f, w->partial, "progress", H5T_STD_I64LE, 1, &one, fsize, &w->off_progress));
+done:
+    return st;
+}
+
+/* Open the partial file for the in-place writes and reserve the space of the
+ * rows still to come. */
+static fg_status open_fd(fg_fne_writer *w)
+{
+    w->fd = open(w->partial, O_RDWR | O_CLOEXEC);
+    if (w->fd < 0) return FG_FAIL(FG_EIO, "%s: cannot open for writing: %s", w->partial, strerror(errno));
+    int64_t rows = w->n - w->flushed;
+    int e = rows > 0 ? posix_fallocate(w->fd, (off_t)(w->off_fne + w->flushed * ROW_BYTES), (off_t)(rows * ROW_BYTES)) : 0;
+    if (e != 0) {
+        if (e == ENOSPC || e == EDQUOT)
+            return FG_FAIL(FG_EIO, "%s: disk full: the %lld rows still to extract need %.1f MB there "
+                           "(and the final file as much again); free space and run the same command again",
+                           w->partial, (long long)rows, (double)(rows * ROW_BYTES) / 1e6);
+        /* no way to reserve on this file system: space is then taken as rows come */
+    }
+    return FG_OK;
 }
 
 static fg_status create_partial(fg_fne_writer *w)
 {
-    fg_status st = FG_OK;
-    hid_t fcpl = fg_i_h5_fcpl_untimed();
-    hsize_t dims[2] = {(hsize_t)w->n, FG_FNE_DIM}, one = 1;
-    int64_t zero = 0;
-    if (fcpl >= 0) w->f = H5Fcreate(w->partial, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
-    if (fcpl >= 0) H5Pclose(fcpl);
-    if (w->f < 0)
-        return FG_FAIL(FG_EIO, "%s: cannot create the file (folder missing or not writable?)", w->partial);
-    FG_CHECK_GOTO(st, fg_i_fne_write_attrs(w->f, w->partial, &w->attrs));
-    FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(w->f, FG_I_FNE_WORK_MARK,
-                                             "unfinished extraction: inputs 0../progress-1 are stored",
-                                             w->partial));
-    FG_CHECK_GOTO(st, fg_i_h5_write_strings(w->f, "path", (const char *const *)w->paths, w->n, w->partial));
-    FG_CHECK_GOTO(st, write_int32(w->f, "label", w->labels, w->n, w->partial));
-    FG_CHECK_GOTO(st, fg_i_h5_write_strings(w->f, "class_names", (const char *const *)w->class_names,
-                                            w->n_classes, w->partial));
-    w->d_fne = create_fixed(w->f, "fne", H5T_IEEE_F32LE, 2, dims);
-    w->d_status = create_fixed(w->f, "status", H5T_STD_U8LE, 1, dims);
-    w->d_progress = create_fixed(w->f, "progress", H5T_STD_I64LE, 1, &one);
-    if (w->d_fne < 0 || w->d_status < 0 || w->d_progress < 0 ||
-        (w->n > 0 && H5Dwrite(w->d_status, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, w->status) < 0) ||
-        H5Dwrite(w->d_progress, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &zero) < 0) {
-        st = FG_FAIL(FG_EIO, "%s: cannot create the work datasets (disk full? /fne needs %.1f MB)",
-                     w->partial, (double)w->n * FG_FNE_DIM * 4 / 1e6);
-        goto done;
-    }
-    st = fg_i_h5_sync(w->f, w->partial);
-done:
+    fg_status st = fg_i_isolated_write(create_partial_child, w, w->partial);
+    if (st != FG_OK) return st;
+    hid_t f = H5Fopen(w->partial, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return FG_FAIL(FG_EIO, "%s: cannot reopen the work file just made", w->partial);
+    st = locate_all(w, f);
+    H5Fclose(f);
+    if (st == FG_OK) st = open_fd(w);
     return st;
 }
 
@@ -242,18 +356,21 @@ static fg_status resume_partial(fg_fne_writer *w)
     fg_status st = FG_OK;
     fg_i_fne_attrs have;
     char why[1200];
-    hid_t space = H5I_INVALID_HID;
-    hsize_t dims[2] = {0, 0};
     int64_t progress = -1;
-    w->f = H5Fopen(w->partial, H5F_ACC_RDWR, H5P_DEFAULT);
-    if (w->f < 0)
+    hid_t f = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    st = fg_i_h5_probe(w->partial, "the work file of an unfinished extraction", NULL);
+    if (st != FG_OK)
+        return FG_FAIL(FG_EFORMAT, "%s; this unfinished extraction cannot be resumed: delete it to start over",
+                       fg_last_error());
+    f = H5Fopen(w->partial, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
         return FG_FAIL(FG_EFORMAT,
-                       "%s: an unfinished extraction that cannot be opened (damaged, or in use by "
-                       "another fnegraph?); delete it to start over", w->partial);
-    st = fg_i_fne_read_attrs(w->f, w->partial, &have);
+                       "%s: an unfinished extraction that cannot be opened (damaged?); delete it to start over",
+                       w->partial);
+    st = fg_i_fne_read_attrs(f, w->partial, &have);
     if (st == FG_OK && fg_i_fne_attrs_diff(&have, &w->attrs, true, why, sizeof why)) st = FG_EINVAL;
     if (st == FG_OK) {
-        st = check_inputs(w, w->f, w->partial, why, sizeof why);
+        st = check_inputs(w, f, w->partial, why, sizeof why);
         if (st == FG_OK && why[0]) st = FG_EINVAL;
     }
     if (st == FG_EINVAL) {
@@ -267,18 +384,21 @@ static fg_status resume_partial(fg_fne_writer *w)
         goto done;
     }
     memcpy(w->attrs.impl, have.impl, sizeof w->attrs.impl); /* what computed the stored rows */
-    w->d_fne = H5Dopen2(w->f, "fne", H5P_DEFAULT);
-    w->d_status = H5Dopen2(w->f, "status", H5P_DEFAULT);
-    w->d_progress = H5Dopen2(w->f, "progress", H5P_DEFAULT);
-    if (w->d_fne >= 0) space = H5Dget_space(w->d_fne);
-    if (w->d_status < 0 || w->d_progress < 0 || space < 0 ||
-        H5Sget_simple_extent_dims(space, dims, NULL) != 2 || dims[0] != (hsize_t)w->n ||
-        dims[1] != FG_FNE_DIM ||
-        H5Dread(w->d_progress, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &progress) < 0 ||
-        progress < 0 || progress > w->n ||
-        (progress > 0 && read_rows(w->d_status, H5T_NATIVE_UINT8, 0, progress, 0, w->status) < 0)) {
-        st = FG_FAIL(FG_EFORMAT, "%s: damaged work file (/fne, /status or /progress); delete it to start over",
-                     w->partial);
+    st = locate_all(w, f);
+    if (st != FG_OK) {
+        st = FG_FAIL(st, "%s; delete it to start over", fg_last_error());
+        goto done;
+    }
+    d = H5Dopen2(f, "progress", H5P_DEFAULT);
+    if (d < 0 || H5Dread(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &progress) < 0 || progress < 0 ||
+        progress > w->n) {
+        st = FG_FAIL(FG_EFORMAT, "%s: damaged work file (/progress); delete it to start over", w->partial);
+        goto done;
+    }
+    H5Dclose(d);
+    d = H5Dopen2(f, "status", H5P_DEFAULT);
+    if (progress > 0 && (d < 0 || read_rows(d, H5T_NATIVE_UINT8, 0, progress, 0, w->status) < 0)) {
+        st = FG_FAIL(FG_EFORMAT, "%s: damaged work file (/status); delete it to start over", w->partial);
         goto done;
     }
     for (int64_t i = 0; i < progress; i++)
@@ -289,7 +409,9 @@ static fg_status resume_partial(fg_fne_writer *w)
         }
     w->next = w->flushed = progress;
 done:
-    if (space >= 0) H5Sclose(space);
+    if (d >= 0) H5Dclose(d);
+    if (f >= 0) H5Fclose(f); /* read-only: nothing to write back */
+    if (st == FG_OK) st = open_fd(w);
     return st;
 }
 
@@ -370,7 +492,9 @@ fg_status fg_fne_writer_open(const char *path, const fg_fne_meta *meta, int64_t 
         st = FG_ENOMEM;
         goto done;
     }
-    w->f = w->d_fne = w->d_status = w->d_progress = H5I_INVALID_HID;
+    w->fd = -1;
+    w->off_fne = w->off_status = w->off_progress = -1;
+    w->lock = (fg_i_lock)FG_I_LOCK_INIT;
     w->n = n_inputs;
     w->chunk = chunk_rows;
     w->cap = chunk_rows < n_inputs ? chunk_rows : (n_inputs > 0 ? n_inputs : 1);
@@ -379,13 +503,21 @@ fg_status fg_fne_writer_open(const char *path, const fg_fne_meta *meta, int64_t 
     w->path = fg_i_path_with_suffix(path, "");
     w->partial = fg_i_path_with_suffix(path, ".partial");
     w->tmp = fg_i_path_with_suffix(path, ".tmp");
+    if (!w->path || !w->partial || !w->tmp) {
+        st = FG_ENOMEM;
+        goto done;
+    }
+    /* every path this job writes, checked before any work; then one writer */
+    FG_CHECK_GOTO(st, fg_i_output_file(w->path, "the FNE file"));
+    FG_CHECK_GOTO(st, fg_i_output_file(w->partial, "the work file of the extraction"));
+    FG_CHECK_GOTO(st, fg_i_output_file(w->tmp, "the FNE file being finished"));
+    FG_CHECK_GOTO(st, fg_i_lock_take(w->path, &w->lock));
     w->buf = fg_alloc((size_t)w->cap, FG_FNE_DIM * sizeof(float));
     w->status = fg_calloc((size_t)n_inputs, 1);
     w->paths = copy_strings(paths, n_inputs);
     w->labels = fg_alloc((size_t)n_inputs, sizeof(int32_t));
     w->class_names = copy_strings(class_names, n_classes);
-    if (!w->path || !w->partial || !w->tmp || !w->buf || !w->status || !w->paths || !w->labels ||
-        !w->class_names) {
+    if (!w->buf || !w->status || !w->paths || !w->labels || !w->class_names) {
         st = FG_ENOMEM;
         goto done;
     }
@@ -428,11 +560,37 @@ done:
     return st;
 }
 
+bool fg_i_fne_writer_finished(const fg_fne_writer *w) { return w && w->finished; }
+
+typedef struct impl_job {
+    const char *partial, *impl;
+} impl_job;
+
+/* Replace the attribute impl of the partial file (run in a child). */
+static fg_status set_impl_child(void *ctx)
+{
+    const impl_job *j = ctx;
+    fg_status st = FG_OK;
+    hid_t f = H5Fopen(j->partial, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f < 0) return FG_FAIL(FG_EIO, "%s: cannot open the work file to record attribute 'impl'", j->partial);
+    if (H5Aexists(f, "impl") > 0 && H5Adelete(f, "impl") < 0)
+        st = FG_FAIL(FG_EIO, "%s: cannot replace attribute 'impl'", j->partial);
+    if (st == FG_OK) st = fg_i_h5_write_attr_str(f, "impl", j->impl, j->partial);
+    if (H5Fclose(f) < 0 && st == FG_OK)
+        st = FG_FAIL(FG_EIO, "%s: cannot record attribute 'impl' (disk full?)", j->partial);
+    if (st == FG_OK) {
+        int fd = open(j->partial, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) != 0) st = FG_FAIL(FG_EIO, "%s: cannot sync: %s", j->partial, strerror(errno));
+        if (fd >= 0) close(fd);
+    }
+    return st;
+}
+
 fg_status fg_fne_writer_set_impl(fg_fne_writer *w, const char *impl)
 {
     if (!w || !impl) return FG_FAIL(FG_EINVAL, "fg_fne_writer_set_impl: null argument");
     if (w->finished || strcmp(w->attrs.impl, impl) == 0) return FG_OK;
-    if (w->f < 0 || w->broken) return FG_FAIL(FG_EINVAL, "%s: the writer failed earlier", w->path);
+    if (w->fd < 0 || w->broken) return FG_FAIL(FG_EINVAL, "%s: the writer failed earlier", w->path);
     size_t len = strlen(w->attrs.impl), need = strlen(impl);
     if (len == 0) {
         if (need >= sizeof w->attrs.impl)
@@ -444,14 +602,19 @@ fg_status fg_fne_writer_set_impl(fg_fne_writer *w, const char *impl)
     } else {
         return FG_OK;
     }
-    fg_status st = FG_OK;
+    /* room first, past the end (libhdf5 puts new metadata at its end of file and
+     * cuts the file back to it when closing): its writes then cannot meet a full disk */
+    struct stat sb;
+    int e = fstat(w->fd, &sb) != 0 ? errno : posix_fallocate(w->fd, sb.st_size, 64 << 10);
+    if (e == ENOSPC || e == EDQUOT)
+        return FG_FAIL(FG_EIO, "%s: disk full: no room to record attribute 'impl'; free space and run the "
+                       "same command again", w->partial);
     fg_i_h5_quiet q;
     fg_i_h5_quiet_begin(&q);
-    if (H5Aexists(w->f, "impl") > 0 && H5Adelete(w->f, "impl") < 0)
-        st = FG_FAIL(FG_EIO, "%s: cannot replace attribute 'impl'", w->partial);
-    if (st == FG_OK) st = fg_i_h5_write_attr_str(w->f, "impl", w->attrs.impl, w->partial);
-    if (st == FG_OK) st = fg_i_h5_sync(w->f, w->partial);
+    impl_job j = {w->partial, w->attrs.impl};
+    fg_status st = fg_i_isolated_write(set_impl_child, &j, w->partial);
     fg_i_h5_quiet_end(&q);
+    if (st != FG_OK) w->broken = true;
     return st;
 }
 
@@ -460,7 +623,7 @@ fg_status fg_fne_writer_put(fg_fne_writer *w, const float *row)
     if (!w) return FG_FAIL(FG_EINVAL, "fg_fne_writer_put: null writer");
     if (w->finished || w->next >= w->n)
         return FG_FAIL(FG_EINVAL, "%s: all %lld inputs are already stored", w->path, (long long)w->n);
-    if (w->f < 0 || w->broken || w->next - w->flushed >= w->cap)
+    if (w->fd < 0 || w->broken || w->next - w->flushed >= w->cap)
         return FG_FAIL(FG_EINVAL, "%s: the writer failed earlier", w->path);
     float *dst = w->buf + (size_t)(w->next - w->flushed) * FG_FNE_DIM;
     if (row) memcpy(dst, row, FG_FNE_DIM * sizeof(float));
@@ -468,105 +631,19 @@ fg_status fg_fne_writer_put(fg_fne_writer *w, const float *row)
     w->status[w->next] = row ? ST_OK : ST_FAILED;
     w->next++;
     if (w->next % w->chunk != 0 && w->next != w->n) return FG_OK;
-    fg_i_h5_quiet q;
-    fg_i_h5_quiet_begin(&q);
     fg_status st = flush_rows(w);
-    fg_i_h5_quiet_end(&q);
     if (st != FG_OK) w->broken = true;
     return st;
 }
 
-/* The compact final file at w->tmp, from the partial file. */
-static fg_status write_final(fg_fne_writer *w)
+/* The compact final file at w->tmp, from the partial file (run in a child:
+ * isolated_write.h). */
+static fg_status write_final_child(void *ctx)
 {
-    fg_status st = FG_OK;
-    hid_t fcpl = fg_i_h5_fcpl_untimed(), f = H5I_INVALID_HID, d = H5I_INVALID_HID;
-    hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
-    int64_t n_ok = 0, n_fail = 0;
-    const char **ok_paths = NULL, **fail_paths = NULL;
-    int32_t *ok_labels = NULL;
-    float *in = NULL, *outb = NULL;
-    enum { R = FG_I_FNE_CHUNK_ROWS };
-    for (int64_t i = 0; i < w->n; i++) n_ok += w->status[i] == ST_OK;
-    n_fail = w->n - n_ok;
-    ok_paths = fg_alloc((size_t)n_ok, sizeof *ok_paths);
-    fail_paths = fg_alloc((size_t)n_fail, sizeof *fail_paths);
-    ok_labels = fg_alloc((size_t)n_ok, sizeof *ok_labels);
-    in = fg_alloc(R, FG_FNE_DIM * sizeof(float));
-    outb = fg_alloc(R, FG_FNE_DIM * sizeof(float));
-    if (!ok_paths || !fail_paths || !ok_labels || !in || !outb) {
-        st = FG_ENOMEM;
-        goto done;
-    }
-    for (int64_t i = 0, p = 0, q = 0; i < w->n; i++) {
-        if (w->status[i] == ST_OK) {
-            ok_paths[p] = w->paths[i];
-            ok_labels[p++] = w->labels[i];
-        } else {
-            fail_paths[q++] = w->paths[i];
-        }
-    }
-    if (fcpl >= 0) f = H5Fcreate(w->tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
-    if (f < 0) {
-        st = FG_FAIL(FG_EIO, "%s: cannot create the file (folder not writable?)", w->tmp);
-        goto done;
-    }
-    FG_CHECK_GOTO(st, fg_i_fne_write_attrs(f, w->tmp, &w->attrs));
-    hsize_t dims[2] = {(hsize_t)n_ok, FG_FNE_DIM}, maxd[2] = {H5S_UNLIMITED, FG_FNE_DIM};
-    hsize_t chunk[2] = {R, FG_FNE_DIM};
-    space = H5Screate_simple(2, dims, maxd);
-    dcpl = fg_i_h5_dcpl_untimed();
-    if (space >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, 2, chunk) >= 0)
-        d = H5Dcreate2(f, "fne", H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (d < 0) {
-        st = FG_FAIL(FG_EIO, "%s: cannot create dataset /fne", w->tmp);
-        goto done;
-    }
-    FG_CHECK_GOTO(st, write_int32(f, "label", ok_labels, n_ok, w->tmp));
-    FG_CHECK_GOTO(st, fg_i_h5_write_strings(f, "path", ok_paths, n_ok, w->tmp));
-    FG_CHECK_GOTO(st, fg_i_h5_write_strings(f, "class_names", (const char *const *)w->class_names,
-                                            w->n_classes, w->tmp));
-    FG_CHECK_GOTO(st, fg_i_h5_write_strings(f, "failed_path", fail_paths, n_fail, w->tmp));
-    /* copy the stored rows in input order, one whole chunk at a time */
-    int64_t nout = 0, filled = 0;
-    for (int64_t i0 = 0; i0 < w->n; i0 += R) {
-        int64_t rows = w->n - i0 < R ? w->n - i0 : R;
-        if (read_rows(w->d_fne, H5T_NATIVE_FLOAT, i0, rows, FG_FNE_DIM, in) < 0) {
-            st = FG_FAIL(FG_EIO, "%s: cannot read rows %lld..%lld back", w->partial, (long long)i0,
-                         (long long)(i0 + rows - 1));
-            goto done;
-        }
-        for (int64_t r = 0; r < rows; r++) {
-            if (w->status[i0 + r] != ST_OK) continue;
-            memcpy(outb + (size_t)filled * FG_FNE_DIM, in + (size_t)r * FG_FNE_DIM, FG_FNE_DIM * sizeof(float));
-            if (++filled < R) continue;
-            if (write_rows(d, H5T_NATIVE_FLOAT, nout, R, FG_FNE_DIM, outb) < 0) goto write_error;
-            nout += R;
-            filled = 0;
-        }
-    }
-    if (filled > 0 && write_rows(d, H5T_NATIVE_FLOAT, nout, filled, FG_FNE_DIM, outb) < 0) goto write_error;
-    H5Dclose(d);
-    d = H5I_INVALID_HID;
-    herr_t rc = H5Fclose(f);
-    f = H5I_INVALID_HID;
-    if (rc < 0) goto write_error;
-    goto done;
-write_error:
-    st = FG_FAIL(FG_EIO, "%s: cannot write dataset /fne (disk full?)", w->tmp);
-done:
-    if (d >= 0) H5Dclose(d);
-    if (dcpl >= 0) H5Pclose(dcpl);
-    if (space >= 0) H5Sclose(space);
-    if (f >= 0) H5Fclose(f);
-    if (fcpl >= 0) H5Pclose(fcpl);
-    if (st != FG_OK) unlink(w->tmp);
-    fg_free(ok_paths);
-    fg_free(fail_paths);
-    fg_free(ok_labels);
-    fg_free(in);
-    fg_free(outb);
-    return st;
+    const fg_fne_writer *w = ctx;
+    return fg_i_fne_write_final(w->tmp, w->partial, w->fd, w->off_fne, w->n, w->status,
+                                (const char *const *)w->paths, w->labels,
+                                (const char *const *)w->class_names, w->n_classes, &w->attrs);
 }
 
 fg_status fg_fne_writer_finish(fg_fne_writer *w)
@@ -578,11 +655,17 @@ fg_status fg_fne_writer_finish(fg_fne_writer *w)
     if (w->next != w->n)
         return FG_FAIL(FG_EINVAL, "%s: finish after %lld of %lld inputs", w->path,
                        (long long)w->next, (long long)w->n);
-    if (w->f < 0 || w->broken) return FG_FAIL(FG_EINVAL, "%s: the writer failed earlier", w->path);
+    if (w->fd < 0 || w->broken) return FG_FAIL(FG_EINVAL, "%s: the writer failed earlier", w->path);
     fg_i_h5_quiet_begin(&q);
     FG_CHECK_GOTO(st, flush_rows(w));
-    FG_CHECK_GOTO(st, write_final(w));
-    FG_CHECK_GOTO(st, fg_i_file_commit(w->tmp, w->path));
+    st = fg_i_isolated_write(write_final_child, w, w->tmp);
+    if (st == FG_OK) st = fg_i_file_commit(w->tmp, w->path);
+    if (st != FG_OK) {
+        unlink(w->tmp);
+        st = FG_FAIL(st, "%s; all %lld rows are kept in %s: free space and run the same command again to "
+                     "finish", fg_last_error(), (long long)w->n, w->partial);
+        goto done;
+    }
     close_partial(w);
     if (unlink(w->partial) != 0) {
         st = FG_FAIL(FG_EIO, "%s is complete but its work file %s could not be removed", w->path,
@@ -591,6 +674,7 @@ fg_status fg_fne_writer_finish(fg_fne_writer *w)
     }
     w->finished = true;
 done:
+    if (st != FG_OK && !w->finished) w->broken = true;
     fg_i_h5_quiet_end(&q);
     return st;
 }
@@ -598,11 +682,7 @@ done:
 void fg_fne_writer_close(fg_fne_writer *w)
 {
     if (!w) return;
-    if (!w->finished && !w->broken && w->f >= 0) {
-        fg_i_h5_quiet q;
-        fg_i_h5_quiet_begin(&q);
+    if (!w->finished && !w->broken && w->fd >= 0)
         (void)flush_rows(w); /* what was put is kept; an error leaves the last durable chunk */
-        fg_i_h5_quiet_end(&q);
-    }
     writer_free(w);
 }

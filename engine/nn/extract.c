@@ -9,11 +9,13 @@
  * forward 7.05 images/s beside a decoder thread, 7.14 with team decoding;
  * whole 7.05 vs 7.09). Rows are handed to the FNE writer in input order;
  * failures become NULL rows (listed in the file's /failed_path) unless
- * strict. O(N) images, memory O(B). */
+ * strict. Every path the job writes is checked and locked (by the writer)
+ * before the net is built. O(N) images, memory O(B). */
 #include "fnegraph/extract.h"
 #include "fnegraph/fne_file.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/net.h"
+#include "io/fne_file_i.h"
 
 #include <omp.h>
 #include <pthread.h>
@@ -152,7 +154,9 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
                                          opts->chunk_rows > 0 ? opts->chunk_rows : 64, &wr, &next));
     res->n_resumed = next;
     if (next >= ds->n) {
-        res->already_complete = true;
+        /* every row stored: finished before, or a work file whose finish failed (a full disk) */
+        res->already_complete = fg_i_fne_writer_finished(wr);
+        FG_CHECK_GOTO(st, fg_fne_writer_finish(wr));
         goto done;
     }
     fg_net_opts no = {.batch = B, .threads = opts->threads, .conv = opts->conv, .precision = opts->precision};

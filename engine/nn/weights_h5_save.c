@@ -3,9 +3,15 @@
  * one group a layer with weight_names (Keras's empty float64 array for
  * weightless layers), contiguous float32 datasets <layer>_W_1:0 and
  * <layer>_b_1:0. Object time stamps are off, so the same weights give the
- * same bytes. Written to <path>.tmp, synced, renamed. Cost: one write of
- * ~553 MB (with fc8) or ~537 MB (without). */
+ * same bytes. Written to <path>.tmp by a child process (io/isolated_write.h:
+ * a full disk is an error naming the file, never a crash in libhdf5), synced,
+ * renamed: an earlier file at <path> stays whole until the new one is. One
+ * writer a file (<path>.lock). Cost: one write of ~553 MB (with fc8) or
+ * ~537 MB (without). */
 #include "nn/weights_h5.h"
+
+#include "core/file_guard.h"
+#include "io/isolated_write.h"
 
 #include "fnegraph/mem.h"
 #include "fnegraph/weights.h"
@@ -61,31 +67,22 @@ done:
     return st;
 }
 
-fg_status fg_weights_save(const char *path, const fg_weights *w)
+typedef struct save_job {
+    const char *tmp;
+    const fg_weights *w;
+} save_job;
+
+/* The whole file at job->tmp (run in a child: isolated_write.h). */
+static fg_status save_child(void *ctx)
 {
+    const save_job *job = ctx;
+    const char *tmp = job->tmp;
+    const fg_weights *w = job->w;
     fg_status st = FG_OK;
-    fg_i_h5_quiet q;
-    hid_t fcpl = H5I_INVALID_HID, f = H5I_INVALID_HID;
-    char *tmp = NULL;
-    if (!path || !w) return FG_FAIL(FG_EINVAL, "fg_weights_save: null argument");
-    for (int l = 0; l < FG_VGG16_LAYERS; l++)
-        if (!w->kernel[l] || !w->bias[l])
-            return FG_FAIL(FG_EINVAL, "fg_weights_save(%s): layer %s has no weights", path,
-                           fg_vgg16_layers[l].keras);
-    if (!w->fc8_kernel != !w->fc8_bias)
-        return FG_FAIL(FG_EINVAL, "fg_weights_save(%s): fc8 needs both kernel and bias", path);
-    fg_i_h5_quiet_begin(&q);
-    tmp = fg_i_path_with_suffix(path, ".tmp");
-    if (!tmp) {
-        st = FG_ENOMEM;
-        goto done;
-    }
-    fcpl = fg_i_h5_fcpl_untimed();
+    hid_t fcpl = fg_i_h5_fcpl_untimed(), f = H5I_INVALID_HID;
     if (fcpl >= 0) f = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
-    if (f < 0) {
-        st = FG_FAIL(FG_EIO, "%s: cannot create the file (folder missing or not writable?)", tmp);
-        goto done;
-    }
+    if (fcpl >= 0) H5Pclose(fcpl);
+    if (f < 0) return FG_FAIL(FG_EIO, "%s: cannot create the file (folder missing or not writable?)", tmp);
     int n = w->fc8_kernel ? FG_I_KERAS_LAYERS : FG_I_KERAS_LAYERS - 1;
     FG_CHECK_GOTO(st, fg_i_h5_write_attr_fixed_strings(f, "layer_names", fg_i_keras_layers, n, tmp));
     for (int i = 0; i < n; i++) {
@@ -99,18 +96,41 @@ fg_status fg_weights_save(const char *path, const fg_weights *w)
             st = write_layer(f, tmp, layer, NULL, NULL, -1);
         if (st != FG_OK) goto done;
     }
-    herr_t rc = H5Fclose(f);
-    f = H5I_INVALID_HID;
-    if (rc < 0) {
-        st = FG_FAIL(FG_EIO, "%s: HDF5 could not complete the file (disk full?)", tmp);
-        goto done;
-    }
-    st = fg_i_file_commit(tmp, path);
 done:
-    if (f >= 0) H5Fclose(f);
-    if (fcpl >= 0) H5Pclose(fcpl);
-    if (st != FG_OK && tmp) unlink(tmp);
-    fg_free(tmp);
+    if (H5Fclose(f) < 0 && st == FG_OK)
+        st = FG_FAIL(FG_EIO, "%s: HDF5 could not complete the file (disk full?)", tmp);
+    return st;
+}
+
+fg_status fg_weights_save(const char *path, const fg_weights *w)
+{
+    fg_status st = FG_OK;
+    fg_i_h5_quiet q;
+    fg_i_lock lock = FG_I_LOCK_INIT;
+    char *tmp = NULL;
+    if (!path || !w) return FG_FAIL(FG_EINVAL, "fg_weights_save: null argument");
+    for (int l = 0; l < FG_VGG16_LAYERS; l++)
+        if (!w->kernel[l] || !w->bias[l])
+            return FG_FAIL(FG_EINVAL, "fg_weights_save(%s): layer %s has no weights", path,
+                           fg_vgg16_layers[l].keras);
+    if (!w->fc8_kernel != !w->fc8_bias)
+        return FG_FAIL(FG_EINVAL, "fg_weights_save(%s): fc8 needs both kernel and bias", path);
+    FG_CHECK_GOTO(st, fg_i_output_file(path, "the weight file"));
+    tmp = fg_i_path_with_suffix(path, ".tmp");
+    if (!tmp) return FG_FAIL(FG_ENOMEM, "%s: out of memory", path);
+    FG_CHECK_GOTO(st, fg_i_output_file(tmp, "the weight file being written"));
+    FG_CHECK_GOTO(st, fg_i_lock_take(path, &lock));
+    fg_i_h5_quiet_begin(&q);
+    save_job job = {tmp, w};
+    st = fg_i_isolated_write(save_child, &job, tmp);
+    if (st == FG_OK) st = fg_i_file_commit(tmp, path);
+    if (st != FG_OK) {
+        unlink(tmp);
+        st = FG_FAIL(st, "%s; %s was not written", fg_last_error(), path);
+    }
     fg_i_h5_quiet_end(&q);
+done:
+    fg_i_lock_release(&lock);
+    fg_free(tmp);
     return st;
 }
