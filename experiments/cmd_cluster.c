@@ -16,6 +16,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *HELP =
     "Usage: fnegraph cluster --fne FNE.h5 --weights W.h5 [--lo L] [--hi H] [--k K]\n"
@@ -120,14 +121,37 @@ static void print_norm_object(const char *key, const double *v, bool have, const
     printf("}%s\n", tail);
 }
 
+/* One community id a line, written as PATH.tmp, synced and renamed: a full
+ * disk or a crash never leaves a cut-off PATH, and an earlier PATH stays
+ * whole until the new one is complete. */
 static fg_status write_membership(const char *path, const int32_t *m, uint32_t n)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) return FG_FAIL(FG_EIO, "%s: cannot create (%s)", path, strerror(errno));
+    fg_status st = FG_OK;
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 5);
+    if (!tmp) return FG_FAIL(FG_ENOMEM, "%s: out of memory", path);
+    memcpy(tmp, path, len);
+    memcpy(tmp + len, ".tmp", 5);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        st = FG_FAIL(FG_EIO, "%s: cannot create (%s)", tmp, strerror(errno));
+        goto done;
+    }
     for (uint32_t v = 0; v < n; v++) fprintf(f, "%d\n", m[v]);
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) return FG_FAIL(FG_EIO, "%s: write failed (disk full?)", path);
-    return FG_OK;
+    int bad = ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0;
+    if (fclose(f) != 0 || bad) {
+        st = FG_FAIL(FG_EIO, "%s: write failed (%s); free space and run again", path,
+                     errno ? strerror(errno) : "disk full?");
+        unlink(tmp);
+        goto done;
+    }
+    if (rename(tmp, path) != 0) {
+        st = FG_FAIL(FG_EIO, "%s: cannot rename %s to it (%s)", path, tmp, strerror(errno));
+        unlink(tmp);
+    }
+done:
+    free(tmp);
+    return st;
 }
 
 /* FluidC on the largest component of g (g itself when connected), its image

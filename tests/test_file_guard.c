@@ -46,7 +46,7 @@ int main(void)
     CHECK_FAILS(fg_i_output_file(fifo, "the FNE file"), FG_EINVAL, "FIFO");
     char under_file[600];
     snprintf(under_file, sizeof under_file, "%s/b.h5", f);
-    CHECK_FAILS(fg_i_output_file(under_file, "the FNE file"), FG_EINVAL, "not a folder");
+    CHECK_FAILS(fg_i_output_file(under_file, "the FNE file"), FG_EINVAL, "is a regular file, not a folder");
     if (geteuid() != 0) { /* root writes anywhere */
         CHECK(mkdir(sub, 0500) == 0, "mkdir ro");
         char ro[600];
