@@ -2,7 +2,9 @@
  * targets found, kept after the fix) fed to the reader that target fuzzes,
  * in the normal builds: each in a child process with a 30 s alarm, which
  * must end by returning (success or an error with a message), never by a
- * signal. The readers and the input layouts are those of fuzz/TARGET.c:
+ * signal (outside the sanitizer build under a 4 GB address-space limit, so
+ * that a memory bomb fails as an error or a signal, not the machine). The
+ * readers and the input layouts are those of fuzz/TARGET.c:
  *   fuzz_image         fg_image_decode_file
  *   fuzz_sweep_config  fg_sweep_config_load (INI, then NUL-separated --set values)
  *   fuzz_labels        first byte mod 7 picks the file of a miniature layout
@@ -25,6 +27,7 @@
 #include <dirent.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -168,6 +171,13 @@ int main(void)
             pid_t pid = fork();
             if (pid == 0) {
                 alarm(30);
+                /* a memory bomb fails this input, not the machine (the
+                 * sanitizer build reserves terabytes of shadow: no limit) */
+                const char *san = getenv("FG_SANITIZE");
+                if (!san || strcmp(san, "1") != 0) {
+                    struct rlimit rl = {(rlim_t)4 << 30, (rlim_t)4 << 30};
+                    setrlimit(RLIMIT_AS, &rl);
+                }
                 _exit(run(t->d_name, data, n));
             }
             int ws = 0;
