@@ -13,7 +13,7 @@
  * 1.2 returns 2.0, 1.4, 0.0 or -0.5 on such labelings (scikit-learn#30950),
  * and 1.7's fix (both differences clipped to +-eps, keeping their signs)
  * gives +-1 while the residues stay below eps, and noise again above it
- * (singletons of 100 samples against two halves: 1.13). We detect the case
+ * (100 singletons against one sample vs the rest: 1.127). We detect the case
  * from the table's shape and return 1.0, the value scikit-learn's own
  * comment gives it ("expectation equals maximum, i.e. a perfect match") and
  * consistent with NMI, which is 1 there. Elsewhere we follow scikit-learn

@@ -2,7 +2,8 @@
  * table of two integer labelings, entropies, mutual information (MI), the
  * expected mutual information of the hypergeometric model (EMI, Vinh et al.
  * 2010), and NMI and AMI under the four normalizations, all as
- * scikit-learn 1.2 computes them (natural logarithms, its edge cases). */
+ * scikit-learn 1.2 computes them (natural logarithms, its edge cases), but
+ * for AMI where it is 0/0 (fg_scores_compute). */
 #ifndef FNEGRAPH_METRICS_H
 #define FNEGRAPH_METRICS_H
 
