@@ -4,9 +4,7 @@
 #include "fnegraph/mem.h"
 #include "fnegraph/metrics.h"
 
-#include <errno.h>
 #include <getopt.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char *HELP =
@@ -16,7 +14,10 @@ static const char *HELP =
     "information (NMI, AMI) under each of the four normalizations min, geometric,\n"
     "arithmetic and max, computed exactly as scikit-learn 1.2's\n"
     "normalized_mutual_info_score and adjusted_mutual_info_score (natural logs;\n"
-    "both labelings one cluster -> 1.0; MI = 0 -> NMI 0.0). The paper reported NMI\n"
+    "both labelings one cluster -> 1.0; MI = 0 -> NMI 0.0; one labeling one\n"
+    "cluster, the other split -> AMI 0.0). Where AMI is 0/0 (every labeling with\n"
+    "these cluster sizes scores the same: both all singletons, or one under min)\n"
+    "it is 1.0, not a ratio of rounding residues. The paper reported NMI\n"
     "geometric and AMI max; scikit-learn's default is arithmetic for both.\n"
     "\n"
     "Files: one integer label per line, any values (negative, sparse, 64-bit).\n"
@@ -36,64 +37,6 @@ static const char *HELP =
     "\n"
     "Example:\n"
     "  fnegraph score labels.txt communities.txt --json\n";
-
-/* Read the labels of `path` into a growing array; errors name file:line. */
-static fg_status read_labels(const char *path, int64_t **out, uint64_t *n)
-{
-    fg_status st = FG_OK;
-    FILE *f = fopen(path, "r");
-    char *line = NULL;
-    size_t cap_line = 0;
-    uint64_t cap = 0, lineno = 0;
-    int64_t *v = NULL;
-    *out = NULL;
-    *n = 0;
-    if (!f) return FG_FAIL(FG_EIO, "%s: cannot open (%s)", path, strerror(errno));
-    ssize_t len;
-    while ((len = getline(&line, &cap_line, f)) >= 0) {
-        lineno++;
-        char *s = line;
-        while (*s == ' ' || *s == '\t') s++;
-        char *e = s + strlen(s);
-        while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t')) *--e = 0;
-        if (*s == 0 || *s == '#') continue;
-        char *end = NULL;
-        errno = 0;
-        long long x = strtoll(s, &end, 10);
-        if (end == s || *end) {
-            st = FG_FAIL(FG_EFORMAT, "%s:%llu: '%.40s' is not an integer label", path, (unsigned long long)lineno, s);
-            goto done;
-        }
-        if (errno == ERANGE) {
-            st = FG_FAIL(FG_EFORMAT, "%s:%llu: label %.40s does not fit 64 bits", path, (unsigned long long)lineno, s);
-            goto done;
-        }
-        if (*n == cap) {
-            uint64_t ncap = cap ? 2 * cap : 4096;
-            int64_t *nv = fg_alloc(ncap, sizeof *nv);
-            if (!nv) {
-                st = FG_ENOMEM;
-                goto done;
-            }
-            if (v) memcpy(nv, v, *n * sizeof *v);
-            fg_free(v);
-            v = nv;
-            cap = ncap;
-        }
-        v[(*n)++] = x;
-    }
-    if (ferror(f)) st = FG_FAIL(FG_EIO, "%s: read error after line %llu", path, (unsigned long long)lineno);
-done:
-    free(line);
-    fclose(f);
-    if (st != FG_OK) {
-        fg_free(v);
-        v = NULL;
-        *n = 0;
-    }
-    *out = v;
-    return st;
-}
 
 static void print_norm_object(const char *key, const double *v, const char *tail)
 {
@@ -122,7 +65,7 @@ int fg_cmd_score(int argc, char **argv)
     if (argc - optind != 2)
         return fg_cli_usage_error("score", "expected two label files (TRUE.txt PRED.txt), got %d", argc - optind);
     const char *tpath = argv[optind], *ppath = argv[optind + 1];
-    if ((st = read_labels(tpath, &t, &nt)) != FG_OK || (st = read_labels(ppath, &p, &np)) != FG_OK) {
+    if ((st = fg_labels_read_text(tpath, &t, &nt)) != FG_OK || (st = fg_labels_read_text(ppath, &p, &np)) != FG_OK) {
         rc = fg_cli_fail("score", st);
         goto done;
     }

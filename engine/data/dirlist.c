@@ -2,6 +2,7 @@
  * (engine/data/dirlist.h). Cost: one readdir pass and one stat a directory
  * entry; text files are read whole. */
 #include "dirlist.h"
+#include "core/file_guard.h"
 #include "fnegraph/mem.h"
 
 #include <dirent.h>
@@ -192,6 +193,10 @@ fg_status fg_i_read_text(const char *path, size_t max_bytes, char **text, size_t
     size_t n = 0, cap = 0;
     *text = NULL;
     if (size) *size = 0;
+    /* a regular file before fopen(): opening a FIFO would block for ever */
+    fg_status in = fg_i_input_file(path, "a label or split list", NULL);
+    if (in == FG_ENOTFOUND) return FG_FAIL(FG_ENOTFOUND, "%s: cannot open: %s", path, strerror(ENOENT));
+    if (in != FG_OK) return in;
     FILE *f = fopen(path, "rb");
     if (!f) return FG_FAIL(errno == ENOENT ? FG_ENOTFOUND : FG_EIO, "%s: cannot open: %s", path, strerror(errno));
     for (;;) {

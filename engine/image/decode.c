@@ -2,6 +2,7 @@
  * bytes, hand it to the decoder of that format. Also the fg_image object.
  * Cost: one read of the file plus the decoder's, O(file size + pixels). */
 #include "image_internal.h"
+#include "core/file_guard.h"
 #include "fnegraph/mem.h"
 
 #include <errno.h>
@@ -146,6 +147,10 @@ fg_status fg_image_decode_file(const char *path, int min_side_hint, fg_image *ou
     int fd = -1;
     if (!path || !out) return FG_FAIL(FG_EINVAL, "fg_image_decode_file: null argument");
     memset(out, 0, sizeof *out);
+    /* a regular file before open(): opening a FIFO would block for ever */
+    st = fg_i_input_file(path, "an image file", NULL);
+    if (st == FG_ENOTFOUND) st = FG_FAIL(FG_ENOTFOUND, "%s: cannot open: %s", path, strerror(ENOENT));
+    if (st != FG_OK) goto done;
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         st = FG_FAIL(errno == ENOENT ? FG_ENOTFOUND : FG_EIO, "%s: cannot open: %s", path, strerror(errno));

@@ -4,6 +4,8 @@
  * and refuses over-long lines instead of letting inih split them. */
 #include "fnegraph/sweep_config.h"
 
+#include "core/file_guard.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
@@ -32,6 +34,7 @@ static const char *const SWEEP_KEYS[] = {"weights", "out", "thresholds", "k", "c
                                          "max_iter", "conv", "precision"};
 static const char *const DS_KEYS[] = {"kind", "root", "split", "fne", "labels"};
 enum { N_SWEEP_KEYS = 14, N_DS_KEYS = 5 };
+#define MAX_COMMUNITIES_STR "2147483647"
 
 static fg_status fail(parse_ctx *c, const char *fmt, const char *a, const char *b)
 {
@@ -41,18 +44,26 @@ static fg_status fail(parse_ctx *c, const char *fmt, const char *a, const char *
     return c->st;
 }
 
-static void append_text(parse_ctx *c, const char *s)
+/* Keep s in the config text (recorded in the results file): a text that
+ * lost a piece would misreport the run, so running out of memory is an
+ * error, not a shorter text. */
+static bool append_text(parse_ctx *c, const char *s)
 {
     size_t n = strlen(s);
     if (c->text_len + n + 1 > c->text_cap) {
         size_t cap = (c->text_cap + n + 1) * 2;
         char *t = realloc(c->text, cap);
-        if (!t) return;
+        if (!t) {
+            if (c->st == FG_OK)
+                c->st = FG_FAIL(FG_ENOMEM, "%s: out of memory keeping the config text (%zu bytes)", c->where, cap);
+            return false;
+        }
         c->text = t;
         c->text_cap = cap;
     }
     memcpy(c->text + c->text_len, s, n + 1);
     c->text_len += n;
+    return true;
 }
 
 static char *trim(char *s)
@@ -190,6 +201,8 @@ static bool item_k(parse_ctx *c, char *t, int i)
 static bool item_communities(parse_ctx *c, char *t, int i)
 {
     fg_sweep_communities *cc = &c->cfg->communities[i];
+    char item[256]; /* as written: the parse below cuts t */
+    snprintf(item, sizeof item, "%s", t);
     char *star = strchr(t, '*');
     int64_t v = 1;
     if (!strcmp(t, "classes")) {
@@ -211,7 +224,11 @@ static bool item_communities(parse_ctx *c, char *t, int i)
         return false;
     }
     if (v < 1) {
-        fail(c, "communities: '%s' must be at least 1%s", t, "");
+        fail(c, "communities: '%s' must be at least 1%s", item, "");
+        return false;
+    }
+    if (v > FG_SWEEP_MAX_COMMUNITIES) {
+        fail(c, "communities: '%s' is more than %s (a graph has fewer vertices)", item, MAX_COMMUNITIES_STR);
         return false;
     }
     cc->value = v;
@@ -238,7 +255,9 @@ static bool item_seeds(parse_ctx *c, char *t, int idx)
         }
         b = a;
     }
-    for (int64_t s = a; s <= b; s++) {
+    /* count from a (b - a cannot overflow: 0 <= a <= b); s++ past INT64_MAX would */
+    for (uint64_t i = 0; i <= (uint64_t)(b - a); i++) {
+        int64_t s = a + (int64_t)i;
         if (c->cfg->n_seeds >= FG_SWEEP_MAX_SEEDS) {
             fail(c, "seeds: more than 4096 seeds%s%s", "", "");
             return false;
@@ -447,9 +466,9 @@ static char *reader(char *str, int num, void *stream)
     if (c->st != FG_OK) return NULL;
     if (!fgets(str, num, c->f)) return NULL;
     c->line++;
-    append_text(c, str);
     snprintf(c->where_buf, sizeof c->where_buf, "%s:%d", c->cfg->path, c->line);
     c->where = c->where_buf;
+    if (!append_text(c, str)) return NULL;
     size_t n = strlen(str);
     if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(c->f)) {
         char lim[16];
@@ -507,7 +526,12 @@ void fg_sweep_config_destroy(fg_sweep_config *cfg)
 
 int64_t fg_sweep_communities_for(const fg_sweep_communities *c, int n_classes)
 {
-    return c->per_class ? c->value * n_classes : c->value;
+    if (!c->per_class) return c->value;
+    /* the parser keeps value <= 2^31 - 1, so value * n_classes < 2^62; a
+     * hand-made struct out of that range saturates instead of wrapping */
+    int64_t k = n_classes > 0 ? n_classes : 0;
+    if (c->value > 0 && k > INT64_MAX / c->value) return INT64_MAX;
+    return c->value * k;
 }
 
 void fg_sweep_communities_str(const fg_sweep_communities *c, char *buf, int n)
@@ -548,6 +572,10 @@ fg_status fg_sweep_config_load(const char *path, const char *const *overrides, i
     char *slash = strrchr(c.dir, '/');
     if (slash) *slash = '\0';
     else snprintf(c.dir, sizeof c.dir, ".");
+    /* a regular file: fopen would block on a FIFO */
+    fg_status in = fg_i_input_file(path, "a config file", NULL);
+    if (in == FG_ENOTFOUND) return FG_FAIL(FG_EIO, "%s: cannot open the config file (%s)", path, strerror(ENOENT));
+    if (in != FG_OK) return in;
     c.f = fopen(path, "r");
     if (!c.f) return FG_FAIL(FG_EIO, "%s: cannot open the config file (%s)", path, strerror(errno));
     int r = ini_parse_stream(reader, &c, handler, &c);

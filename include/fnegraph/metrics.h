@@ -2,7 +2,8 @@
  * table of two integer labelings, entropies, mutual information (MI), the
  * expected mutual information of the hypergeometric model (EMI, Vinh et al.
  * 2010), and NMI and AMI under the four normalizations, all as
- * scikit-learn 1.2 computes them (natural logarithms, its edge cases). */
+ * scikit-learn 1.2 computes them (natural logarithms, its edge cases), but
+ * for AMI where it is 0/0 (fg_scores_compute). */
 #ifndef FNEGRAPH_METRICS_H
 #define FNEGRAPH_METRICS_H
 
@@ -62,6 +63,14 @@ double fg_mutual_info(const fg_contingency *c);
  * cells with equal (a_i, b_j) are summed once and weighted. */
 fg_status fg_expected_mutual_info(const fg_contingency *c, double *emi);
 
+/* The labels of a text file of `fnegraph score`: one integer a line (any
+ * int64 value), spaces and tabs around it ignored, CRLF tolerated; empty
+ * lines and lines whose first non-space character is '#' skipped. *labels
+ * gets a fg_alloc'd array of *n values (NULL when 0). The path must be a
+ * regular file (a FIFO would block). Anything else (a non-integer, a value
+ * outside int64, a NUL byte) is FG_EFORMAT naming file:line. */
+fg_status fg_labels_read_text(const char *path, int64_t **labels, uint64_t *n);
+
 /* Everything `fnegraph score` and `fnegraph cluster` report. */
 typedef struct fg_scores {
     int64_t n;
@@ -74,8 +83,13 @@ typedef struct fg_scores {
 
 /* NMI and AMI of pred against truth under every normalization, with
  * scikit-learn's edge cases: both labelings a single cluster, or both empty
- * (n = 0) -> 1.0; MI = 0 -> NMI 0.0; the AMI denominator (mean - EMI) pushed
- * away from 0 to +-DBL_EPSILON keeping its sign. */
+ * (n = 0) -> 1.0; MI = 0 -> NMI 0.0; one labeling a single cluster and the
+ * other split -> AMI 0.0; the AMI numerator (MI - EMI) and denominator
+ * (mean - EMI) each pushed away from 0 to +-DBL_EPSILON keeping its sign
+ * (scikit-learn 1.7). Where AMI is 0/0 exactly (every labeling with these
+ * cluster sizes scores MI = EMI = mean: both labelings all singletons, or one
+ * of them under the min mean) it is 1.0, not a ratio of rounding residues
+ * (scores.c explains). */
 fg_status fg_scores_compute(const int64_t *truth, const int64_t *pred, uint64_t n, fg_scores *out);
 
 #ifdef __cplusplus

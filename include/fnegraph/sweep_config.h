@@ -29,6 +29,10 @@ enum {
     FG_SWEEP_MAX_SEEDS = 4096,
     FG_SWEEP_PATH = 4096
 };
+/* Largest community count, and largest multiplier of N*classes (a graph has
+ * at most 2^31 - 1 vertices); larger values are refused at parse time with
+ * the config's file:line, so fg_sweep_communities_for never overflows. */
+#define FG_SWEEP_MAX_COMMUNITIES INT64_C(2147483647)
 
 typedef struct fg_sweep_dataset {
     char name[64];               /* the NAME of [dataset NAME]: labels its rows */
@@ -78,7 +82,9 @@ fg_status fg_sweep_config_load(const char *path, const char *const *overrides, i
                                const char *out_override, fg_sweep_config *cfg);
 /* Free what load allocated; accepts a zeroed object. */
 void fg_sweep_config_destroy(fg_sweep_config *cfg);
-/* The community count for a dataset with n_classes classes. */
+/* The community count for a dataset with n_classes classes (a value the
+ * parser accepted times n_classes: at most (2^31 - 1)^2, no overflow; a
+ * struct made by hand beyond that saturates at INT64_MAX). */
 int64_t fg_sweep_communities_for(const fg_sweep_communities *c, int n_classes);
 /* "10", "classes", "2*classes" */
 void fg_sweep_communities_str(const fg_sweep_communities *c, char *buf, int n);
