@@ -106,14 +106,15 @@ static void edge_cases(void)
     for (int m = 0; m < 4; m++) CHECK_NEAR(s1.nmi[m], s2.nmi[m], 1e-15);
 
     /* the AMI denominator: all singletons on both sides make mean - EMI a
-     * rounding residue; it must be clamped to +-DBL_EPSILON with its sign,
-     * never divide by 0 */
+     * rounding residue, never divided by: AMI is 1 there (identical
+     * labelings), which is also what the clamped ratio gives on this case */
     int64_t id[6] = {0, 1, 2, 3, 4, 5};
     CHECK_OK(fg_scores_compute(id, id, 6, &s));
     for (int m = 0; m < 4; m++) {
         double mean = fg_norm_mean(s.h_true, s.h_pred, (fg_norm)m), den = mean - s.emi;
         den = den < 0 ? fmin(den, -DBL_EPSILON) : fmax(den, DBL_EPSILON);
         CHECK(isfinite(s.ami[m]) && s.ami[m] == (s.mi - s.emi) / den, "clamped AMI %s = %g", NORMS[m], s.ami[m]);
+        CHECK(s.ami[m] == 1.0, "AMI %s of identical singletons = %.17g, expected 1", NORMS[m], s.ami[m]);
         CHECK_NEAR(s.nmi[m], 1.0, 1e-15);
     }
     CHECK(fg_norm_name(FG_NORM_GEOMETRIC) && !strcmp(fg_norm_name(FG_NORM_GEOMETRIC), "geometric"), "norm name");

@@ -104,5 +104,5 @@ int main(void)
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) printf("note: could not remove %s\n", dir);
-    return fg_test_done("test_input_fifo");
+    return fg_test_done("test_input_fifo_lists");
 }
