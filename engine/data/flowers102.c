@@ -11,6 +11,7 @@
  * 8,189 images), its bytes no more than the file can hold (its size, or the
  * size times deflate's largest ratio for a compressed variable).
  * Cost: O(N) for N images, one stat an image. */
+#include "core/child.h"
 #include "core/file_guard.h"
 #include "dirlist.h"
 #include "fnegraph/dataset.h"
@@ -172,6 +173,95 @@ done:
     return st;
 }
 
+/* The variables names[0..k) of a .mat file as integer vectors in lo..hi,
+ * read by matio in a child process (core/child.h): a damaged file can make
+ * matio allocate and fill gigabytes inside Mat_VarReadInfo itself, before
+ * any check of ours can look at what it declares, or crash it; in the child
+ * that is an error naming the file. The result comes back as, per variable,
+ * its length (uint64) and its values (int64). */
+typedef struct mat_job {
+    const char *path;
+    const char *const *names;
+    int k;
+    double lo, hi;
+    const char *what;
+} mat_job;
+
+static fg_status mat_job_run(void *ctx, void **out, size_t *out_size)
+{
+    const mat_job *j = ctx;
+    fg_status st = FG_OK;
+    int64_t *v[3] = {NULL, NULL, NULL};
+    size_t n[3] = {0, 0, 0}, total = 0;
+    int64_t size = 0;
+    mat_t *m = mat_open(j->path, &size, &st);
+    if (!m) return st;
+    for (int i = 0; i < j->k; i++) {
+        FG_CHECK_GOTO(st, read_vector(m, j->path, size, j->names[i], j->lo, j->hi, j->what, &v[i], &n[i]));
+        total += sizeof(uint64_t) + n[i] * sizeof(int64_t);
+    }
+    unsigned char *buf = fg_alloc(total, 1), *at = buf;
+    if (!buf) {
+        st = FG_FAIL(FG_ENOMEM, "%s: out of memory", j->path);
+        goto done;
+    }
+    for (int i = 0; i < j->k; i++) {
+        uint64_t len = n[i];
+        memcpy(at, &len, sizeof len);
+        memcpy(at + sizeof len, v[i], n[i] * sizeof(int64_t));
+        at += sizeof len + n[i] * sizeof(int64_t);
+    }
+    *out = buf;
+    *out_size = total;
+done:
+    for (int i = 0; i < 3; i++) fg_free(v[i]);
+    Mat_Close(m);
+    return st;
+}
+
+static fg_status read_vectors(const char *path, const char *const *names, int k, double lo, double hi,
+                              const char *what, int64_t **out, size_t *n_out)
+{
+    fg_status st = FG_OK;
+    void *res = NULL;
+    size_t size = 0;
+    int64_t sz = 0;
+    pthread_once(&mat_log_once, mat_log_install);
+    /* a FIFO would block the child's open: refused here, at once */
+    FG_CHECK_GOTO(st, fg_i_input_file(path, "a MATLAB .mat file", &sz));
+    mat_job job = {path, names, k, lo, hi, what};
+    fg_i_child_limits lim = {10, (uint64_t)256 << 20,
+                             (size_t)k * (sizeof(uint64_t) + (size_t)FLOWERS_MAX_IMAGES * sizeof(int64_t))};
+    FG_CHECK_GOTO(st, fg_i_child_run(mat_job_run, &job, &lim, path, "matio reading it", &res, &size));
+    const unsigned char *at = res, *end = at + size;
+    for (int i = 0; i < k; i++) {
+        uint64_t len = 0;
+        if ((size_t)(end - at) < sizeof len) goto short_result;
+        memcpy(&len, at, sizeof len);
+        at += sizeof len;
+        if (len > FLOWERS_MAX_IMAGES || (size_t)(end - at) < len * sizeof(int64_t)) goto short_result;
+        out[i] = fg_alloc(len ? (size_t)len : 1, sizeof(int64_t));
+        if (!out[i]) {
+            st = FG_FAIL(FG_ENOMEM, "%s: out of memory", path);
+            goto done;
+        }
+        memcpy(out[i], at, (size_t)len * sizeof(int64_t));
+        n_out[i] = (size_t)len;
+        at += len * sizeof(int64_t);
+    }
+    goto done;
+short_result:
+    st = FG_FAIL(FG_EINTERNAL, "%s: the reading process sent a short result", path);
+done:
+    fg_free(res);
+    if (st != FG_OK)
+        for (int i = 0; i < k; i++) {
+            fg_free(out[i]);
+            out[i] = NULL;
+        }
+    return st;
+}
+
 /* Split tags from setid.mat into split[n] (FG_SPLIT_ALL where unlisted);
  * n images are labelled by labels_path. An image number past n blames the
  * file that is short: imagelabels.mat when setid.mat splits more than n
@@ -183,14 +273,8 @@ static fg_status read_setid(const char *path, const char *labels_path, size_t n,
     fg_status st = FG_OK;
     int64_t *ids[3] = {NULL, NULL, NULL};
     size_t m[3] = {0, 0, 0}, total = 0;
-    int64_t size = 0;
-    mat_t *mat = mat_open(path, &size, &st);
-    if (!mat) return st;
-    for (int s = 0; s < 3; s++) {
-        FG_CHECK_GOTO(st, read_vector(mat, path, size, VARS[s], 1, FLOWERS_MAX_IMAGES, "an image number", &ids[s],
-                                      &m[s]));
-        total += m[s];
-    }
+    FG_CHECK_GOTO(st, read_vectors(path, VARS, 3, 1, FLOWERS_MAX_IMAGES, "an image number", ids, m));
+    for (int s = 0; s < 3; s++) total += m[s];
     for (int s = 0; s < 3; s++)
         for (size_t i = 0; i < m[s]; i++)
             if ((uint64_t)ids[s][i] > n) {
@@ -220,7 +304,6 @@ static fg_status read_setid(const char *path, const char *labels_path, size_t n,
     }
 done:
     for (int s = 0; s < 3; s++) fg_free(ids[s]);
-    Mat_Close(mat);
     return st;
 }
 
@@ -231,7 +314,6 @@ static fg_status flowers(const char *root, fg_dataset *out, int check_images)
     int64_t *labels = NULL, *count = NULL;
     uint8_t *split = NULL;
     size_t n = 0;
-    mat_t *mat = NULL;
     if (!root || !out) return FG_FAIL(FG_EINVAL, "fg_dataset_flowers102: null argument");
     FG_CHECK_GOTO(st, fg_dataset_init(out, "flowers102", root));
     FG_CHECK_GOTO(st, fg_i_check_root(out->root));
@@ -254,10 +336,8 @@ static fg_status flowers(const char *root, fg_dataset *out, int check_images)
         fg_free(file);
         file = NULL;
     }
-    int64_t labels_size = 0;
-    mat = mat_open(labels_path, &labels_size, &st);
-    if (!mat) goto done;
-    FG_CHECK_GOTO(st, read_vector(mat, labels_path, labels_size, "labels", 1, FG_FLOWERS102_CLASSES, "a class number", &labels, &n));
+    static const char *const LABELS[1] = {"labels"};
+    FG_CHECK_GOTO(st, read_vectors(labels_path, LABELS, 1, 1, FG_FLOWERS102_CLASSES, "a class number", &labels, &n));
     int n_classes = 0;
     for (size_t i = 0; i < n; i++)
         if (labels[i] > n_classes) n_classes = (int)labels[i];
@@ -299,7 +379,6 @@ static fg_status flowers(const char *root, fg_dataset *out, int check_images)
         FG_CHECK_GOTO(st, fg_dataset_add_image(out, rel, (int32_t)(labels[i] - 1), (fg_split)split[i]));
     }
 done:
-    if (mat) Mat_Close(mat);
     fg_free(labels_path);
     fg_free(setid_path);
     fg_free(file);

@@ -1,0 +1,197 @@
+/* A parse in a short-lived child process (child.h). The child writes
+ * [int32 status][uint64 size][size bytes: the result, or the message] to a
+ * pipe; the parent reads it against a deadline, kills a child that is late,
+ * and always reaps it. */
+#include "core/child.h"
+
+#include "fnegraph/mem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define CHILD_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CHILD_ASAN 1
+#endif
+#endif
+#ifndef CHILD_ASAN
+#define CHILD_ASAN 0
+#endif
+
+/* Set by the sanitizers' runtime when linked: libFuzzer's saves the input as
+ * a crash; a child's death is the parent's finding, reported as an error. */
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
+static bool write_all(int fd, const void *p, size_t n)
+{
+    const char *b = p;
+    while (n > 0) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        b += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+static void child(fg_i_child_fn fn, void *ctx, unsigned seconds, uint64_t memory, int fd)
+{
+    if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(NULL);
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+    }
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM, SIGXCPU};
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], SIG_DFL);
+    struct rlimit core = {0, 0}, cpu = {seconds + 1, seconds + 2};
+    setrlimit(RLIMIT_CORE, &core);
+    setrlimit(RLIMIT_CPU, &cpu);
+    if (!CHILD_ASAN) { /* ASan reserves terabytes of address space: no limit there */
+        FILE *f = fopen("/proc/self/statm", "r");
+        unsigned long long pages = 0;
+        if (f && fscanf(f, "%llu", &pages) == 1) {
+            rlim_t lim = (rlim_t)(pages * (unsigned long long)sysconf(_SC_PAGESIZE) + memory);
+            struct rlimit as = {lim, lim};
+            setrlimit(RLIMIT_AS, &as);
+        }
+        if (f) fclose(f);
+    }
+    alarm(seconds);
+    void *out = NULL;
+    size_t size = 0;
+    int32_t code = (int32_t)fn(ctx, &out, &size);
+    const void *body = out;
+    if (code != FG_OK) {
+        body = fg_last_error();
+        size = strlen(body);
+    }
+    uint64_t n = size;
+    bool ok = write_all(fd, &code, sizeof code) && write_all(fd, &n, sizeof n) && write_all(fd, body, size);
+    _exit(ok ? 0 : 1);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Read exactly n bytes before the deadline; false on end of pipe or time out. */
+static bool read_until(int fd, void *buf, size_t n, double deadline, bool *late)
+{
+    char *b = buf;
+    while (n > 0) {
+        int left_ms = (int)((deadline - now_s()) * 1000);
+        if (left_ms <= 0) {
+            *late = true;
+            return false;
+        }
+        struct pollfd pf = {fd, POLLIN, 0};
+        int r = poll(&pf, 1, left_ms);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) continue;
+        ssize_t got = read(fd, b, n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return false;
+        b += got;
+        n -= (size_t)got;
+    }
+    return true;
+}
+
+fg_status fg_i_child_run(fg_i_child_fn fn, void *ctx, const fg_i_child_limits *lim, const char *file,
+                         const char *what, void **out, size_t *out_size)
+{
+    fg_status st = FG_OK;
+    int p[2] = {-1, -1}, status = 0;
+    char *body = NULL;
+    bool late = false;
+    if (!fn || !lim || !out || !out_size) return FG_FAIL(FG_EINVAL, "fg_i_child_run: null argument");
+    *out = NULL;
+    *out_size = 0;
+    unsigned seconds = lim->seconds ? lim->seconds : 10;
+    uint64_t memory = lim->memory ? lim->memory : (uint64_t)1 << 30;
+    if (pipe(p) != 0 || fcntl(p[0], F_SETFD, FD_CLOEXEC) != 0 || fcntl(p[1], F_SETFD, FD_CLOEXEC) != 0) {
+        st = FG_FAIL(FG_EIO, "%s: cannot start %s: pipe: %s", file, what, strerror(errno));
+        goto done;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        st = FG_FAIL(FG_EIO, "%s: cannot start %s: fork: %s", file, what, strerror(errno));
+        goto done;
+    }
+    if (pid == 0) {
+        close(p[0]);
+        child(fn, ctx, seconds, memory, p[1]);
+    }
+    close(p[1]);
+    p[1] = -1;
+    double deadline = now_s() + seconds + 2.0;
+    int32_t code = -1;
+    uint64_t n = 0;
+    bool have = read_until(p[0], &code, sizeof code, deadline, &late) &&
+                read_until(p[0], &n, sizeof n, deadline, &late);
+    if (have && n > lim->max_out) {
+        st = FG_FAIL(FG_EFORMAT, "%s: %s gave a result of %llu bytes, more than the %zu expected: a damaged file?",
+                     file, what, (unsigned long long)n, lim->max_out);
+        have = false;
+    }
+    if (have) {
+        body = fg_alloc((size_t)n + 1, 1);
+        if (!body) {
+            st = FG_ENOMEM;
+            have = false;
+        } else if (!read_until(p[0], body, (size_t)n, deadline, &late)) {
+            have = false;
+        } else {
+            body[n] = '\0';
+        }
+    }
+    if (late) kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (st != FG_OK) goto done;
+    if (late || (WIFSIGNALED(status) && (WTERMSIG(status) == SIGALRM || WTERMSIG(status) == SIGXCPU))) {
+        st = FG_FAIL(FG_EFORMAT, "%s: damaged file: %s did not finish within %u s; delete it or replace it", file,
+                     what, seconds);
+    } else if (WIFSIGNALED(status)) {
+        st = FG_FAIL(FG_EFORMAT, "%s: damaged file: %s crashed (signal %d, %s); delete it or replace it", file, what,
+                     WTERMSIG(status), strsignal(WTERMSIG(status)));
+    } else if (!have) {
+        st = FG_FAIL(FG_EFORMAT,
+                     "%s: damaged file: %s ended without a result (out of memory: more than %llu MiB?); delete it "
+                     "or replace it", file, what, (unsigned long long)(memory >> 20));
+    } else if (code != FG_OK) {
+        if (code < 0 || code > FG_EINTERNAL) code = FG_EINTERNAL;
+        st = FG_FAIL((fg_status)code, "%s", body);
+    } else {
+        *out = body;
+        *out_size = (size_t)n;
+        body = NULL;
+    }
+done:
+    if (p[0] >= 0) close(p[0]);
+    if (p[1] >= 0) close(p[1]);
+    fg_free(body);
+    return st;
+}
