@@ -1,5 +1,5 @@
 /* Benchmark of one sweep configuration after the CNN, the unit of work the
- * sweep runner repeats (DESIGN.md: "everything after the CNN for one
+ * sweep runner repeats (the design's goal: "everything after the CNN for one
  * configuration should take seconds"), on flowers102-shaped input:
  *   sweep/config/flowers102-shaped/<threads>
  *     statistics of 8,189 x 12,416 floats, codes at (-2, 2), the graph with

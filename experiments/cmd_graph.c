@@ -1,4 +1,4 @@
-/* fnegraph graph: the graph of SPEC.md §4-5 from a cached FNE and the VGG16
+/* fnegraph graph: the graph of docs/method.md §4-5 from a cached FNE and the VGG16
  * weights, with its figures (|V| all and non-isolated, |E| by kind and by
  * layer pair, components) as text or JSON, and optionally the edge file. */
 #include "cli.h"
@@ -18,7 +18,7 @@ static const char *HELP =
     "Usage: fnegraph graph --fne FNE.h5 --weights W.h5 [--lo L] [--hi H] [--k K]\n"
     "                      [--edges E.h5] [--threads T] [--json]\n"
     "\n"
-    "Builds the graph of the paper (SPEC.md sections 4-5) and reports its size:\n"
+    "Builds the graph of the paper (docs/method.md sections 4-5) and reports its size:\n"
     "standardizes every feature of the embedding over the images of the file\n"
     "(population std; a constant feature gets z = 0), ternarizes z (z > hi: +1,\n"
     "z < lo: -1, strict), links each image to the features it has +1 or -1 on,\n"

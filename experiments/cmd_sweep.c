@@ -1,5 +1,5 @@
 /* fnegraph sweep: a grid of graphs and FluidC runs over datasets, from an
- * INI config, into a results file (DESIGN.md "Sweep configuration"). */
+ * INI config, into a results file (docs/formats.md "The sweep configuration"). */
 #include "cli.h"
 #include "commands.h"
 #include "sweep.h"
@@ -36,7 +36,7 @@ static const char *HELP =
     "\n"
     "Options:\n"
     "  --config X.ini      the sweep configuration (required); relative paths in it are\n"
-    "                      relative to its folder. Format: DESIGN.md, and the examples\n"
+    "                      relative to its folder. Format: docs/formats.md, and the examples\n"
     "                      experiments/configs/table2.ini (the paper's Table 2) and\n"
     "                      experiments/configs/sweep.ini (a grid)\n"
     "  --out R.h5          the results file (default: `out` of the config); relative to\n"

@@ -1,6 +1,6 @@
 /* fnegraph table: the paper's Table 2 from one or more results files — per
  * dataset and setting: images, |V| (non-isolated), |E|, NMI and AMI as mean ±
- * sd over seeds, beside the paper's values (SPEC.md §8). Several files (one
+ * sd over seeds, beside the paper's values (docs/method.md §8). Several files (one
  * sweep process each, e.g. a dataset per machine) are read as one: a run in
  * more than one file counts once, and the same run with other scores is an
  * error (the files come from different jobs). O(R^2) in the runs R. */

@@ -43,7 +43,7 @@ static void usage(FILE *out)
             "  FNEGRAPH_QUIET=1                  no progress lines\n"
             "  FNEGRAPH_DEBUG=1                  add the source location to error messages\n"
             "\n"
-            "Method: SPEC.md of the project; paper: Garcia-Gasulla et al., \"Building graph\n"
+            "Method: docs/method.md of the project; paper: Garcia-Gasulla et al., \"Building graph\n"
             "representations of deep vector embeddings\" (2017).\n");
 }
 

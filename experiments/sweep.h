@@ -1,5 +1,5 @@
 /* The sweep runner behind `fnegraph sweep` and `fnegraph demo` (issue
- * "Runner", DESIGN.md data flow). Work is shared, never repeated:
+ * "Runner", README "Architecture"). Work is shared, never repeated:
  *
  *   per dataset            extraction into the FNE cache (reused when it is
  *                          complete and made by the same job), statistics

@@ -101,7 +101,7 @@ static void images(void)
 }
 
 static const char *CONFIG =
-    "; the example of DESIGN.md\n"
+    "; the example of docs/formats.md\n"
     "[sweep]\n"
     "weights     = weights/vgg16.h5\n"
     "out         = results/table2.h5\n"

@@ -2,7 +2,7 @@
 
 Used by make_table2.py and make_figures.py; needs only Debian's python3-h5py
 and python3-numpy. Field names are those of `fnegraph cluster --json`,
-flattened (nmi_geometric, ami_max, ...); see DESIGN.md.
+flattened (nmi_geometric, ami_max, ...); see docs/formats.md.
 """
 import math
 
@@ -11,7 +11,7 @@ import numpy as np
 
 NORMS = ("min", "geometric", "arithmetic", "max")
 
-# Garcia-Gasulla et al. 2017, Table 2 (SPEC.md section 8)
+# Garcia-Gasulla et al. 2017, Table 2 (docs/method.md section 8)
 PAPER = {
     "mit67": dict(images=6700, classes=67, V=30186, E=8396939, nmi=0.44, ami=0.36),
     "flowers102": dict(images=8189, classes=102, V=33010, E=9654464, nmi=0.54, ami=0.46),

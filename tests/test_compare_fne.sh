@@ -1,6 +1,6 @@
 #!/bin/bash
 # `fnegraph compare-fne` end to end on FNE files written with Debian's h5py
-# (DESIGN.md layout): the --json keys of --help, every figure recomputed with
+# (docs/formats.md layout): the --json keys of --help, every figure recomputed with
 # numpy (relative error max/median per layer, code agreement with each file's
 # own statistics, edge Jaccard) on B = A with noise in another row order;
 # A against itself; the text table; errors naming the file and path (a path

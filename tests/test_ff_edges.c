@@ -1,4 +1,4 @@
-/* Feature-feature edges (SPEC.md §5):
+/* Feature-feature edges (docs/method.md §5):
  * - hand-computed aggregation: the 3x3 sum of a conv kernel, the 49-position
  *   sum of fc1 in Keras HWC order (a case where the Caffe CHW order gives the
  *   opposite edge), scalar and AVX-512 aggregation identical;

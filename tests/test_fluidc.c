@@ -1,4 +1,4 @@
-/* Fluid Communities (engine/community/fluidc.c), SPEC.md §6:
+/* Fluid Communities (engine/community/fluidc.c), docs/method.md §6:
  *  - the errors (empty graph, k out of range, disconnected graph);
  *  - step for step equal to the NetworkX-style reference of
  *    tests/support/ref_fluidc.c (same draws from fg_rng), both variants, on

@@ -1,8 +1,8 @@
 #!/bin/bash
 # `fnegraph graph` end to end (to go to tests/ once the FNE file reader, the
 # weights loader and the edge-file writer are merged): a small FNE file made
-# with Debian's h5py in the DESIGN.md layout, weights from `fnegraph
-# gen-weights`; checks the JSON keys of DESIGN.md, |E| = |E_if| + |E_ff|,
+# with Debian's h5py in the docs/formats.md layout, weights from `fnegraph
+# gen-weights`; checks the JSON keys of docs/formats.md, |E| = |E_if| + |E_ff|,
 # the vertex count N + 2F, the edge file, bad usage (exit 2) and a NaN named
 # by file, image and feature (exit 1).
 set -u
@@ -38,7 +38,7 @@ make_fne "$tmp/fne.h5" 0 || { echo "FAIL: could not write the FNE file"; exit 1;
 "$exe" graph --fne "$tmp/fne.h5" --weights "$tmp/w.h5" --json --edges "$tmp/e.h5" >"$tmp/g.json" 2>"$tmp/err"; rc=$?
 cat "$tmp/g.json" "$tmp/err"
 check "graph exits 0" '[ $rc = 0 ]'
-check "JSON with the DESIGN.md keys and consistent counts" '$py - "$tmp/g.json" <<PY
+check "JSON with the docs/formats.md keys and consistent counts" '$py - "$tmp/g.json" <<PY
 import json, sys
 g = json.load(open(sys.argv[1]))
 for k in ["n_images", "n_vertices", "n_vertices_nonisolated", "n_edges", "n_edges_if", "n_edges_ff",

@@ -1,4 +1,4 @@
-/* The whole of SPEC.md §4-5 at the real widths: a random ReLU-like FNE of
+/* The whole of docs/method.md §4-5 at the real widths: a random ReLU-like FNE of
  * 96 images -> statistics -> codes -> He-initialised VGG16 weights ->
  * feature-feature edges (k = 1.5) -> graph. The graph is valid, equals the
  * plain edge-list reference, has |E| = non-zero codes + 2 x feature pairs,

@@ -1,6 +1,6 @@
 /* The whole 224x224 FNE of the oneDNN path against the plain-loops reference
- * (SPEC.md §4; issue 3: max relative error per feature <= 1e-4), the fc6
- * flatten order (Keras H, W, C, SPEC.md §2), and the same rows (within 1e-4)
+ * (docs/method.md §4; issue 3: max relative error per feature <= 1e-4), the fc6
+ * flatten order (Keras H, W, C, docs/method.md §2), and the same rows (within 1e-4)
  * from other batch sizes (n < B included), thread counts and passes of the
  * convolution part (conv_batch 1: a pass an image, the default; = B, with a
  * short batch's pass padded), and conv_batch values that do not divide B

@@ -1,6 +1,6 @@
 /* The results file: rows round trip, lookups of done rows, reopening keeps
  * rows and attributes, a SIGKILL between appends loses nothing flushed, and
- * h5py sees the field names DESIGN.md promises. */
+ * h5py sees the field names docs/formats.md promises. */
 #include "fg_test.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/results.h"

@@ -1,4 +1,4 @@
-/* Sweep configs: the DESIGN.md example parses to the right grid, paths are
+/* Sweep configs: the docs/formats.md example parses to the right grid, paths are
  * resolved against the config's folder, overrides apply, and every mistake
  * is an error naming file:line (or the override) and what was expected. */
 #include "fg_test.h"
@@ -21,7 +21,7 @@ static const char *write_ini(const char *name, const char *text)
 }
 
 static const char *GOOD =
-    "; the example of DESIGN.md\n"
+    "; the example of docs/formats.md\n"
     "[sweep]\n"
     "weights     = weights/vgg16_weights_tf_dim_ordering_tf_kernels.h5\n"
     "out         = results/table2.h5\n"

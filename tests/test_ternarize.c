@@ -1,4 +1,4 @@
-/* Standardization and ternarization (SPEC.md §4):
+/* Standardization and ternarization (docs/method.md §4):
  * - the AVX-512 and scalar kernels agree bit for bit on random data, on values
  *   exactly at the thresholds and one to three floats either side, on zero-std
  *   features and on widths that end inside a word or a vector;

@@ -1,4 +1,4 @@
-/* The layer table against SPEC.md §1, and He-initialised weights: shapes,
+/* The layer table against docs/method.md §1, and He-initialised weights: shapes,
  * reproducibility, independence of layers, and the He standard deviation. */
 #include "fg_test.h"
 #include "fnegraph/vgg16.h"

@@ -1,7 +1,7 @@
 /* Fluid Communities: F. Parés, D. Garcia-Gasulla et al., "Fluid Communities:
  * a competitive, scalable and diverse community detection algorithm",
  * Complex Networks 2017 (arXiv:1703.09307), as NetworkX 2.8's asyn_fluidc
- * runs it, with the paper's modification (SPEC.md §6).
+ * runs it, with the paper's modification (docs/method.md §6).
  *
  * k communities, density d(c) = 1/|c|. Seeds: k distinct random vertices
  * (paper variant: image vertices). A sweep visits every vertex in a fresh

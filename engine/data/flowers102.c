@@ -1,4 +1,4 @@
-/* The Oxford Flowers 102 adapter (DESIGN.md "Datasets": `flowers102`): the
+/* The Oxford Flowers 102 adapter (docs/formats.md "Dataset layouts": `flowers102`): the
  * official download as it unpacks, ROOT/jpg/image_%05d.jpg (1-based) with
  * ROOT/imagelabels.mat (MATLAB v5, variable `labels`, 1 x N, class numbers
  * 1..102) and the optional ROOT/setid.mat (`trnid`, `valid`, `tstid`: 1-based

@@ -1,4 +1,4 @@
-/* The class-per-folder dataset adapter (DESIGN.md "Datasets": `folder`),
+/* The class-per-folder dataset adapter (docs/formats.md "Dataset layouts": `folder`),
  * with the rules of include/fnegraph/dataset.h: classes = sub-folders of the
  * root sorted with strcmp, label = class index, every non-hidden regular
  * file below a class folder an image, sorted with strcmp.

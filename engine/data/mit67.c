@@ -1,4 +1,4 @@
-/* The MIT Indoor 67 adapter (DESIGN.md "Datasets": `mit67`): the official
+/* The MIT Indoor 67 adapter (docs/formats.md "Dataset layouts": `mit67`): the official
  * download as it unpacks, ROOT/Images/<class>/<file> with the split lists
  * ROOT/TrainImages.txt and ROOT/TestImages.txt (lines "class/file.jpg",
  * relative to Images/; names may hold spaces; CRLF line ends tolerated).

@@ -1,4 +1,4 @@
-/* Opening a dataset by kind name (DESIGN.md "Datasets"): the dispatcher the
+/* Opening a dataset by kind name (docs/formats.md "Dataset layouts"): the dispatcher the
  * extract command and the sweep runner share. O(1) plus the adapter's cost. */
 #include "fnegraph/dataset.h"
 

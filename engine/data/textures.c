@@ -1,4 +1,4 @@
-/* The Describable Textures Dataset adapter (DESIGN.md "Datasets":
+/* The Describable Textures Dataset adapter (docs/formats.md "Dataset layouts":
  * `textures`): the official dtd-r1.0.1 download as it unpacks,
  * ROOT/images/<class>/<file> with the split lists of fold N
  * ROOT/labels/trainN.txt, valN.txt, testN.txt (lines "class/file.jpg",

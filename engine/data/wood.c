@@ -1,4 +1,4 @@
-/* The Oulu wood knots adapter (DESIGN.md "Datasets": `wood`): images in
+/* The Oulu wood knots adapter (docs/formats.md "Dataset layouts": `wood`): images in
  * ROOT (PPM as distributed; decoded by content) and a plain-text label list,
  * ROOT/names.txt by default: one image a line, "<file> <class name>"
  * separated by white space (the class name is the rest of the line, so it

@@ -1,5 +1,5 @@
 /* Connected components of a CSR graph, the largest one as a graph of its own
- * (FluidC needs a connected graph: SPEC.md §6), and the figures of SPEC.md §5
+ * (FluidC needs a connected graph: docs/method.md §6), and the figures of docs/method.md §5
  * (|V| all and non-isolated, |E| by kind, components).
  *
  * Components: breadth-first search started from each unvisited vertex in

@@ -1,4 +1,4 @@
-/* The graph of SPEC.md §5 straight from the bit-planes and the
+/* The graph of docs/method.md §5 straight from the bit-planes and the
  * feature-feature graph, without an edge list: a degree pass and a fill pass.
  *
  * Image i's list is {n + f : bit f of its positive plane} followed by

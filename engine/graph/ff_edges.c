@@ -1,4 +1,4 @@
-/* Feature-feature edges from the VGG16 weights (SPEC.md §5; the paper links
+/* Feature-feature edges from the VGG16 weights (docs/method.md §5; the paper links
  * features of consecutive layers whose aggregated weight is an outlier of the
  * output's weight distribution).
  *

@@ -1,8 +1,8 @@
 /* Fidelity of one FNE against another (issue 8 part 3; definitions in
  * include/fnegraph/fne_compare.h): rows matched by path, per layer and
  * overall the max and median relative error, the agreement of the ternary
- * codes (SPEC.md §4, each matrix standardized with its own statistics) and
- * the Jaccard similarity of the image-feature edge sets (SPEC.md §5).
+ * codes (docs/method.md §4, each matrix standardized with its own statistics) and
+ * the Jaccard similarity of the image-feature edge sets (docs/method.md §5).
  *
  * Matching: both path lists sorted, O(N log N). Errors: per-(image, layer)
  * floors, then two passes over the N x 12416 values per layer (in parallel

@@ -1,4 +1,4 @@
-/* The graph of SPEC.md §4-5 for one (lo, hi, k) from a loaded FNE, in one
+/* The graph of docs/method.md §4-5 for one (lo, hi, k) from a loaded FNE, in one
  * call: standardize (statistics over all images), ternarize, the
  * feature-feature edges for k, build, summarize. The composition `fnegraph
  * graph` and `fnegraph cluster --fne` share, so that both make the same

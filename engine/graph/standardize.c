@@ -1,5 +1,5 @@
 /* Standardization of the full-network embedding and its ternarization into
- * bit-planes (SPEC.md §4; the paper standardizes each feature over the images
+ * bit-planes (docs/method.md §4; the paper standardizes each feature over the images
  * of the set, with the population std, and maps z to {-1, 0, +1}).
  *
  * Pass 1 (statistics): shifted-data sums in double (simd/ternarize.c),

@@ -1,4 +1,4 @@
-/* Decoding by content (SPEC.md §3): read the whole file, look at its first
+/* Decoding by content (docs/method.md §3): read the whole file, look at its first
  * bytes, hand it to the decoder of that format. Also the fg_image object.
  * Cost: one read of the file plus the decoder's, O(file size + pixels). */
 #include "image_internal.h"

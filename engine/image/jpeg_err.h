@@ -1,6 +1,6 @@
 /* libjpeg's error manager as fnegraph needs it: error_exit longjmps back into
  * our function with the message kept, warnings are counted and never printed,
- * and "premature end of JPEG file" is promoted to an error (SPEC.md §3:
+ * and "premature end of JPEG file" is promoted to an error (docs/method.md §3:
  * a truncated file is not an image). Shared by the JPEG reader and writer. */
 #ifndef FNEGRAPH_JPEG_ERR_H
 #define FNEGRAPH_JPEG_ERR_H

@@ -1,5 +1,5 @@
 /* JPEG decoding through libjpeg-turbo (API 62): baseline, progressive,
- * grayscale, RGB, CMYK and YCCK to 8-bit RGB (SPEC.md §3).
+ * grayscale, RGB, CMYK and YCCK to 8-bit RGB (docs/method.md §3).
  *
  * - DCT scaling: with a size hint, the largest reduction 1/2, 1/4 or 1/8
  *   whose output keeps both sides >= the hint (libjpeg's output side is

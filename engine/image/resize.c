@@ -1,4 +1,4 @@
-/* Bilinear resampling and the network input (SPEC.md §3).
+/* Bilinear resampling and the network input (docs/method.md §3).
  *
  * Convention: half-pixel centres, as OpenCV's INTER_LINEAR and PyTorch's
  * interpolate(align_corners=False): output pixel d of a side resized from S

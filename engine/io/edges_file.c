@@ -1,4 +1,4 @@
-/* The edge file (DESIGN.md "Files and formats", include/fnegraph/edges_file.h):
+/* The edge file (docs/formats.md, include/fnegraph/edges_file.h):
  *   /edges  int32 [E][2], u < v, ascending (u, v) as written here
  *   /label  int32 [n_images], optional
  *   root attributes n_vertices, n_images (int64 scalars)

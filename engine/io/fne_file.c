@@ -1,4 +1,4 @@
-/* The FNE cache file (DESIGN.md "Files and formats"): reading it, and the
+/* The FNE cache file (docs/formats.md): reading it, and the
  * attribute handling the writer (fne_writer.c) shares.
  *   /fne float32 [N][12416] chunked by 64 rows; /label int32 [N];
  *   /path, /class_names, /failed_path: variable-length UTF-8 strings;

@@ -1,6 +1,6 @@
 /* Writing the FNE cache chunk by chunk, so that an interrupted extraction
  * resumes where it stopped and ends with the same file as an uninterrupted
- * run (DESIGN.md "Files and formats", issue 3 part 4), and a full disk at any
+ * run (docs/formats.md, issue 3 part 4), and a full disk at any
  * moment is an error naming the file, never a crash (issue 13 items 1-2).
  *
  * While working, PATH.partial holds the whole job:

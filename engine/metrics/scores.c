@@ -1,5 +1,5 @@
 /* NMI and AMI under the four normalizations, as scikit-learn 1.2's
- * normalized_mutual_info_score and adjusted_mutual_info_score (SPEC.md §7),
+ * normalized_mutual_info_score and adjusted_mutual_info_score (docs/method.md §7),
  * from one contingency table: MI, EMI and the two entropies are computed
  * once and shared by the eight scores. Cost: the table, O(n), plus the EMI
  * (emi.c).

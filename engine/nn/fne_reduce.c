@@ -1,5 +1,5 @@
 /* FNE reduction: the spatial mean of every channel of a post-ReLU layer
- * output (SPEC.md §4), read in the layout oneDNN chose (nhwc, nChw16c, ...)
+ * output (docs/method.md §4), read in the layout oneDNN chose (nhwc, nChw16c, ...)
  * so that no reorder or copy of the full-size activation is needed; f32 or
  * bf16 elements (bf16 nets: the conversion to float is exact).
  *

@@ -1,5 +1,5 @@
 /* Spatial means of a layer output in any dense activation layout (private to
- * engine/nn): the FNE reduction of SPEC.md §4, read straight from the buffer
+ * engine/nn): the FNE reduction of docs/method.md §4, read straight from the buffer
  * oneDNN wrote, without a reorder or a copy. */
 #ifndef FNEGRAPH_NN_FNE_REDUCE_H
 #define FNEGRAPH_NN_FNE_REDUCE_H

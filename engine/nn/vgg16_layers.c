@@ -1,5 +1,5 @@
-/* The VGG16 feature layers (SPEC.md §1) and He-initialised weights in the
- * Keras layout (SPEC.md §2; He et al. 2015, std = sqrt(2 / fan_in)).
+/* The VGG16 feature layers (docs/method.md §1) and He-initialised weights in the
+ * Keras layout (docs/method.md §2; He et al. 2015, std = sqrt(2 / fan_in)).
  * Generation: one normal deviate per weight, O(138 M) for the full net. */
 #include "fnegraph/mem.h"
 #include "fnegraph/rng.h"

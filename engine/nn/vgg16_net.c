@@ -1,5 +1,5 @@
 /* VGG16 (configuration D) up to fc7 on oneDNN 2.6 CPU primitives, reduced to
- * the full-network embedding (SPEC.md §1, §2, §4).
+ * the full-network embedding (docs/method.md §1, §2, §4).
  *
  * The net is data: fg_vgg16_layers drives the build, and the result is an
  * array of steps {primitive, args, nargs} run in one loop. Every layer is
@@ -10,7 +10,7 @@
  * dense kernels [in][out] = io over {out, in}. fc6 reads pool5 in NHWC (a
  * reorder step makes it so if pool5 came out in another layout) viewed as a
  * matrix [B][25088] whose columns are Keras's H, W, C flatten order,
- * (h*7 + w)*512 + c, the rows of fc1. (SPEC.md §2 suggests fc1 as {4096, 512,
+ * (h*7 + w)*512 + c, the rows of fc1. (docs/method.md §2 suggests fc1 as {4096, 512,
  * 7, 7} hwio over a 4-D pool5, which gives the same products; oneDNN 2.6 then
  * picks gemm:jit with an nchw reorder, 2.5x slower here than the brgemm inner
  * product it picks for the 2-D form.) ReLU is a post-op.
@@ -398,7 +398,7 @@ static fg_status add_layer(fg_net *net, const fg_weights *w, int l, cursor *cur)
         info.conv = fallback || net->conv == FG_CONV_DIRECT ? FG_CONV_DIRECT : FG_CONV_WINOGRAD;
         info.fallback = fallback || net->conv != net->conv_asked;
     } else {
-        /* fc6 reads pool5 flattened in NHWC order, Keras's H, W, C (SPEC.md §2) */
+        /* fc6 reads pool5 flattened in NHWC order, Keras's H, W, C (docs/method.md §2) */
         cursor in = *cur;
         if (cur->h > 1) FG_CHECK_GOTO(st, flatten_nhwc(net, what, cur));
         const int64_t FB = net->build_batch; /* B: flatten_nhwc ended the convolution part */

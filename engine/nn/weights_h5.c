@@ -1,4 +1,4 @@
-/* Load the Keras VGG16 weight file (SPEC.md §2):
+/* Load the Keras VGG16 weight file (docs/method.md §2):
  * vgg16_weights_tf_dim_ordering_tf_kernels.h5 of keras-applications v0.1.
  *
  * Layout: root attribute layer_names lists every layer (weightless ones too);

@@ -1,5 +1,5 @@
 /* Write VGG16 weights in exactly the Keras layout of the real file
- * (SPEC.md §2; see weights_h5.c): layer_names with the weightless layers,
+ * (docs/method.md §2; see weights_h5.c): layer_names with the weightless layers,
  * one group a layer with weight_names (Keras's empty float64 array for
  * weightless layers), contiguous float32 datasets <layer>_W_1:0 and
  * <layer>_b_1:0. Object time stamps are off, so the same weights give the

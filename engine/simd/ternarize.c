@@ -1,4 +1,4 @@
-/* Ternarization of standardized features into bit-planes (SPEC.md §4), and
+/* Ternarization of standardized features into bit-planes (docs/method.md §4), and
  * the accumulation kernel of the standardization statistics.
  *
  * Ternarize, per feature f of one image:

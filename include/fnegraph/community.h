@@ -1,5 +1,5 @@
 /* Fluid Communities (Parés et al. 2017) on a fg_csr graph, in the standard
- * form and in the paper's modification (SPEC.md §6).
+ * form and in the paper's modification (docs/method.md §6).
  *
  * A run is either one call (fg_fluid_run) or, to watch or time it sweep by
  * sweep, fg_fluid_create + fg_fluid_sweep until it converges or the caller

@@ -4,7 +4,7 @@
  * Invariants (every builder guarantees them, tests check them): each
  * undirected edge {u, v} appears twice (v in u's list and u in v's); every
  * neighbour list is sorted ascending; no self-loops, no duplicates. Image
- * vertices are 0..n_images-1 (SPEC.md §5 numbering). */
+ * vertices are 0..n_images-1 (docs/method.md §5 numbering). */
 #ifndef FNEGRAPH_CSR_H
 #define FNEGRAPH_CSR_H
 

@@ -1,5 +1,5 @@
 /* Datasets: the list of images an extraction reads, with their labels and
- * class names (DESIGN.md "Files and formats"). Every adapter (folder, mit67,
+ * class names (docs/formats.md). Every adapter (folder, mit67,
  * flowers102, textures, wood) fills the same fg_dataset, through the builder
  * functions below; the arrays are parallel, in the adapter's order, and can
  * be handed as they are to fg_fne_writer_open (path, label, class_names). */

@@ -1,4 +1,4 @@
-/* The edge file (DESIGN.md): any undirected graph for `fnegraph cluster --edges`.
+/* The edge file (docs/formats.md): any undirected graph for `fnegraph cluster --edges`.
  *   /edges   int32 [E][2], u < v, in ascending (u, v) order when fnegraph writes it
  *   /label   int32 [n_images], optional: the ground truth of the image vertices
  *   attributes n_vertices, n_images (image vertices are 0..n_images-1) */

@@ -1,4 +1,4 @@
-/* Status codes and the thread-local last error (DESIGN.md "Conventions").
+/* Status codes and the thread-local last error (README "Architecture").
  *
  * Every fallible library function returns fg_status (FG_OK = 0) and writes its
  * outputs through pointers. On failure it records, in a thread-local slot, the

@@ -1,5 +1,5 @@
 /* Extraction: a dataset's images -> the FNE cache file (issue "Engine",
- * DESIGN.md data flow). The next batch is decoded by the net's own threads
+ * README "Architecture"). The next batch is decoded by the net's own threads
  * between forward passes, or on a thread of its own while the net runs when
  * the net leaves a core free; rows go to the resumable FNE writer in input
  * order, so an interrupted extraction resumes where it stopped. */

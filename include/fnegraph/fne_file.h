@@ -1,4 +1,4 @@
-/* The FNE cache file (DESIGN.md "Files and formats"):
+/* The FNE cache file (docs/formats.md):
  *   /fne          float32 [N][12416], chunked by rows
  *   /label        int32 [N]
  *   /path         strings [N]   (relative to the dataset root)

@@ -1,4 +1,4 @@
-/* From the full-network embedding to the graph (SPEC.md §4-5).
+/* From the full-network embedding to the graph (docs/method.md §4-5).
  *
  *   x [n][d] floats ──fg_fne_stats_compute──▶ mean, std per feature (double)
  *                   ──fg_codes_ternarize───▶ two bit-planes per image

@@ -1,4 +1,4 @@
-/* Images (SPEC.md §3): decode by content, resize, preprocess to the network
+/* Images (docs/method.md §3): decode by content, resize, preprocess to the network
  * input, and write JPEG/PNG/PPM files (fixtures, the synthetic demo set).
  *
  * Decoding looks at the first bytes, never at the file name: JPEG (baseline,

@@ -1,4 +1,4 @@
-/* Scores of a clustering against the truth (SPEC.md §7): the contingency
+/* Scores of a clustering against the truth (docs/method.md §7): the contingency
  * table of two integer labelings, entropies, mutual information (MI), the
  * expected mutual information of the hypergeometric model (EMI, Vinh et al.
  * 2010), and NMI and AMI under the four normalizations, all as

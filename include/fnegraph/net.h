@@ -1,5 +1,5 @@
 /* VGG16 up to fc7 on oneDNN CPU primitives, reduced to the full-network
- * embedding (SPEC.md §1, §4): one row of FG_FNE_DIM floats per image.
+ * embedding (docs/method.md §1, §4): one row of FG_FNE_DIM floats per image.
  *
  * The net is built once from the weights (reordered into oneDNN's preferred
  * layouts at creation; the caller may free the fg_weights afterwards) for a

@@ -1,4 +1,4 @@
-/* The results file of a sweep (DESIGN.md "Files and formats"): two HDF5
+/* The results file of a sweep (docs/formats.md): two HDF5
  * compound tables whose field names are the `--json` keys of `graph` and
  * `cluster`, flattened (nmi_geometric, ami_max, ...):
  *   /graphs  one row per (dataset, lo, hi, k)

@@ -1,4 +1,4 @@
-/* The sweep configuration (DESIGN.md "Sweep configuration"): an INI file
+/* The sweep configuration (docs/formats.md "The sweep configuration"): an INI file
  * read with libinih, plus command-line overrides.
  *
  *   [sweep]   weights, out, thresholds (lo:hi list), k (list), communities

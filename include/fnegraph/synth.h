@@ -1,5 +1,5 @@
 /* The synthetic image set of `fnegraph demo-data` and `fnegraph demo`
- * (DESIGN.md): a class-per-folder tree of JPEGs whose classes differ in
+ * (docs/formats.md): a class-per-folder tree of JPEGs whose classes differ in
  * colour and texture statistics, so that the pipeline has something to find
  * without any download. The images are generated, not photographs.
  *

@@ -1,6 +1,6 @@
 /* VGG16 (configuration D) as fnegraph uses it: the 15 feature layers of the
- * full-network embedding (SPEC.md §1) and their weights in the Keras layout
- * (SPEC.md §2).
+ * full-network embedding (docs/method.md §1) and their weights in the Keras layout
+ * (docs/method.md §2).
  *
  * Weight layouts, exactly as in the Keras HDF5 file:
  *   conv kernel  [3][3][cin][cout]  (kh, kw, in, out = oneDNN hwio), bias [cout]

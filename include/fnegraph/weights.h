@@ -1,4 +1,4 @@
-/* The Keras VGG16 HDF5 weight file (SPEC.md §2): load, validate, write.
+/* The Keras VGG16 HDF5 weight file (docs/method.md §2): load, validate, write.
  * The in-memory layout (fg_weights) is in vgg16.h. */
 #ifndef FNEGRAPH_WEIGHTS_H
 #define FNEGRAPH_WEIGHTS_H

@@ -1,6 +1,6 @@
 /* Independent plain references for the graph module's tests: an edge-list
  * graph builder (collect, sort, unique, fg_csr_from_edge_list) and the
- * feature-feature edges computed with textbook loops (SPEC.md §5). */
+ * feature-feature edges computed with textbook loops (docs/method.md §5). */
 #ifndef FNEGRAPH_TESTS_REF_GRAPH_H
 #define FNEGRAPH_TESTS_REF_GRAPH_H
 

@@ -1,4 +1,4 @@
-/* Plain-loops reference of VGG16 and its FNE (SPEC.md §1, §4) for the tests
+/* Plain-loops reference of VGG16 and its FNE (docs/method.md §1, §4) for the tests
  * of the oneDNN path: NHWC activations, Keras weights as they are (conv hwio,
  * dense [in][out]), double accumulation, OpenMP over rows so that a 224x224
  * image takes seconds. Deliberately independent of oneDNN and of engine/nn. */
