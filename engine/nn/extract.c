@@ -5,9 +5,8 @@
  * b+1 after batch b, an image per thread at a time: a decoder thread beside a
  * full team takes its time slices from one of the team's threads, and every
  * other thread then waits for that one at the next layer's barrier, so it
- * costs about twice its CPU time (measured on 2 cores with 398 photos:
- * forward 7.05 images/s beside a decoder thread, 7.14 with team decoding;
- * whole 7.05 vs 7.09). Rows are handed to the FNE writer in input order;
+ * costs about twice its CPU time (bench_extract's whole_over_bare shows
+ * what decoding adds to the bare forward pass). Rows are handed to the FNE writer in input order;
  * failures become NULL rows (listed in the file's /failed_path) unless
  * strict. Every path the job writes is checked and locked (by the writer)
  * before the net is built. O(N) images, memory O(B). */
