@@ -1,6 +1,8 @@
 /* Benchmark of one sweep configuration after the CNN, the unit of work the
  * sweep runner repeats (the design's goal: "everything after the CNN for one
- * configuration should take seconds"), on flowers102-shaped input:
+ * configuration should take seconds"), through the same calls the runner
+ * makes (statistics, codes, then the pipeline's fg_graph_task_run), on
+ * flowers102-shaped input:
  *   sweep/config/flowers102-shaped/<threads>
  *     statistics of 8,189 x 12,416 floats, codes at (-2, 2), the graph with
  *     the feature-feature edges of k = 1.5 (made once per k by the runner,
@@ -15,10 +17,9 @@
  * per-stage milliseconds of the best iteration, runs/s, peak RSS. */
 #include "bench_common.h"
 #include "fne_random.h"
-#include "fnegraph/community.h"
 #include "fnegraph/graph.h"
 #include "fnegraph/mem.h"
-#include "fnegraph/metrics.h"
+#include "fnegraph/pipeline.h"
 #include "fnegraph/rng.h"
 
 #include <omp.h>
@@ -73,66 +74,47 @@ typedef struct stage_times {
     int64_t edges, vertices;
 } stage_times;
 
-/* One configuration; returns 0 on success. */
+/* Each run's sweeps summed (the sink is called one run at a time). */
+static fg_status count_sweeps(void *ctx, fg_cluster_outcome *o)
+{
+    *(double *)ctx += o->sweeps;
+    return o->possible && o->scored ? FG_OK : FG_FAIL(FG_EINTERNAL, "a run was not made or not scored");
+}
+
+/* One configuration as the sweep runs it (statistics, codes, then the
+ * pipeline's graph task); returns 0 on success. */
 static int one_config(const input *in, int threads, stage_times *t)
 {
     fg_fne_stats s;
     fg_codes c;
-    fg_csr g, sub;
-    fg_components comp;
-    fg_graph_summary sm;
     memset(&s, 0, sizeof s);
     memset(&c, 0, sizeof c);
-    memset(&g, 0, sizeof g);
-    memset(&sub, 0, sizeof sub);
-    memset(&comp, 0, sizeof comp);
-    uint32_t *vmap = NULL;
+    fg_cluster_run runs[N_SEEDS];
+    for (int i = 0; i < N_SEEDS; i++) runs[i] = (fg_cluster_run){N_CLASSES, (uint64_t)i + 1};
     int bad = 0;
+    double sweeps = 0;
     double t0 = now(), t1;
     bad |= fg_fne_stats_compute(in->x, N_IMAGES, FG_FNE_DIM, NULL, 0, NULL, &s) != FG_OK;
     t1 = now(), t->stats = t1 - t0, t0 = t1;
     bad |= bad || fg_codes_ternarize(in->x, N_IMAGES, FG_FNE_DIM, &s, -2.0, 2.0, NULL, &c) != FG_OK;
     t1 = now(), t->codes = t1 - t0, t0 = t1;
-    bad |= bad || fg_graph_build(&c, &in->ff.graph, &g) != FG_OK;
-    t1 = now(), t->build = t1 - t0, t0 = t1;
-    bad |= bad || fg_components_find(&g, &comp) != FG_OK; /* once, as the runner does */
-    bad |= bad || fg_graph_summarize_with(&g, &comp, &sm) != FG_OK;
-    t1 = now(), t->summary = t1 - t0, t0 = t1;
-    bad |= bad || fg_components_extract(&g, &comp, comp.largest, &sub, &vmap) != FG_OK;
-    t1 = now(), t->component = t1 - t0, t0 = t1;
-    double sweeps = 0;
-    if (!bad) {
-        t->edges = (int64_t)sm.n_edges;
-        t->vertices = sm.n_vertices_nonisolated;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(| : bad) reduction(+ : sweeps)
-        for (int seed = 1; seed <= N_SEEDS; seed++) {
-            fg_fluid_opts o = {N_CLASSES, (uint64_t)seed, FG_FLUID_PAPER, 100};
-            fg_fluid_result r;
-            memset(&r, 0, sizeof r);
-            fg_scores sc;
-            const uint32_t n = sub.n_images;
-            int64_t *truth = fg_alloc(n, sizeof *truth), *pred = fg_alloc(n, sizeof *pred);
-            if (!truth || !pred || fg_fluid_run(&sub, &o, &r) != FG_OK) bad |= 1;
-            else {
-                for (uint32_t i = 0; i < n; i++) {
-                    truth[i] = in->label[vmap[i]];
-                    pred[i] = r.membership[i];
-                }
-                bad |= fg_scores_compute(truth, pred, n, &sc) != FG_OK;
-                sweeps += r.sweeps;
-            }
-            fg_free(truth);
-            fg_free(pred);
-            fg_fluid_result_destroy(&r);
-        }
-    }
-    t1 = now(), t->runs = t1 - t0;
+    const fg_graph_task task = {.codes = &c,
+                                .ff = &in->ff,
+                                .labels = in->label,
+                                .runs = runs,
+                                .n_runs = N_SEEDS,
+                                .cluster = {.variant = FG_FLUID_PAPER, .max_iter = 100, .threads = threads}};
+    fg_graph_task_result r;
+    memset(&r, 0, sizeof r);
+    bad |= bad || fg_graph_task_run(&task, count_sweeps, &sweeps, &r) != FG_OK;
+    t->build = r.seconds_build;
+    t->summary = r.seconds_summary;
+    t->component = r.component.seconds;
+    t->runs = r.seconds_runs;
+    t->edges = (int64_t)r.summary.n_edges;
+    t->vertices = r.summary.n_vertices_nonisolated;
     t->sweeps = sweeps / N_SEEDS;
     t->total = t->stats + t->codes + t->build + t->summary + t->component + t->runs;
-    fg_free(vmap);
-    fg_components_destroy(&comp);
-    fg_csr_destroy(&sub);
-    fg_csr_destroy(&g);
     fg_codes_destroy(&c);
     fg_fne_stats_destroy(&s);
     return bad;

@@ -9,6 +9,7 @@
 #include "fnegraph/edges_file.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/metrics.h"
+#include "fnegraph/pipeline.h"
 #include "graph_pipeline.h"
 
 #include <errno.h>
@@ -98,14 +99,12 @@ typedef struct cluster_job {
     int json;
 } cluster_job;
 
-/* What the largest-component FluidC run and its scoring gave. */
+/* What the pipeline gave for the one run (fg_cluster_graph). */
 typedef struct clustered {
-    uint32_t n_comp, largest_size, n_images_in, n_images_outside;
-    uint32_t sweeps, n_unassigned;
-    bool converged, scored;
-    int32_t *memb;              /* [n_vertices of the whole graph] */
-    fg_scores sc;
-    double sec_components, sec_fluidc, sec_score;
+    fg_cluster_component cc;
+    fg_cluster_outcome run;     /* run.membership: [n_vertices of the whole graph] */
+    bool impossible;            /* more communities than the component allows */
+    fg_progress prog;
 } clustered;
 
 static void print_norm_object(const char *key, const double *v, bool have, const char *tail)
@@ -154,144 +153,84 @@ done:
     return st;
 }
 
+static fg_status keep_outcome(void *ctx, fg_cluster_outcome *o)
+{
+    clustered *r = ctx;
+    if (!o->possible) {
+        r->impossible = true;
+        return FG_OK;
+    }
+    r->run = *o;
+    o->membership = NULL; /* ours now */
+    return FG_OK;
+}
+
+static void on_sweep(void *ctx, uint32_t sweeps)
+{
+    fg_progress_update(ctx, sweeps);
+}
+
 /* FluidC on the largest component of g (g itself when connected), its image
- * vertices scored against labels[n_images] when not NULL. what names the
- * graph's source in messages. */
+ * vertices scored against labels[n_images] when not NULL: the pipeline's
+ * clustering call with one run. what names the graph's source in messages. */
 static fg_status cluster_graph(const char *what, const fg_csr *g, const int32_t *labels, const cluster_job *job,
                                clustered *out)
 {
-    fg_status st = FG_OK;
-    fg_components comps;
-    fg_csr sub;
-    fg_fluid *f = NULL;
-    uint32_t *to_orig = NULL;
-    int32_t *memb_sub = NULL;
-    int64_t *truth = NULL, *pred = NULL;
-    memset(&comps, 0, sizeof comps);
-    memset(&sub, 0, sizeof sub);
     memset(out, 0, sizeof *out);
-    double t0 = fg_cli_now();
-
-    FG_CHECK_GOTO(st, fg_components_find(g, &comps));
-    if (comps.n_components == 0) {
-        st = FG_FAIL(FG_EINVAL, "%s: the graph has no vertices", what);
-        goto done;
+    const fg_cluster_run run = {job->k, job->seed};
+    const fg_cluster_opts o = {.variant = job->variant,
+                               .max_iter = (uint32_t)job->max_iter,
+                               .threads = 1,
+                               .membership = true,
+                               .what = what,
+                               .on_sweep = on_sweep,
+                               .on_sweep_ctx = &out->prog};
+    fg_progress_start(&out->prog, "sweeps", (uint64_t)job->max_iter, 0);
+    fg_status st = fg_cluster_graph(g, NULL, labels, &run, 1, &o, keep_outcome, out, &out->cc);
+    if (st != FG_OK) return st;
+    const fg_cluster_component *cc = &out->cc;
+    if (out->impossible) {
+        if (job->variant == FG_FLUID_PAPER)
+            return FG_FAIL(FG_EINVAL,
+                           "%s: %ld communities, but the largest connected component has %u image vertices (%u of "
+                           "the %u images are outside it); ask for fewer or use --variant standard",
+                           what, job->k, cc->n_images, cc->n_images_outside, g->n_images);
+        return FG_FAIL(FG_EINVAL, "%s: %ld communities, but the largest connected component has only %u vertices",
+                       what, job->k, cc->n_vertices);
     }
-    out->n_comp = comps.n_components;
-    out->largest_size = comps.size[comps.largest];
-    const fg_csr *run = g;
-    if (comps.n_components > 1) {
-        FG_CHECK_GOTO(st, fg_components_extract(g, &comps, comps.largest, &sub, &to_orig));
-        run = &sub;
-    }
-    fg_components_destroy(&comps);
-    out->n_images_in = run->n_images;
-    out->n_images_outside = g->n_images - run->n_images;
-    const double t_comp = fg_cli_now();
-    out->sec_components = t_comp - t0;
-    if (job->variant == FG_FLUID_PAPER && (uint64_t)job->k > out->n_images_in) {
-        st = FG_FAIL(FG_EINVAL,
-                     "%s: %ld communities, but the largest connected component has %u image vertices (%u of the "
-                     "%u images are outside it); ask for fewer or use --variant standard",
-                     what, job->k, out->n_images_in, out->n_images_outside, g->n_images);
-        goto done;
-    }
-    if ((uint64_t)job->k > run->n_vertices) {
-        st = FG_FAIL(FG_EINVAL, "%s: %ld communities, but the largest connected component has only %u vertices",
-                     what, job->k, run->n_vertices);
-        goto done;
-    }
-
-    fg_fluid_opts o = {(uint32_t)job->k, job->seed, job->variant, (uint32_t)job->max_iter};
-    FG_CHECK_GOTO(st, fg_fluid_create(run, &o, &f));
-    fg_progress prog;
-    fg_progress_start(&prog, "sweeps", (uint64_t)job->max_iter, 0);
-    while (fg_fluid_sweeps(f) < (uint32_t)job->max_iter) {
-        uint64_t moved = 0;
-        FG_CHECK_GOTO(st, fg_fluid_sweep(f, &moved));
-        fg_progress_update(&prog, fg_fluid_sweeps(f));
-        if (!moved) {
-            out->converged = true;
-            break;
-        }
-    }
-    out->sweeps = fg_fluid_sweeps(f);
-    prog.total = out->sweeps;
-    fg_progress_finish(&prog);
-    memb_sub = fg_alloc(run->n_vertices, sizeof *memb_sub);
-    out->memb = fg_alloc(g->n_vertices, sizeof *out->memb);
-    if (!memb_sub || !out->memb) {
-        st = FG_ENOMEM;
-        goto done;
-    }
-    fg_fluid_membership(f, memb_sub);
-    for (uint32_t v = 0; v < g->n_vertices; v++) out->memb[v] = -1;
-    for (uint32_t i = 0; i < run->n_vertices; i++) {
-        out->memb[to_orig ? to_orig[i] : i] = memb_sub[i];
-        out->n_unassigned += memb_sub[i] < 0;
-    }
-    const double t_fluid = fg_cli_now();
-    out->sec_fluidc = t_fluid - t_comp;
-
-    /* scores over the image vertices of the component (they come first) */
-    if (labels) {
-        const uint32_t ni = out->n_images_in;
-        truth = fg_alloc(ni ? ni : 1, sizeof *truth);
-        pred = fg_alloc(ni ? ni : 1, sizeof *pred);
-        if (!truth || !pred) {
-            st = FG_ENOMEM;
-            goto done;
-        }
-        for (uint32_t i = 0; i < ni; i++) {
-            truth[i] = labels[to_orig ? to_orig[i] : i];
-            pred[i] = memb_sub[i];
-        }
-        FG_CHECK_GOTO(st, fg_scores_compute(truth, pred, ni, &out->sc));
-        out->scored = true;
-        out->sec_score = fg_cli_now() - t_fluid;
-    }
-done:
-    fg_fluid_destroy(f);
-    fg_components_destroy(&comps);
-    fg_csr_destroy(&sub);
-    fg_free(to_orig);
-    fg_free(memb_sub);
-    fg_free(truth);
-    fg_free(pred);
-    if (st != FG_OK) {
-        fg_free(out->memb);
-        out->memb = NULL;
-    }
-    return st;
+    out->prog.total = out->run.sweeps;
+    fg_progress_finish(&out->prog);
+    return FG_OK;
 }
 
 /* The cluster keys both forms of the JSON share (every line ends with a comma). */
-static void json_cluster_keys(const cluster_job *job, const fg_csr *g, const clustered *r)
+static void json_cluster_keys(const cluster_job *job, const clustered *r)
 {
     printf("  \"n_vertices_outside\": %u,\n  \"n_images_outside\": %u,\n  \"communities\": %ld,\n",
-           g->n_vertices - r->largest_size, r->n_images_outside, job->k);
+           r->cc.n_vertices_outside, r->cc.n_images_outside, job->k);
     printf("  \"seed\": %" PRIu64 ",\n  \"variant\": \"%s\",\n  \"max_iter\": %ld,\n  \"sweeps\": %u,\n", job->seed,
-           fg_fluid_variant_name(job->variant), job->max_iter, r->sweeps);
+           fg_fluid_variant_name(job->variant), job->max_iter, r->run.sweeps);
     printf("  \"converged\": %s,\n  \"n_unassigned\": %u,\n  \"n_images_scored\": %u,\n",
-           r->converged ? "true" : "false", r->n_unassigned, r->scored ? r->n_images_in : 0);
-    print_norm_object("nmi", r->sc.nmi, r->scored, ",");
-    print_norm_object("ami", r->sc.ami, r->scored, ",");
+           r->run.converged ? "true" : "false", r->run.n_unassigned, r->run.scored ? r->cc.n_images : 0);
+    print_norm_object("nmi", r->run.scores.nmi, r->run.scored, ",");
+    print_norm_object("ami", r->run.scores.ami, r->run.scored, ",");
 }
 
 static void text_cluster(const char *what, const cluster_job *job, const fg_csr *g, const clustered *r)
 {
     printf("largest component: %u vertices of %u (%u component%s); outside it: %u vertices, %u images\n",
-           r->largest_size, g->n_vertices, r->n_comp, r->n_comp == 1 ? "" : "s", g->n_vertices - r->largest_size,
-           r->n_images_outside);
+           r->cc.n_vertices, g->n_vertices, r->cc.n_components, r->cc.n_components == 1 ? "" : "s",
+           r->cc.n_vertices_outside, r->cc.n_images_outside);
     printf("FluidC %s, k = %ld, seed %" PRIu64 ": %u sweeps, %s\n", fg_fluid_variant_name(job->variant), job->k,
-           job->seed, r->sweeps, r->converged ? "converged" : "stopped at --max-iter");
-    if (r->n_unassigned) printf("  %u vertices were not reached by any community (membership -1)\n", r->n_unassigned);
-    if (r->scored) {
-        printf("scores over %u image vertices:\n       %-10s %-10s %-10s %-10s\nNMI   ", r->n_images_in, "min",
+           job->seed, r->run.sweeps, r->run.converged ? "converged" : "stopped at --max-iter");
+    if (r->run.n_unassigned)
+        printf("  %u vertices were not reached by any community (membership -1)\n", r->run.n_unassigned);
+    if (r->run.scored) {
+        printf("scores over %u image vertices:\n       %-10s %-10s %-10s %-10s\nNMI   ", r->cc.n_images, "min",
                "geometric", "arithmetic", "max");
-        for (int m = 0; m < FG_NORM_COUNT; m++) printf(" %-10.6f", r->sc.nmi[m]);
+        for (int m = 0; m < FG_NORM_COUNT; m++) printf(" %-10.6f", r->run.scores.nmi[m]);
         printf("\nAMI   ");
-        for (int m = 0; m < FG_NORM_COUNT; m++) printf(" %-10.6f", r->sc.ami[m]);
+        for (int m = 0; m < FG_NORM_COUNT; m++) printf(" %-10.6f", r->run.scores.ami[m]);
         printf("\n");
     } else printf("no /label in %s: nothing to score\n", what);
 }
@@ -308,30 +247,30 @@ static int run_edges(const cluster_job *job)
     FG_CHECK_GOTO(st, fg_edges_file_read(job->edges, &g, &labels));
     const double t_read = fg_cli_now() - t0;
     FG_CHECK_GOTO(st, cluster_graph(job->edges, &g, labels, job, &r));
-    if (job->mpath) FG_CHECK_GOTO(st, write_membership(job->mpath, r.memb, g.n_vertices));
+    if (job->mpath) FG_CHECK_GOTO(st, write_membership(job->mpath, r.run.membership, g.n_vertices));
     const double t_total = fg_cli_now() - t0;
     if (job->json) {
         printf("{\n  \"edges_file\": ");
         fg_cli_json_string(job->edges);
         printf(",\n  \"n_vertices\": %u,\n  \"n_edges\": %" PRIu64 ",\n  \"n_images\": %u,\n", g.n_vertices,
                fg_csr_n_edges(&g), g.n_images);
-        printf("  \"n_components\": %u,\n  \"largest_component\": %u,\n", r.n_comp, r.largest_size);
-        json_cluster_keys(job, &g, &r);
+        printf("  \"n_components\": %u,\n  \"largest_component\": %u,\n", r.cc.n_components, r.cc.n_vertices);
+        json_cluster_keys(job, &r);
         printf("  \"seconds\": {\"read\": %.6f, \"components\": %.6f, \"fluidc\": %.6f, \"score\": %.6f, "
                "\"total\": %.6f}\n}\n",
-               t_read, r.sec_components, r.sec_fluidc, r.sec_score, t_total);
+               t_read, r.cc.seconds, r.run.seconds_fluidc, r.run.seconds_score, t_total);
     } else {
         printf("graph %s: %u vertices (%u images), %" PRIu64 " edges\n", job->edges, g.n_vertices, g.n_images,
                fg_csr_n_edges(&g));
         text_cluster(job->edges, job, &g, &r);
         printf("seconds: read %.3f, components %.3f, fluidc %.3f, score %.3f, total %.3f\n", t_read,
-               r.sec_components, r.sec_fluidc, r.sec_score, t_total);
+               r.cc.seconds, r.run.seconds_fluidc, r.run.seconds_score, t_total);
         if (job->mpath) printf("membership written to %s\n", job->mpath);
     }
 done:
     fg_csr_destroy(&g);
     fg_free(labels);
-    fg_free(r.memb);
+    fg_free(r.run.membership);
     return st == FG_OK ? FG_EXIT_OK : fg_cli_fail("cluster", st);
 }
 
@@ -353,7 +292,7 @@ static int run_fne(cluster_job *job)
         }
         job->k = cg.fne.n_classes;
     }
-    if (job->variant == FG_FLUID_PAPER && job->k > cg.fne.n) {
+    if ((uint64_t)job->k > fg_fluid_max_communities(job->variant, (uint32_t)cg.fne.n, UINT32_MAX)) {
         st = FG_FAIL(FG_EINVAL,
                      "%s: %ld communities, but the embedding has only %" PRId64
                      " images to seed them on (paper variant); ask for fewer or use --variant standard",
@@ -363,16 +302,16 @@ static int run_fne(cluster_job *job)
     FG_CHECK_GOTO(st, fg_cli_graph_build(&cg));
     const fg_csr *g = &cg.made.graph;
     FG_CHECK_GOTO(st, cluster_graph(job->fne, g, cg.fne.label, job, &r));
-    if (job->mpath) FG_CHECK_GOTO(st, write_membership(job->mpath, r.memb, g->n_vertices));
+    if (job->mpath) FG_CHECK_GOTO(st, write_membership(job->mpath, r.run.membership, g->n_vertices));
     const double t_total = fg_cli_now() - t0;
     if (job->json) {
         printf("{\n");
         fg_cli_graph_json_keys(&cg);
-        json_cluster_keys(job, g, &r);
+        json_cluster_keys(job, &r);
         printf("  \"seconds\": {");
         fg_cli_graph_json_seconds(&cg);
-        printf(", \"components\": %.4f, \"fluidc\": %.4f, \"score\": %.4f, \"total\": %.4f}\n}\n", r.sec_components,
-               r.sec_fluidc, r.sec_score, t_total);
+        printf(", \"components\": %.4f, \"fluidc\": %.4f, \"score\": %.4f, \"total\": %.4f}\n}\n", r.cc.seconds,
+               r.run.seconds_fluidc, r.run.seconds_score, t_total);
     } else {
         const fg_graph_summary *s = &cg.made.summary;
         printf("fnegraph cluster: %s (%s, %u images in %d classes), lo %g, hi %g, k %g\n", job->fne,
@@ -384,13 +323,13 @@ static int run_fne(cluster_job *job)
         text_cluster(job->fne, job, g, &r);
         printf("seconds:");
         for (int i = 0; i < FG_CLI_GRAPH_STAGES; i++) printf(" %s %.3f,", fg_cli_graph_stage[i], cg.sec[i]);
-        printf(" components %.3f, fluidc %.3f, score %.3f, total %.3f (%d threads for the graph)\n", r.sec_components,
-               r.sec_fluidc, r.sec_score, t_total, omp_get_max_threads());
+        printf(" components %.3f, fluidc %.3f, score %.3f, total %.3f (%d threads for the graph)\n", r.cc.seconds,
+               r.run.seconds_fluidc, r.run.seconds_score, t_total, omp_get_max_threads());
         if (job->mpath) printf("membership written to %s\n", job->mpath);
     }
 done:
     fg_cli_graph_destroy(&cg);
-    fg_free(r.memb);
+    fg_free(r.run.membership);
     return st == FG_OK ? FG_EXIT_OK : fg_cli_fail("cluster", st);
 }
 

@@ -18,6 +18,7 @@
 #include "fnegraph/mem.h"
 #include "fnegraph/metrics.h"
 #include "fnegraph/net.h"
+#include "fnegraph/pipeline.h"
 #include "fnegraph/weights.h"
 
 #include <errno.h>
@@ -166,185 +167,143 @@ done:
     return st;
 }
 
-typedef struct pending_run {
-    int64_t communities, seed;
-} pending_run;
+/* One (dataset, lo, hi, k) as the pipeline's graph task runs it: the
+ * context of its graph callback and its runs' sink. */
+typedef struct graph_job {
+    run_ctx *c;
+    const fg_sweep_plan_ds *pd;
+    double lo, hi, k, t_codes;
+    bool have_graph;      /* its row is in the results file already */
+    int64_t np;           /* runs to do */
+    int64_t impossible;   /* of those, more communities than the component allows */
+    bool runs_started;
+} graph_job;
 
-/* The pending FluidC runs of one graph, in parallel; rows appended as they end. */
-static fg_status run_pending(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_csr *g, const uint32_t *vmap,
-                             const int32_t *labels, int64_t n_images, double lo, double hi, double k,
-                             const pending_run *pr, int64_t np)
+/* The graph exists: its row (when missing), its line, then the runs. */
+static fg_status on_graph(void *ctx, const fg_graph_summary *sm, double t_build)
 {
-    int stop = 0; /* shared: read and written atomically */
-    fg_status err = FG_OK;
-    char errbuf[1024] = "";
-    int64_t impossible = 0;
-    const uint32_t n_in = g->n_images;
-    if (!c->prog_started) {
-        int64_t total = 0, before = 0;
-        total = c->sum->runs_total - c->sum->runs_impossible;
-        before = c->sum->runs_before;
+    graph_job *j = ctx;
+    run_ctx *c = j->c;
+    const char *name = j->pd->cfg->name;
+    if (!j->have_graph) {
+        fg_graph_row row;
+        memset(&row, 0, sizeof row);
+        snprintf(row.dataset, sizeof row.dataset, "%s", name);
+        row.lo = j->lo;
+        row.hi = j->hi;
+        row.k = j->k;
+        row.n_images = sm->n_images;
+        row.n_vertices = sm->n_vertices;
+        row.n_vertices_nonisolated = sm->n_vertices_nonisolated;
+        row.n_edges = (int64_t)sm->n_edges;
+        row.n_edges_if = (int64_t)sm->n_edges_if;
+        row.n_edges_ff = (int64_t)sm->n_edges_ff;
+        row.n_components = sm->n_components; /* as `graph --json`: isolated vertices count */
+        row.largest_component = sm->largest_component;
+        row.largest_component_images = sm->largest_component_images;
+        row.seconds_graph = j->t_codes + t_build;
+        fg_status st = fg_results_add_graph(c->res, &row);
+        if (st != FG_OK) return st;
+        c->sum->graphs_written++;
+    }
+    printf("[%s] lo %g hi %g k %g: |V| %u (non-isolated), |E| %llu (%llu image-feature), largest component %u "
+           "vertices, %u of %u images; %lld run%s to do\n",
+           name, j->lo, j->hi, j->k, sm->n_vertices_nonisolated, (unsigned long long)sm->n_edges,
+           (unsigned long long)sm->n_edges_if, sm->largest_component, sm->largest_component_images, sm->n_images,
+           (long long)j->np, j->np == 1 ? "" : "s");
+    fflush(stdout);
+    if (j->np && !c->prog_started) {
+        const int64_t total = c->sum->runs_total - c->sum->runs_impossible, before = c->sum->runs_before;
         fg_progress_start(&c->prog, "runs", (uint64_t)total, (uint64_t)before);
         c->prog_done = (uint64_t)before;
         c->prog_started = true;
     }
-
-#pragma omp parallel for schedule(dynamic, 1) num_threads(c->threads)
-    for (int64_t i = 0; i < np; i++) {
-        if (__atomic_load_n(&stop, __ATOMIC_RELAXED) || cancelled(c)) continue;
-        fg_run_row row;
-        memset(&row, 0, sizeof row);
-        snprintf(row.dataset, sizeof row.dataset, "%s", pd->cfg->name);
-        row.lo = lo;
-        row.hi = hi;
-        row.k = k;
-        row.communities = pr[i].communities;
-        row.seed = pr[i].seed;
-        snprintf(row.variant, sizeof row.variant, "%s", c->cfg->variant);
-        row.n_images_scored = n_in;
-        row.n_images_outside = n_images - (int64_t)n_in;
-        const uint64_t limit = c->variant == FG_FLUID_PAPER ? n_in : g->n_vertices;
-        if ((uint64_t)pr[i].communities > limit) {
-#pragma omp atomic
-            impossible++;
-            continue;
-        }
-        fg_fluid_result fr;
-        memset(&fr, 0, sizeof fr);
-        fg_scores sc;
-        memset(&sc, 0, sizeof sc);
-        int64_t *truth = NULL, *pred = NULL;
-        fg_fluid_opts fo = {(uint32_t)pr[i].communities, (uint64_t)pr[i].seed, c->variant, (uint32_t)c->cfg->max_iter};
-        double t0 = fg_cli_now();
-        fg_status st = fg_fluid_run(g, &fo, &fr);
-        double t1 = fg_cli_now();
-        if (st == FG_OK) {
-            truth = fg_alloc(n_in ? n_in : 1, sizeof *truth);
-            pred = fg_alloc(n_in ? n_in : 1, sizeof *pred);
-            if (!truth || !pred) st = FG_FAIL(FG_ENOMEM, "scores of %u images", n_in);
-        }
-        if (st == FG_OK) {
-            for (uint32_t v = 0; v < n_in; v++) {
-                truth[v] = labels[vmap ? vmap[v] : v];
-                pred[v] = fr.membership[v];
-            }
-            st = fg_scores_compute(truth, pred, n_in, &sc);
-        }
-        if (st == FG_OK) {
-            row.sweeps = fr.sweeps;
-            row.converged = fr.converged;
-            memcpy(row.nmi, sc.nmi, sizeof row.nmi);
-            memcpy(row.ami, sc.ami, sizeof row.ami);
-            row.seconds_fluidc = t1 - t0;
-            row.seconds_score = fg_cli_now() - t1;
-        }
-#pragma omp critical(fg_sweep_results)
-        {
-            if (st == FG_OK && !stop) st = fg_results_add_run(c->res, &row);
-            if (st != FG_OK) {
-                if (!stop) {
-                    snprintf(errbuf, sizeof errbuf,
-                             "[dataset %s] lo %g hi %g k %g communities %lld seed %lld: %s", pd->cfg->name, lo, hi, k,
-                             (long long)row.communities, (long long)row.seed, fg_last_error());
-                    err = st;
-                }
-                __atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
-            } else if (!stop) {
-                c->sum->runs_written++;
-                fg_progress_update(&c->prog, ++c->prog_done);
-            }
-        }
-        fg_free(truth);
-        fg_free(pred);
-        fg_fluid_result_destroy(&fr);
-    }
-    if (impossible) {
-        c->sum->runs_impossible += impossible;
-        c->prog.total -= (uint64_t)impossible;
-        fprintf(stderr,
-                "fnegraph sweep: [%s] lo %g hi %g k %g: %lld run%s not possible: more communities than the %u image "
-                "vertices of the largest component (variant %s)\n",
-                pd->cfg->name, lo, hi, k, (long long)impossible, impossible == 1 ? "" : "s", n_in, c->cfg->variant);
-    }
-    if (err != FG_OK) return FG_FAIL(err, "%s", errbuf);
+    j->runs_started = true;
     return FG_OK;
 }
 
-/* One (dataset, lo, hi, k): graph row, then the runs still missing. */
+/* One run ended (called one at a time): its row, appended and flushed. */
+static fg_status on_run(void *ctx, fg_cluster_outcome *o)
+{
+    graph_job *j = ctx;
+    run_ctx *c = j->c;
+    if (!o->possible) {
+        j->impossible++;
+        return FG_OK;
+    }
+    fg_run_row row;
+    memset(&row, 0, sizeof row);
+    snprintf(row.dataset, sizeof row.dataset, "%s", j->pd->cfg->name);
+    row.lo = j->lo;
+    row.hi = j->hi;
+    row.k = j->k;
+    row.communities = o->run.communities;
+    row.seed = (int64_t)o->run.seed;
+    snprintf(row.variant, sizeof row.variant, "%s", c->cfg->variant);
+    row.n_images_scored = o->component->n_images;
+    row.n_images_outside = o->component->n_images_outside;
+    row.sweeps = o->sweeps;
+    row.converged = o->converged;
+    memcpy(row.nmi, o->scores.nmi, sizeof row.nmi);
+    memcpy(row.ami, o->scores.ami, sizeof row.ami);
+    row.seconds_fluidc = o->seconds_fluidc;
+    row.seconds_score = o->seconds_score;
+    fg_status st = fg_results_add_run(c->res, &row);
+    if (st != FG_OK) return st;
+    c->sum->runs_written++;
+    fg_progress_update(&c->prog, ++c->prog_done);
+    return FG_OK;
+}
+
+/* One (dataset, lo, hi, k): graph row, then the runs still missing, in
+ * parallel over the threads (the pipeline's graph task). */
 static fg_status do_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *fne, const fg_codes *codes,
                           double t_codes, int t, int kk)
 {
     const fg_sweep_config *cfg = c->cfg;
-    const double lo = cfg->lo[t], hi = cfg->hi[t], k = cfg->k[kk];
+    graph_job j = {c, pd, cfg->lo[t], cfg->hi[t], cfg->k[kk], t_codes, false, 0, 0, false};
     const char *name = pd->cfg->name;
     fg_status st = FG_OK;
-    fg_csr g, sub;
-    memset(&g, 0, sizeof g);
-    memset(&sub, 0, sizeof sub);
-    fg_components comp;
-    memset(&comp, 0, sizeof comp);
-    uint32_t *vmap = NULL;
-    pending_run *pr = NULL;
-    int64_t np = 0;
-    const bool have_graph = fg_results_has_graph(c->res, name, lo, hi, k);
+    fg_cluster_run *pr = NULL;
+    j.have_graph = fg_results_has_graph(c->res, name, j.lo, j.hi, j.k);
 
     pr = fg_alloc((size_t)(pd->n_comm * cfg->n_seeds) + 1, sizeof *pr);
     if (!pr) return FG_FAIL(FG_ENOMEM, "run list");
     for (int ci = 0; ci < pd->n_comm; ci++)
         for (int s = 0; s < cfg->n_seeds; s++)
-            if (!fg_results_has_run(c->res, name, lo, hi, k, pd->comm[ci], cfg->seeds[s], cfg->variant))
-                pr[np++] = (pending_run){pd->comm[ci], cfg->seeds[s]};
-    if (have_graph && np == 0) goto done;
+            if (!fg_results_has_run(c->res, name, j.lo, j.hi, j.k, pd->comm[ci], cfg->seeds[s], cfg->variant))
+                pr[j.np++] = (fg_cluster_run){pd->comm[ci], (uint64_t)cfg->seeds[s]};
+    if (j.have_graph && j.np == 0) goto done;
 
     const fg_ff_edges *ff = NULL;
     FG_CHECK_GOTO(st, need_ff(c, kk, &ff));
-    double t0 = fg_cli_now();
-    FG_CHECK_GOTO(st, fg_graph_build(codes, &ff->graph, &g));
-    const double t_build = fg_cli_now() - t0;
-    fg_graph_summary sm;
-    FG_CHECK_GOTO(st, fg_components_find(&g, &comp)); /* once: for the summary and the runs */
-    FG_CHECK_GOTO(st, fg_graph_summarize_with(&g, &comp, &sm));
-    if (!have_graph) {
-        fg_graph_row row;
-        memset(&row, 0, sizeof row);
-        snprintf(row.dataset, sizeof row.dataset, "%s", name);
-        row.lo = lo;
-        row.hi = hi;
-        row.k = k;
-        row.n_images = sm.n_images;
-        row.n_vertices = sm.n_vertices;
-        row.n_vertices_nonisolated = sm.n_vertices_nonisolated;
-        row.n_edges = (int64_t)sm.n_edges;
-        row.n_edges_if = (int64_t)sm.n_edges_if;
-        row.n_edges_ff = (int64_t)sm.n_edges_ff;
-        row.n_components = sm.n_components; /* as `graph --json`: isolated vertices count */
-        row.largest_component = sm.largest_component;
-        row.largest_component_images = sm.largest_component_images;
-        row.seconds_graph = t_codes + t_build;
-        FG_CHECK_GOTO(st, fg_results_add_graph(c->res, &row));
-        c->sum->graphs_written++;
+    const fg_graph_task task = {.codes = codes,
+                                .ff = ff,
+                                .labels = fne->label,
+                                .runs = pr,
+                                .n_runs = cancelled(c) ? 0 : j.np,
+                                .cluster = {.variant = c->variant,
+                                            .max_iter = (uint32_t)cfg->max_iter,
+                                            .threads = c->threads,
+                                            .what = pd->cfg->fne,
+                                            .cancel = c->o->cancel},
+                                .on_graph = on_graph};
+    fg_graph_task_result tr;
+    st = fg_graph_task_run(&task, on_run, &j, &tr);
+    if (j.impossible) {
+        c->sum->runs_impossible += j.impossible;
+        c->prog.total -= (uint64_t)j.impossible;
+        fprintf(stderr,
+                "fnegraph sweep: [%s] lo %g hi %g k %g: %lld run%s not possible: more communities than the %u image "
+                "vertices of the largest component (variant %s)\n",
+                name, j.lo, j.hi, j.k, (long long)j.impossible, j.impossible == 1 ? "" : "s", tr.component.n_images,
+                cfg->variant);
     }
-    printf("[%s] lo %g hi %g k %g: |V| %u (non-isolated), |E| %llu (%llu image-feature), largest component %u "
-           "vertices, %u of %u images; %lld run%s to do\n",
-           name, lo, hi, k, sm.n_vertices_nonisolated, (unsigned long long)sm.n_edges,
-           (unsigned long long)sm.n_edges_if, sm.largest_component, sm.largest_component_images, sm.n_images,
-           (long long)np, np == 1 ? "" : "s");
-    fflush(stdout);
-    if (np == 0 || cancelled(c)) goto done;
-
-    const fg_csr *run_on = &g;
-    if (comp.n_components > 1) {
-        FG_CHECK_GOTO(st, fg_components_extract(&g, &comp, comp.largest, &sub, &vmap));
-        run_on = &sub;
-        fg_csr_destroy(&g); /* the component is all the runs need */
-    }
-    st = run_pending(c, pd, run_on, vmap, fne->label, fne->n, lo, hi, k, pr, np);
+    if (st == FG_EINTERRUPTED && cancelled(c)) st = FG_OK; /* the caller sees the cancel and stops */
+    else if (st != FG_OK && j.runs_started)
+        st = FG_FAIL(st, "[dataset %s] lo %g hi %g k %g %s", name, j.lo, j.hi, j.k, fg_last_error());
 done:
     fg_free(pr);
-    fg_free(vmap);
-    fg_components_destroy(&comp);
-    fg_csr_destroy(&sub);
-    fg_csr_destroy(&g);
     return st;
 }
 

@@ -226,6 +226,12 @@ static fg_status check_connected(const fg_csr *g, uint16_t *adj16, uint32_t *que
                    n_comp, largest_size, n);
 }
 
+uint32_t fg_fluid_max_communities(fg_fluid_variant variant, uint32_t n_images, uint32_t n_vertices)
+{
+    /* paper: n_images <= n_vertices always, so the image count is the bound */
+    return variant == FG_FLUID_PAPER ? (n_images < n_vertices ? n_images : n_vertices) : n_vertices;
+}
+
 fg_status fg_fluid_create(const fg_csr *g, const fg_fluid_opts *opts, fg_fluid **out)
 {
     fg_status st = FG_OK;
@@ -238,13 +244,14 @@ fg_status fg_fluid_create(const fg_csr *g, const fg_fluid_opts *opts, fg_fluid *
     uint32_t k = opts->k;
     const bool paper = opts->variant == FG_FLUID_PAPER;
     if (k < 1) return FG_FAIL(FG_EINVAL, "FluidC: the number of communities must be at least 1, got %u", k);
-    if (paper && k > g->n_images)
-        return FG_FAIL(FG_EINVAL,
-                       "FluidC (paper variant): %u communities but only %u image vertices to seed them; "
-                       "ask for at most %u or use the standard variant",
-                       k, g->n_images, g->n_images);
-    if (k > g->n_vertices)
+    if (k > fg_fluid_max_communities(opts->variant, g->n_images, g->n_vertices)) {
+        if (paper && k > g->n_images)
+            return FG_FAIL(FG_EINVAL,
+                           "FluidC (paper variant): %u communities but only %u image vertices to seed them; "
+                           "ask for at most %u or use the standard variant",
+                           k, g->n_images, g->n_images);
         return FG_FAIL(FG_EINVAL, "FluidC: %u communities but the graph has only %u vertices", k, g->n_vertices);
+    }
 
     f = fg_calloc(1, sizeof *f);
     if (!f) return FG_ENOMEM;

@@ -35,6 +35,13 @@ typedef struct fg_fluid_opts {
                                  0 means FG_FLUID_DEFAULT_MAX_ITER */
 } fg_fluid_opts;
 
+/* The most communities a run of `variant` can have on a connected graph of
+ * n_vertices vertices, n_images of them image vertices: n_images (paper:
+ * every community is seeded on an image) or n_vertices (standard). The one
+ * statement of that rule: fg_fluid_create, the pipeline and the commands'
+ * early checks all ask it. */
+uint32_t fg_fluid_max_communities(fg_fluid_variant variant, uint32_t n_images, uint32_t n_vertices);
+
 /* "paper" / "standard"; NULL for an unknown value. */
 const char *fg_fluid_variant_name(fg_fluid_variant v);
 /* Parse "paper" / "standard"; FG_EINVAL naming the text otherwise. */

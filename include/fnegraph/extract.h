@@ -1,5 +1,5 @@
-/* Extraction: a dataset's images -> the FNE cache file (issue "Engine",
- * README "Architecture"). The next batch is decoded by the net's own threads
+/* Extraction: a dataset's images -> the FNE cache file, the pipeline's first
+ * composition (fnegraph/pipeline.h, README "Architecture"). The next batch is decoded by the net's own threads
  * between forward passes, or on a thread of its own while the net runs when
  * the net leaves a core free; rows go to the resumable FNE writer in input
  * order, so an interrupted extraction resumes where it stopped. */
@@ -46,10 +46,14 @@ typedef struct fg_extract_opts {
     volatile sig_atomic_t *cancel;
     fg_decode_mode decode;      /* zero: FG_DECODE_AUTO; the rows do not depend on it;
                                    another value is FG_EINVAL */
+    /* A shard: only the inputs [first, first + count) of the dataset (count 0:
+     * to the end), written as a file of their own, resumable as any other; its
+     * rows are those rows of the whole dataset's file. Zero: every input. */
+    int64_t first, count;
 } fg_extract_opts;
 
 typedef struct fg_extract_result {
-    int64_t n_inputs;     /* images of the dataset */
+    int64_t n_inputs;     /* images of the dataset (of the shard) */
     int64_t n_resumed;    /* inputs already in the file when this run started */
     int64_t n_done;       /* inputs processed by this run */
     int64_t n_failed;     /* of those, undecodable (listed below and in /failed_path) */

@@ -1,4 +1,5 @@
-/* Extraction pipeline: dataset -> decode + preprocess -> VGG16 -> FNE rows.
+/* Extraction pipeline: dataset -> decode + preprocess -> VGG16 -> FNE rows
+ * (fnegraph/extract.h), of every input or of a shard [first, first + count).
  * Two input buffers. With a core the net's OpenMP team does not use, a
  * decoder thread prepares batch b+1 on it while the net runs batch b. With
  * none (the default: the team uses every core) the team itself decodes batch
@@ -37,6 +38,7 @@ typedef struct batch {
 
 typedef struct decode_job {
     const fg_dataset *ds;
+    int64_t first;     /* the shard's first input: batch inputs are counted from it */
     const fg_extract_opts *o;
     batch *b;
 } decode_job;
@@ -51,7 +53,7 @@ static double now(void)
 static void decode_one(const decode_job *j, int i)
 {
     batch *b = j->b;
-    int64_t idx = b->first + i;
+    int64_t idx = j->first + b->first + i;
     free(b->reason[i]);
     b->reason[i] = NULL;
     float *dst = b->input + (size_t)i * INPUT_FLOATS;
@@ -136,7 +138,12 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
     memset(bufs, 0, sizeof bufs);
     if (!ds || !w || !out_path || !opts || !res) return FG_FAIL(FG_EINVAL, "fg_extract_run: null argument");
     memset(res, 0, sizeof *res);
-    res->n_inputs = ds->n;
+    if (opts->first < 0 || opts->count < 0 || opts->first > ds->n || opts->count > ds->n - opts->first ||
+        (opts->first == ds->n && ds->n > 0))
+        return FG_FAIL(FG_EINVAL, "fg_extract_run: shard [%lld, +%lld) is not inside the %lld images of the dataset",
+                       (long long)opts->first, (long long)opts->count, (long long)ds->n);
+    const int64_t first = opts->first, n = opts->count ? opts->count : ds->n - first;
+    res->n_inputs = n;
     const int B = opts->batch > 0 ? opts->batch : 8;
     if (B > 1024) return FG_FAIL(FG_EINVAL, "batch %d: at most 1024 images a batch", B);
     if (opts->decode != FG_DECODE_AUTO && opts->decode != FG_DECODE_TEAM && opts->decode != FG_DECODE_THREAD)
@@ -148,11 +155,12 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
     fg_fne_meta meta = {ds->kind, opts->split ? opts->split : "all", fg_preprocess_name(opts->preprocess),
                         fg_resize_mode_name(opts->resize), w->sha256, fg_conv_algo_name(plan.conv),
                         fg_precision_name(plan.precision)};
-    FG_CHECK_GOTO(st, fg_fne_writer_open(out_path, &meta, ds->n, (const char *const *)ds->path, ds->label,
-                                         (const char *const *)ds->class_names, ds->n_classes,
+    FG_CHECK_GOTO(st, fg_fne_writer_open(out_path, &meta, n, (const char *const *)ds->path + first,
+                                         ds->label ? ds->label + first : NULL, (const char *const *)ds->class_names,
+                                         ds->n_classes,
                                          opts->chunk_rows > 0 ? opts->chunk_rows : 64, &wr, &next));
     res->n_resumed = next;
-    if (next >= ds->n) {
+    if (next >= n) {
         /* every row stored: finished before, or a work file whose finish failed (a full disk) */
         res->already_complete = fg_i_fne_writer_finished(wr);
         FG_CHECK_GOTO(st, fg_fne_writer_finish(wr));
@@ -181,16 +189,17 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
     double t0 = now();
     int cur = 0;
     job.ds = ds;
+    job.first = first;
     job.o = opts;
     bufs[cur].first = next;
-    bufs[cur].n = (int)(ds->n - next < B ? ds->n - next : B);
+    bufs[cur].n = (int)(n - next < B ? n - next : B);
     job.b = &bufs[cur];
     decode_batch(&job, team_threads);
     while (bufs[cur].n > 0) {
         batch *b = &bufs[cur], *nb = &bufs[1 - cur];
         /* the next batch: decoded now beside the net (thread), or after it (team, below) */
         nb->first = b->first + b->n;
-        nb->n = (int)(ds->n - nb->first < B ? ds->n - nb->first : B);
+        nb->n = (int)(n - nb->first < B ? n - nb->first : B);
         if (nb->n > 0 && !team) {
             job.b = nb;
             if (pthread_create(&th, NULL, decode_thread, &job) != 0) {
@@ -206,7 +215,7 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
         }
         int k = 0;
         for (int i = 0; i < b->n; i++) {
-            int64_t idx = b->first + i;
+            int64_t idx = first + b->first + i;
             if (b->failed[i]) {
                 if (opts->strict) {
                     st = FG_FAIL(FG_EFORMAT, "%s (strict mode: stopping; fix or remove the file, or run without --strict)",
@@ -224,10 +233,10 @@ fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *
             pthread_join(th, NULL);
             thread_running = false;
         }
-        if (opts->progress) opts->progress(opts->progress_ctx, next + res->n_done, ds->n);
+        if (opts->progress) opts->progress(opts->progress_ctx, next + res->n_done, n);
         if (opts->cancel && *opts->cancel) {
             st = FG_FAIL(FG_EINTERRUPTED, "%s: interrupted after %lld of %lld images; run the same command again to resume",
-                         out_path, (long long)(next + res->n_done), (long long)ds->n);
+                         out_path, (long long)(next + res->n_done), (long long)n);
             goto done;
         }
         if (team && nb->n > 0) {
