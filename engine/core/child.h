@@ -7,8 +7,10 @@
  * parent's memory, so fn reads the file with the same code and state, and
  * sends its result through a pipe; its stdout and stderr go to /dev/null, it
  * never writes a core file, and it ends with _exit (no exit handlers run).
- * A child that dies by a signal, runs out of time or memory, or ends without
- * a result becomes an FG_EFORMAT error naming the file. Threads: fork copies
+ * fg_i_child_start says how the child ended; fg_i_child_run makes a child that
+ * dies by a signal, runs out of time or memory, or ends without a result an
+ * FG_EFORMAT error naming the file. The HDF5 vet (io/h5_vet.c) and the
+ * isolated writes (io/isolated_write.c) run on the same child. Threads: fork copies
  * only the calling thread; fn must not need a lock another thread may hold
  * (a library's global lock), nor OpenMP. */
 #ifndef FNEGRAPH_CORE_CHILD_H
@@ -16,6 +18,7 @@
 
 #include "fnegraph/error.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,10 +30,40 @@ typedef struct fg_i_child_limits {
     unsigned seconds;      /* wall and CPU time of the child (0: 10 s) */
     uint64_t memory;       /* address space the child may add (0: 1 GiB); not under ASan */
     size_t max_out;        /* largest result accepted */
+    bool unlimited;        /* no time and no memory limit (a write of any size) */
+    bool keep_stderr;      /* the child's stderr stays the parent's */
 } fg_i_child_limits;
 
+/* How a child ended. */
+typedef enum fg_i_child_end {
+    FG_I_CHILD_DONE = 0,   /* fn returned: code and body */
+    FG_I_CHILD_LATE,       /* out of time: killed by the parent, its alarm or its CPU limit */
+    FG_I_CHILD_SIGNAL,     /* died by another signal (sig) */
+    FG_I_CHILD_SILENT,     /* ended without a whole result (exit_status, -1 if unknown):
+                              out of memory, or an exit inside a library */
+    FG_I_CHILD_TOO_BIG     /* its result was larger than max_out */
+} fg_i_child_end;
+
+typedef struct fg_i_child_outcome {
+    fg_i_child_end end;
+    fg_status code;        /* DONE: fn's status */
+    char *body;            /* DONE: fn's result (code FG_OK) or its message, NUL-terminated,
+                              fg_alloc'd: free with fg_free */
+    size_t size;           /* bytes of body, the NUL not counted */
+    int sig;               /* SIGNAL */
+    int exit_status;       /* SILENT */
+    unsigned seconds;      /* the time limit applied (0: none) */
+    uint64_t memory;       /* the memory limit applied */
+} fg_i_child_outcome;
+
+/* fn(ctx) in a child; how it ended in *o. Fails only when no child can be
+ * started (pipe, fork: FG_EIO naming file and what) or for want of memory. */
+fg_status fg_i_child_start(fg_i_child_fn fn, void *ctx, const fg_i_child_limits *lim, const char *file,
+                           const char *what, fg_i_child_outcome *o);
+
 /* fn(ctx) in a child; its result into *out (fg_alloc'd; free with fg_free)
- * and *out_size, or its error as this thread's last error. what names the
+ * and *out_size, or its error as this thread's last error: a child that
+ * did not finish is FG_EFORMAT naming the file as damaged. what names the
  * parse in messages ("matio reading a .mat file"). */
 fg_status fg_i_child_run(fg_i_child_fn fn, void *ctx, const fg_i_child_limits *lim, const char *file,
                          const char *what, void **out, size_t *out_size);

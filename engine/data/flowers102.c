@@ -230,8 +230,10 @@ static fg_status read_vectors(const char *path, const char *const *names, int k,
     /* a FIFO would block the child's open: refused here, at once */
     FG_CHECK_GOTO(st, fg_i_input_file(path, "a MATLAB .mat file", &sz));
     mat_job job = {path, names, k, lo, hi, what};
-    fg_i_child_limits lim = {10, (uint64_t)256 << 20,
-                             (size_t)k * (sizeof(uint64_t) + (size_t)FLOWERS_MAX_IMAGES * sizeof(int64_t))};
+    fg_i_child_limits lim = {
+        .seconds = 10,
+        .memory = (uint64_t)256 << 20,
+        .max_out = (size_t)k * (sizeof(uint64_t) + (size_t)FLOWERS_MAX_IMAGES * sizeof(int64_t))};
     FG_CHECK_GOTO(st, fg_i_child_run(mat_job_run, &job, &lim, path, "matio reading it", &res, &size));
     const unsigned char *at = res, *end = at + size;
     for (int i = 0; i < k; i++) {

@@ -44,31 +44,19 @@
  * flushed or closed from the child. */
 #include "io/h5_helpers.h"
 
+#include "core/child.h"
+#include "fnegraph/mem.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define VET_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define VET_ASAN 1
-#endif
-#endif
-#ifndef VET_ASAN
-#define VET_ASAN 0
-#endif
 
 enum {
     VET_DEFAULT_SECONDS = 5,
@@ -527,59 +515,40 @@ static herr_t link_cb(hid_t g, const char *name, const H5L_info_t *info, void *d
  * what runs when a sanitizer report ends the process. libFuzzer sets one
  * that saves the current input as a crash; a vetting child clears it, since
  * its death is the parent's finding, reported as an error, not a crash. */
-extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+/* The child's walk (core/child.h runs it under the limits): its report is
+ * one letter, then a message: K clean, O refused by H5Fopen itself, R
+ * refused by libhdf5 while walking, D damage found, P a problem of ours. */
+typedef struct vet_job {
+    const char *path;
+    uint64_t file_size;
+} vet_job;
 
-static void child_main(const char *path, uint64_t file_size, unsigned seconds, int fd)
+static fg_status vet_in_child(void *ctx, void **out, size_t *out_size)
 {
-    if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(NULL);
-    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null >= 0) {
-        dup2(null, 0);
-        dup2(null, 1);
-        if (!getenv("FNEGRAPH_H5_VET_STDERR")) dup2(null, 2);
-    }
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    /* a crash is reported by the parent; the child's own default actions, no core file */
-    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM, SIGXCPU};
-    sigset_t all;
-    sigemptyset(&all);
-    sigprocmask(SIG_SETMASK, &all, NULL);
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], SIG_DFL);
-    struct rlimit core = {0, 0}, cpu = {seconds + 1, seconds + 2};
-    setrlimit(RLIMIT_CORE, &core);
-    setrlimit(RLIMIT_CPU, &cpu);
-    if (!VET_ASAN) { /* the parent's mappings plus a budget */
-        FILE *f = fopen("/proc/self/statm", "r");
-        unsigned long long pages = 0;
-        if (f && fscanf(f, "%llu", &pages) == 1) {
-            uint64_t lim = (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE) + VET_MEMORY;
-            struct rlimit as = {(rlim_t)lim, (rlim_t)lim};
-            setrlimit(RLIMIT_AS, &as);
-        }
-        if (f) fclose(f);
-    }
-    alarm(seconds);
-
+    const vet_job *j = ctx;
+    char *report = fg_alloc(VET_MSG + 2, 1);
+    if (!report) return FG_FAIL(FG_ENOMEM, "the report");
     vet v;
     memset(&v, 0, sizeof v);
-    v.file_size = file_size;
-    v.fd = raw_open(path);
+    v.file_size = j->file_size;
+    v.fd = raw_open(j->path);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t f = H5Fopen(j->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    int n;
     if (f < 0) {
         /* a clean refusal: the reader's own H5Fopen refuses the same bytes with its message */
-        (void)!write(fd, "O", 1);
-        _exit(0);
+        n = snprintf(report, VET_MSG + 2, "O");
+    } else {
+        if (H5Lvisit(f, H5_INDEX_NAME, H5_ITER_NATIVE, link_cb, &v) < 0 && !v.kind)
+            vet_fail(&v, 'R', "cannot walk its links");
+        if (!v.kind && H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_NATIVE, object_cb, &v, H5O_INFO_BASIC) < 0 && !v.kind)
+            vet_fail(&v, 'R', "cannot walk its groups");
+        if (H5Fclose(f) < 0 && !v.kind) vet_fail(&v, 'R', "cannot close it");
+        n = v.kind ? snprintf(report, VET_MSG + 2, "%c%s", v.kind, v.msg) : snprintf(report, VET_MSG + 2, "K");
     }
-    if (H5Lvisit(f, H5_INDEX_NAME, H5_ITER_NATIVE, link_cb, &v) < 0 && !v.kind)
-        vet_fail(&v, 'R', "cannot walk its links");
-    if (!v.kind && H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_NATIVE, object_cb, &v, H5O_INFO_BASIC) < 0 && !v.kind)
-        vet_fail(&v, 'R', "cannot walk its groups");
-    if (H5Fclose(f) < 0 && !v.kind) vet_fail(&v, 'R', "cannot close it");
-    char out[VET_MSG + 2];
-    int n = v.kind ? snprintf(out, sizeof out, "%c%s", v.kind, v.msg) : snprintf(out, sizeof out, "K");
-    (void)!write(fd, out, (size_t)(n < (int)sizeof out ? n : (int)sizeof out - 1));
-    _exit(v.kind ? 1 : 0);
+    *out = report;
+    *out_size = (size_t)(n < VET_MSG + 2 ? n : VET_MSG + 1);
+    return FG_OK;
 }
 
 /* ---- the parent ---- */
@@ -599,90 +568,39 @@ static fg_status vet_seconds(unsigned *out)
     return FG_OK;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static pid_t wait_child(pid_t pid, int *status, int flags)
-{
-    pid_t r;
-    do r = waitpid(pid, status, flags);
-    while (r < 0 && errno == EINTR);
-    return r;
-}
-
 fg_status fg_i_h5_vet(const char *path, int64_t file_size)
 {
-    fg_status st = FG_OK;
     unsigned seconds = 0;
-    int p[2] = {-1, -1}, status = 0;
-    char msg[VET_MSG + 2];
-    size_t got = 0;
-    bool timed_out = false;
-    FG_CHECK_GOTO(st, vet_seconds(&seconds));
-    if (seconds == 0) return FG_OK;
-    if (pipe(p) != 0 || fcntl(p[0], F_SETFD, FD_CLOEXEC) != 0 || fcntl(p[1], F_SETFD, FD_CLOEXEC) != 0) {
-        st = FG_FAIL(FG_EIO, "%s: cannot check the HDF5 file: pipe: %s", path, strerror(errno));
-        goto done;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        st = FG_FAIL(FG_EIO, "%s: cannot check the HDF5 file: fork: %s", path, strerror(errno));
-        goto done;
-    }
-    if (pid == 0) {
-        close(p[0]);
-        child_main(path, (uint64_t)file_size, seconds, p[1]);
-    }
-    close(p[1]);
-    p[1] = -1;
-    /* the child's report ends when it exits (the pipe closes); the parent's deadline is a second guard */
-    double deadline = now_s() + seconds + 2.0;
-    for (;;) {
-        int left_ms = (int)((deadline - now_s()) * 1000);
-        if (left_ms <= 0) {
-            timed_out = true;
-            break;
-        }
-        struct pollfd pf = {p[0], POLLIN, 0};
-        int r = poll(&pf, 1, left_ms);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) continue;
-        ssize_t n = read(p[0], msg + got, sizeof msg - 1 - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        got += (size_t)n;
-        if (got == sizeof msg - 1) break;
-    }
-    msg[got] = '\0';
-    if (timed_out) kill(pid, SIGKILL);
-    pid_t w = wait_child(pid, &status, 0);
-    if (timed_out || (w == pid && WIFSIGNALED(status) && (WTERMSIG(status) == SIGALRM || WTERMSIG(status) == SIGXCPU))) {
+    fg_status st = vet_seconds(&seconds);
+    if (st != FG_OK || seconds == 0) return st;
+    vet_job job = {path, (uint64_t)file_size};
+    const fg_i_child_limits lim = {.seconds = seconds, .memory = VET_MEMORY, .max_out = VET_MSG + 2,
+                                   .keep_stderr = getenv("FNEGRAPH_H5_VET_STDERR") != NULL};
+    fg_i_child_outcome o;
+    st = fg_i_child_start(vet_in_child, &job, &lim, path, "the check of the HDF5 file", &o);
+    if (st != FG_OK) return st;
+    const char *msg = o.body ? o.body : "";
+    if (o.end == FG_I_CHILD_LATE) {
         st = FG_FAIL(FG_EFORMAT, "%s: damaged HDF5 file: libhdf5 timed out after %u s reading its metadata; delete "
                      "it and rerun (FNEGRAPH_H5_VET_SECONDS sets the limit)", path, seconds);
-    } else if (w == pid && WIFSIGNALED(status)) {
+    } else if (o.end == FG_I_CHILD_SIGNAL) {
         st = FG_FAIL(FG_EFORMAT, "%s: damaged HDF5 file: libhdf5 crashed (signal %d, %s) reading its metadata; "
-                     "delete it and rerun", path, WTERMSIG(status), strsignal(WTERMSIG(status)));
-    } else if (got > 0 && (msg[0] == 'K' || msg[0] == 'O') && (w != pid || (WIFEXITED(status) && !WEXITSTATUS(status)))) {
+                     "delete it and rerun", path, o.sig, strsignal(o.sig));
+    } else if (o.end == FG_I_CHILD_DONE && o.code == FG_OK && (msg[0] == 'K' || msg[0] == 'O')) {
         st = FG_OK; /* clean, or refused by H5Fopen itself (the reader says why) */
-    } else if (got > 1 && msg[0] == 'R') {
+    } else if (o.end == FG_I_CHILD_DONE && o.code == FG_OK && o.size > 1 && msg[0] == 'R') {
         st = FG_FAIL(FG_EFORMAT, "%s: damaged HDF5 file: libhdf5 refused it: %s; delete it and rerun", path, msg + 1);
-    } else if (got > 1 && msg[0] == 'D') {
+    } else if (o.end == FG_I_CHILD_DONE && o.code == FG_OK && o.size > 1 && msg[0] == 'D') {
         st = FG_FAIL(FG_EFORMAT, "%s: damaged HDF5 file: %s; delete it and rerun", path, msg + 1);
-    } else if (got > 1 && msg[0] == 'P') {
+    } else if (o.end == FG_I_CHILD_DONE && o.code == FG_OK && o.size > 1 && msg[0] == 'P') {
         st = FG_FAIL(FG_EFORMAT, "%s: %s", path, msg + 1);
-    } else if (w == pid && WIFEXITED(status)) {
+    } else if (o.end == FG_I_CHILD_SILENT && o.exit_status >= 0) {
         st = FG_FAIL(FG_EFORMAT, "%s: damaged HDF5 file: libhdf5 crashed (exit status %d) reading its metadata; "
-                     "delete it and rerun", path, WEXITSTATUS(status));
+                     "delete it and rerun", path, o.exit_status);
     } else {
         st = FG_FAIL(FG_EFORMAT, "%s: damaged HDF5 file: the check of its metadata ended without a report; delete "
                      "it and rerun", path);
     }
-done:
-    if (p[0] >= 0) close(p[0]);
-    if (p[1] >= 0) close(p[1]);
+    fg_free(o.body);
     return st;
 }

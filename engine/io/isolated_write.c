@@ -1,80 +1,49 @@
-/* One whole-file write in a child process (isolated_write.h). The child
- * sends its status and message through a pipe: 4 bytes of status, then the
- * message text up to the end of the pipe. */
+/* One whole-file write in a child process (isolated_write.h), on the
+ * project's one child runner (core/child.h): no time or memory limit, the
+ * child's stderr kept. */
 #include "io/isolated_write.h"
 
-#include <errno.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "core/child.h"
+#include "fnegraph/mem.h"
 
-static void write_all(int fd, const void *p, size_t n)
+#include <string.h>
+
+typedef struct write_job {
+    fg_status (*fn)(void *ctx);
+    void *ctx;
+} write_job;
+
+static fg_status write_in_child(void *ctx, void **out, size_t *out_size)
 {
-    const char *b = p;
-    while (n > 0) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return;
-        b += w;
-        n -= (size_t)w;
-    }
+    const write_job *j = ctx;
+    *out = NULL;
+    *out_size = 0;
+    return j->fn(j->ctx);
 }
 
 fg_status fg_i_isolated_write(fg_status (*fn)(void *ctx), void *ctx, const char *file)
 {
-    int p[2];
     if (!fn) return FG_FAIL(FG_EINVAL, "fg_i_isolated_write: null function");
-    if (pipe(p) != 0) return fn(ctx);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(p[0]);
-        close(p[1]);
-        return fn(ctx);
+    write_job job = {fn, ctx};
+    const fg_i_child_limits lim = {.max_out = 4096, .unlimited = true, .keep_stderr = true}; /* a message */
+    fg_i_child_outcome o;
+    if (fg_i_child_start(write_in_child, &job, &lim, file, "the writing process", &o) != FG_OK)
+        return fn(ctx); /* no child possible (pipe, fork): the write in this process */
+    fg_status st = FG_OK;
+    switch (o.end) {
+    case FG_I_CHILD_SIGNAL:
+        st = FG_FAIL(FG_EIO, "%s: writing it failed: the writing process died by signal %d (%s); disk full?", file,
+                     o.sig, strsignal(o.sig));
+        break;
+    case FG_I_CHILD_LATE:
+    case FG_I_CHILD_SILENT:
+    case FG_I_CHILD_TOO_BIG:
+        st = FG_FAIL(FG_EIO, "%s: writing it failed: the writing process ended without a result", file);
+        break;
+    case FG_I_CHILD_DONE:
+        if (o.code != FG_OK) st = FG_FAIL(o.code, "%s", o.size ? o.body : "writing failed (no message)");
+        break;
     }
-    if (pid == 0) {
-        close(p[0]);
-        int32_t code = (int32_t)fn(ctx);
-        write_all(p[1], &code, sizeof code);
-        if (code != FG_OK) {
-            const char *msg = fg_last_error();
-            write_all(p[1], msg, strlen(msg));
-        }
-        close(p[1]);
-        _exit(0); /* no exit handlers: libhdf5's state of this child is dropped */
-    }
-    close(p[1]);
-    char msg[4096];
-    size_t got = 0;
-    int32_t code = -1;
-    size_t have_code = 0;
-    for (;;) {
-        char buf[1024];
-        ssize_t r = read(p[0], buf, sizeof buf);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        size_t off = 0;
-        while (have_code < sizeof code && off < (size_t)r) ((char *)&code)[have_code++] = buf[off++];
-        size_t take = (size_t)r - off;
-        if (take > sizeof msg - 1 - got) take = sizeof msg - 1 - got;
-        memcpy(msg + got, buf + off, take);
-        got += take;
-    }
-    msg[got] = '\0';
-    close(p[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return FG_FAIL(FG_EINTERNAL, "%s: lost the writing process: %s", file, strerror(errno));
-    }
-    if (WIFSIGNALED(status))
-        return FG_FAIL(FG_EIO, "%s: writing it failed: the writing process died by signal %d (%s); disk full?",
-                       file, WTERMSIG(status), strsignal(WTERMSIG(status)));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || have_code != sizeof code)
-        return FG_FAIL(FG_EIO, "%s: writing it failed: the writing process ended without a result", file);
-    if (code == FG_OK) return FG_OK;
-    if (code < 0 || code > FG_EINTERNAL) code = FG_EINTERNAL;
-    return FG_FAIL((fg_status)code, "%s", got ? msg : "writing failed (no message)");
+    fg_free(o.body);
+    return st;
 }
