@@ -9,26 +9,14 @@
  * setid.mat is refused at once (in a child under alarm, so a regression
  * fails instead of hanging); the miniature still reads. */
 #include "fg_test.h"
+#include "in_child.h"
 #include "native_layouts.h"
 #include "fnegraph/dataset.h"
 
-#include <signal.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ASAN 1
-#endif
-#endif
-#ifndef ASAN
-#define ASAN 0
-#endif
 
 static char dir[] = "/tmp/fg_flbounds_XXXXXX";
 
@@ -68,51 +56,20 @@ static int write_lying_mat(const char *path, int cls, uint32_t cols, int have)
     return fclose(f) || rc ? -1 : 0;
 }
 
-/* Run fg_dataset_flowers102_labels(root) in a child: capped address space
- * (when as_mb > 0) and an alarm; *msg gets its error, *rss_kb its peak RSS.
- * Returns the child's status (its fg_status, or 100 + signal). */
-static int labels_in_child(const char *root, long as_mb, char *msg, size_t n, long *rss_kb)
+static fg_status read_labels(void *root)
 {
-    int p[2];
-    if (pipe(p) != 0) return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(p[0]);
-        alarm(20);
-        if (as_mb > 0) {
-            struct rlimit r = {(rlim_t)as_mb << 20, (rlim_t)as_mb << 20};
-            setrlimit(RLIMIT_AS, &r);
-        }
-        fg_dataset ds;
-        fg_status st = fg_dataset_flowers102_labels(root, &ds);
-        if (st == FG_OK) fg_dataset_destroy(&ds);
-        const char *e = fg_last_error();
-        (void)!write(p[1], e, strlen(e));
-        _exit((int)st);
-    }
-    close(p[1]);
-    size_t got = 0;
-    ssize_t r;
-    while (got + 1 < n && (r = read(p[0], msg + got, n - 1 - got)) > 0) got += (size_t)r;
-    msg[got] = '\0';
-    close(p[0]);
-    int status = 0;
-    struct rusage ru;
-    memset(&ru, 0, sizeof ru);
-    while (wait4(pid, &status, 0, &ru) < 0) {
-    }
-    *rss_kb = ru.ru_maxrss;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
+    fg_dataset ds;
+    fg_status st = fg_dataset_flowers102_labels(root, &ds);
+    if (st == FG_OK) fg_dataset_destroy(&ds);
+    return st;
 }
 
-static long vm_mb(void)
+/* fg_dataset_flowers102_labels(root) in a child: address space capped at
+ * extra_mb over ours (0: no cap), an alarm of 20 s; *msg gets its error,
+ * *rss_kb its peak RSS. Returns its status (or 100 + signal). */
+static int labels_in_child(const char *root, long extra_mb, char *msg, size_t n, long *rss_kb)
 {
-    FILE *f = fopen("/proc/self/statm", "r");
-    unsigned long long pages = 0;
-    if (!f) return 0;
-    if (fscanf(f, "%llu", &pages) != 1) pages = 0;
-    fclose(f);
-    return (long)(pages * (unsigned long long)sysconf(_SC_PAGESIZE) >> 20);
+    return fg_test_in_child(read_labels, (void *)root, extra_mb, 20, msg, n, rss_kb);
 }
 
 int main(void)
@@ -126,7 +83,7 @@ int main(void)
     CHECK(nl_make_flowers102(root, 1) == 0, "cannot write the flowers102 miniature");
     snprintf(lab, sizeof lab, "%s/imagelabels.mat", root);
     snprintf(setid, sizeof setid, "%s/setid.mat", root);
-    long rss = 0, cap = ASAN ? 0 : vm_mb() + 512;
+    long rss = 0, cap = FG_TEST_ASAN ? 0 : 512;
     CHECK(labels_in_child(root, cap, msg, sizeof msg, &rss) == FG_OK, "the miniature: %s", msg);
 
     /* C: the header declares 4.19 GB; the file holds 7 doubles */

@@ -8,26 +8,15 @@
  * whose peak RSS must stay under 300 MB. The same file with its rows written
  * reads (the bound refuses nothing real). */
 #include "fg_test.h"
+#include "in_child.h"
 #include "io/h5_helpers.h"
 #include "fnegraph/fne_file.h"
 #include "fnegraph/vgg16.h"
 
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ASAN 1
-#endif
-#endif
-#ifndef ASAN
-#define ASAN 0
-#endif
 
 static char dir[] = "/tmp/fg_fnebounds_XXXXXX";
 
@@ -96,45 +85,20 @@ static int make_fne(const char *path, hsize_t n, hsize_t rows_declared, hsize_t 
     return H5Fclose(f) < 0 ? -1 : 0;
 }
 
-/* fg_fne_read(path) in a child with a capped address space; returns its
- * status (100 + signal), *msg its error, *rss_kb its peak RSS. */
+static fg_status read_fne(void *path)
+{
+    fg_fne f;
+    fg_status st = fg_fne_read(path, &f);
+    if (st == FG_OK) fg_fne_destroy(&f);
+    return st;
+}
+
+/* fg_fne_read(path) in a child: address space capped at 768 MB over ours,
+ * an alarm of 60 s. Returns its status (100 + signal), *msg its error,
+ * *rss_kb its peak RSS. */
 static int read_in_child(const char *path, char *msg, size_t n, long *rss_kb)
 {
-    int p[2];
-    if (pipe(p) != 0) return -1;
-    FILE *vf = fopen("/proc/self/statm", "r");
-    unsigned long long pages = 0;
-    if (vf && fscanf(vf, "%llu", &pages) != 1) pages = 0;
-    if (vf) fclose(vf);
-    rlim_t cap = (rlim_t)(pages * (unsigned long long)sysconf(_SC_PAGESIZE)) + ((rlim_t)768 << 20);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(p[0]);
-        alarm(60);
-        if (!ASAN && pages) {
-            struct rlimit r = {cap, cap};
-            setrlimit(RLIMIT_AS, &r);
-        }
-        fg_fne f;
-        fg_status st = fg_fne_read(path, &f);
-        if (st == FG_OK) fg_fne_destroy(&f);
-        const char *e = fg_last_error();
-        (void)!write(p[1], e, strlen(e));
-        _exit((int)st);
-    }
-    close(p[1]);
-    size_t got = 0;
-    ssize_t r;
-    while (got + 1 < n && (r = read(p[0], msg + got, n - 1 - got)) > 0) got += (size_t)r;
-    msg[got] = '\0';
-    close(p[0]);
-    int status = 0;
-    struct rusage ru;
-    memset(&ru, 0, sizeof ru);
-    while (wait4(pid, &status, 0, &ru) < 0) {
-    }
-    *rss_kb = ru.ru_maxrss;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
+    return fg_test_in_child(read_fne, (void *)path, 768, 60, msg, n, rss_kb);
 }
 
 int main(void)
