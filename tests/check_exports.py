@@ -19,9 +19,11 @@ from pathlib import Path
 PENDING = {"fne_file.h", "extract.h", "sweep_config.h"}
 
 # Symbols the toolchain puts in the dynamic table: the linker's section
-# markers, and gcc's locks of named `omp critical` sections (global by
-# design: every object of a program naming the section shares one lock).
-TOOLCHAIN = re.compile(r"^(_init|_fini|_edata|_end|__bss_start|\.gomp_critical_user_fg_\w+)$")
+# markers, gcc's locks of named `omp critical` sections (global by design:
+# every object of a program naming the section shares one lock), and, in a
+# sanitizer build, AddressSanitizer's ODR indicator of each exported variable.
+TOOLCHAIN = re.compile(r"^(_init|_fini|_edata|_end|__bss_start|\.gomp_critical_user_fg_\w+"
+                       r"|__odr_asan[._]fg_\w+)$")
 
 
 def strip(text):
