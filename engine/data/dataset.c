@@ -3,8 +3,11 @@
 #include "fnegraph/dataset.h"
 #include "fnegraph/mem.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+
+enum { CLASSES_FIRST = 16, IMAGES_FIRST = 256 };
 
 static char *dup_str(const char *s)
 {
@@ -12,6 +15,17 @@ static char *dup_str(const char *s)
     char *d = fg_alloc(n, 1);
     if (d) memcpy(d, s, n);
     return d;
+}
+
+/* The arrays' capacity is not stored (fg_dataset has no builder fields): it
+ * is a function of the count, first elements then doubling, so an append
+ * grows the arrays exactly when the count reaches it. */
+static int64_t capacity(int64_t n, int64_t first)
+{
+    if (n == 0) return 0;
+    int64_t cap = first;
+    while (cap < n) cap *= 2;
+    return cap;
 }
 
 /* Grow *p (n_old elements of size sz) to n_new elements. */
@@ -71,11 +85,10 @@ fg_status fg_dataset_add_class(fg_dataset *ds, const char *name, int *index)
     if (!ds || !name || !ds->root) return FG_FAIL(FG_EINVAL, "fg_dataset_add_class: null argument or dataset not initialised");
     if (fg_dataset_find_class(ds, name) >= 0)
         return FG_FAIL(FG_EINVAL, "%s: class '%s' listed twice", ds->root, name);
-    if (ds->n_classes == ds->cap_classes) {
-        int cap = ds->cap_classes ? 2 * ds->cap_classes : 16;
-        if (grow((void **)&ds->class_names, sizeof *ds->class_names, ds->n_classes, cap))
+    if (ds->n_classes == capacity(ds->n_classes, CLASSES_FIRST)) {
+        int64_t cap = ds->n_classes ? 2 * (int64_t)ds->n_classes : CLASSES_FIRST;
+        if (cap > INT_MAX || grow((void **)&ds->class_names, sizeof *ds->class_names, ds->n_classes, cap))
             return FG_FAIL(FG_ENOMEM, "%s: out of memory listing classes", ds->root);
-        ds->cap_classes = cap;
     }
     char *s = dup_str(name);
     if (!s) return FG_FAIL(FG_ENOMEM, "%s: out of memory listing classes", ds->root);
@@ -93,12 +106,11 @@ fg_status fg_dataset_add_image(fg_dataset *ds, const char *path, int32_t label, 
                        (int)label, ds->n_classes - 1);
     if (split < FG_SPLIT_ALL || split > FG_SPLIT_TEST)
         return FG_FAIL(FG_EINVAL, "%s: image '%s' has an unknown split tag %d", ds->root, path, (int)split);
-    if (ds->n == ds->cap_images) {
-        int64_t cap = ds->cap_images ? 2 * ds->cap_images : 256, n = ds->n;
+    if (ds->n == capacity(ds->n, IMAGES_FIRST)) {
+        int64_t cap = ds->n ? 2 * ds->n : IMAGES_FIRST, n = ds->n;
         if (grow((void **)&ds->path, sizeof *ds->path, n, cap) || grow((void **)&ds->file, sizeof *ds->file, n, cap) ||
             grow((void **)&ds->label, sizeof *ds->label, n, cap) || grow((void **)&ds->split, sizeof *ds->split, n, cap))
             return FG_FAIL(FG_ENOMEM, "%s: out of memory listing images", ds->root);
-        ds->cap_images = cap;
     }
     size_t nr = strlen(ds->root), np = strlen(path);
     int slash = !(nr && ds->root[nr - 1] == '/');

@@ -11,6 +11,7 @@
  * past the palette is black. Source: Microsoft's BITMAPINFOHEADER and
  * "Bitmap Compression" documentation. Cost: O(file + pixels). */
 #include "image_internal.h"
+#include "image_alloc.h"
 #include "fnegraph/mem.h"
 
 #include <string.h>

@@ -9,6 +9,7 @@
  * the four passes of the GIF89a spec (rows 0, 4, 2, 1 mod 8/8/4/2). Records
  * after the first frame are not read. Cost: O(canvas pixels). */
 #include "image_internal.h"
+#include "image_alloc.h"
 #include "fnegraph/mem.h"
 
 #include <gif_lib.h>

@@ -1,4 +1,6 @@
-/* Internals shared by the image decoders (engine/image). */
+/* Internals shared by the image decoders and writers (engine/image): the
+ * decoders decode.c dispatches to, the file writer of the encoders. The image
+ * object and the size check are in image_alloc.h, below them all. */
 #ifndef FNEGRAPH_IMAGE_INTERNAL_H
 #define FNEGRAPH_IMAGE_INTERNAL_H
 
@@ -15,10 +17,6 @@ fg_status fg_i_decode_png(const uint8_t *data, size_t size, const char *name, fg
 fg_status fg_i_decode_gif(const uint8_t *data, size_t size, const char *name, fg_image *out);
 fg_status fg_i_decode_bmp(const uint8_t *data, size_t size, const char *name, fg_image *out);
 fg_status fg_i_decode_pnm(const uint8_t *data, size_t size, const char *name, fg_image *out);
-
-/* Check a size read from a file against the limits before allocating:
- * FG_EFORMAT naming `name` and `what` ("PNG", ...) when it is 0 or too large. */
-fg_status fg_i_check_size(const char *name, const char *what, int64_t width, int64_t height);
 
 /* Write n bytes to path (created or truncated); on failure the file is
  * removed and the error names the path. */

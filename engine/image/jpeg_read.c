@@ -15,6 +15,7 @@
  * output image is checked against FG_IMAGE_MAX_PIXELS before allocation.
  * Cost: O(pixels decoded), done by libjpeg-turbo's SIMD code. */
 #include "image_internal.h"
+#include "image_alloc.h"
 #include "jpeg_err.h"
 #include "fnegraph/mem.h"
 

@@ -9,6 +9,7 @@
  * "truncated PNG data"; libpng errors longjmp back here; its warnings are
  * dropped. Cost: O(pixels). */
 #include "image_internal.h"
+#include "image_alloc.h"
 #include "fnegraph/mem.h"
 
 #include <png.h>

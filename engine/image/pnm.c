@@ -6,6 +6,7 @@
  * multi-image file is read. Source: the Netpbm format pages (pbm, pgm, ppm).
  * Cost: O(file + pixels). */
 #include "image_internal.h"
+#include "image_alloc.h"
 #include "fnegraph/mem.h"
 
 #include <string.h>

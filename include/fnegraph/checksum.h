@@ -2,6 +2,8 @@
 #ifndef FNEGRAPH_CHECKSUM_H
 #define FNEGRAPH_CHECKSUM_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/error.h"
 
 #ifdef __cplusplus
@@ -9,7 +11,7 @@ extern "C" {
 #endif
 
 /* Hex SHA-256 of a file (65 bytes with the terminator). */
-fg_status fg_sha256_file(const char *path, char hex[65]);
+FG_API fg_status fg_sha256_file(const char *path, char hex[65]);
 
 #ifdef __cplusplus
 }

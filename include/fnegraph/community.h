@@ -8,6 +8,8 @@
 #ifndef FNEGRAPH_COMMUNITY_H
 #define FNEGRAPH_COMMUNITY_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/csr.h"
 
 #include <stdbool.h>
@@ -40,12 +42,12 @@ typedef struct fg_fluid_opts {
  * every community is seeded on an image) or n_vertices (standard). The one
  * statement of that rule: fg_fluid_create, the pipeline and the commands'
  * early checks all ask it. */
-uint32_t fg_fluid_max_communities(fg_fluid_variant variant, uint32_t n_images, uint32_t n_vertices);
+FG_API uint32_t fg_fluid_max_communities(fg_fluid_variant variant, uint32_t n_images, uint32_t n_vertices);
 
 /* "paper" / "standard"; NULL for an unknown value. */
-const char *fg_fluid_variant_name(fg_fluid_variant v);
+FG_API const char *fg_fluid_variant_name(fg_fluid_variant v);
 /* Parse "paper" / "standard"; FG_EINVAL naming the text otherwise. */
-fg_status fg_fluid_variant_parse(const char *s, fg_fluid_variant *out);
+FG_API fg_status fg_fluid_variant_parse(const char *s, fg_fluid_variant *out);
 
 typedef struct fg_fluid_result {
     int32_t *membership;  /* [n_vertices]: community 0..k-1; -1 only for a vertex that
@@ -58,9 +60,9 @@ typedef struct fg_fluid_result {
 
 /* The whole run: create, sweep until a sweep moves nothing or max_iter sweeps
  * are done, copy out the membership. Errors as fg_fluid_create. */
-fg_status fg_fluid_run(const fg_csr *g, const fg_fluid_opts *opts, fg_fluid_result *out);
+FG_API fg_status fg_fluid_run(const fg_csr *g, const fg_fluid_opts *opts, fg_fluid_result *out);
 /* Free out->membership; accepts a zeroed result and leaves it zeroed. */
-void fg_fluid_result_destroy(fg_fluid_result *r);
+FG_API void fg_fluid_result_destroy(fg_fluid_result *r);
 
 /* A run in progress. */
 typedef struct fg_fluid fg_fluid;
@@ -71,20 +73,20 @@ typedef struct fg_fluid fg_fluid;
  * number of components and the size of the largest, and suggests running on
  * the largest one). O(n + m) for the connectivity check. The graph must stay
  * alive and unchanged until fg_fluid_destroy. */
-fg_status fg_fluid_create(const fg_csr *g, const fg_fluid_opts *opts, fg_fluid **out);
+FG_API fg_status fg_fluid_create(const fg_csr *g, const fg_fluid_opts *opts, fg_fluid **out);
 /* One sweep over all vertices in a fresh random order; *moved (may be NULL)
  * gets the number of vertices that changed community (0: converged). It
  * does not look at max_iter: the caller decides when to stop (fg_fluid_run
  * stops after max_iter sweeps). O(n + m). */
-fg_status fg_fluid_sweep(fg_fluid *f, uint64_t *moved);
+FG_API fg_status fg_fluid_sweep(fg_fluid *f, uint64_t *moved);
 /* Sweeps done so far. */
-uint32_t fg_fluid_sweeps(const fg_fluid *f);
+FG_API uint32_t fg_fluid_sweeps(const fg_fluid *f);
 /* Copy the current membership into out[n_vertices] (-1: not yet reached). */
-void fg_fluid_membership(const fg_fluid *f, int32_t *out);
+FG_API void fg_fluid_membership(const fg_fluid *f, int32_t *out);
 /* Current size of community c (0 <= c < k). */
-uint32_t fg_fluid_size(const fg_fluid *f, uint32_t c);
+FG_API uint32_t fg_fluid_size(const fg_fluid *f, uint32_t c);
 /* Free; NULL is fine. */
-void fg_fluid_destroy(fg_fluid *f);
+FG_API void fg_fluid_destroy(fg_fluid *f);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,8 @@
 #ifndef FNEGRAPH_CPU_H
 #define FNEGRAPH_CPU_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/error.h"
 
 #ifdef __cplusplus
@@ -33,19 +35,19 @@ typedef enum fg_isa {
 } fg_isa;
 
 /* Bit mask of FG_CPU_* the processor and OS support. */
-unsigned fg_cpu_features(void);
+FG_API unsigned fg_cpu_features(void);
 /* Comma-separated names of the detected features (static string). */
-const char *fg_cpu_features_str(void);
+FG_API const char *fg_cpu_features_str(void);
 /* The ISA fnegraph's kernels use: the best the CPU has, capped by FNEGRAPH_ISA.
  * Decided on the first call and fixed for the life of the process. */
-fg_isa fg_cpu_isa(void);
+FG_API fg_isa fg_cpu_isa(void);
 /* "scalar", "avx2", "avx512". */
-const char *fg_isa_name(fg_isa isa);
+FG_API const char *fg_isa_name(fg_isa isa);
 /* FG_OK when FNEGRAPH_ISA is unset or valid; FG_EINVAL naming the value
  * otherwise (fg_cpu_isa then ignores it). Tools call this at start-up. */
-fg_status fg_cpu_check_env(void);
+FG_API fg_status fg_cpu_check_env(void);
 /* The CPU model name from /proc/cpuinfo, or "unknown" (static string). */
-const char *fg_cpu_model(void);
+FG_API const char *fg_cpu_model(void);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,8 @@
 #ifndef FNEGRAPH_CSR_H
 #define FNEGRAPH_CSR_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/error.h"
 
 #include <stdint.h>
@@ -33,14 +35,14 @@ static inline uint64_t fg_csr_degree(const fg_csr *g, uint32_t v)
  * order and orientation. A self-loop, a vertex id >= n_vertices or an edge
  * listed twice is an error naming the edge (what = the source, e.g. a file
  * name, for the message). O(n + m log d). */
-fg_status fg_csr_from_edge_list(uint32_t n_vertices, uint32_t n_images, const uint32_t *edges,
+FG_API fg_status fg_csr_from_edge_list(uint32_t n_vertices, uint32_t n_images, const uint32_t *edges,
                                 uint64_t m, const char *what, fg_csr *out);
 
 /* Check the invariants above; FG_EINTERNAL naming the first broken one. */
-fg_status fg_csr_validate(const fg_csr *g);
+FG_API fg_status fg_csr_validate(const fg_csr *g);
 
 /* Free the arrays; accepts a zeroed or half-built graph and leaves it zeroed. */
-void fg_csr_destroy(fg_csr *g);
+FG_API void fg_csr_destroy(fg_csr *g);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,8 @@
 #ifndef FNEGRAPH_DATASET_H
 #define FNEGRAPH_DATASET_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/error.h"
 
 #include <stdbool.h>
@@ -35,9 +37,6 @@ typedef struct fg_dataset {
     uint8_t *split;      /* [n] fg_split tag of each image */
     int n_classes;
     char **class_names;  /* [n_classes], indexed by label */
-    /* builder capacity (internal) */
-    int64_t cap_images;
-    int cap_classes;
 } fg_dataset;
 
 /* The generic class-per-folder layout (torchvision's ImageFolder):
@@ -53,7 +52,7 @@ typedef struct fg_dataset {
  * image files (empty classes are refused rather than kept, so that the class
  * count, which sets the number of communities, is the number of classes
  * that have images). Every image gets the split tag FG_SPLIT_ALL. */
-fg_status fg_dataset_folder(const char *root, fg_dataset *out);
+FG_API fg_status fg_dataset_folder(const char *root, fg_dataset *out);
 
 /* The kinds fg_dataset_open accepts, as listed in its messages. */
 #define FG_DATASET_KINDS "folder, mit67, flowers102, textures or wood"
@@ -76,12 +75,12 @@ fg_status fg_dataset_folder(const char *root, fg_dataset *out);
  * without the other is an error naming the missing one. Errors name the list
  * and line: a listed image that does not exist, a malformed line (not
  * "class/file", an empty, "." or ".." component), an image listed twice. */
-fg_status fg_dataset_mit67(const char *root, fg_dataset *out);
+FG_API fg_status fg_dataset_mit67(const char *root, fg_dataset *out);
 /* The same from the two lists in ROOT alone, without looking at any image:
  * images are the listed ones (split TRAIN or TEST), classes the names in the
  * lists (sorted by strcmp), in the order fg_dataset_mit67 would give them.
  * For checking list files without the images. Both lists are required. */
-fg_status fg_dataset_mit67_lists(const char *root, fg_dataset *out);
+FG_API fg_status fg_dataset_mit67_lists(const char *root, fg_dataset *out);
 
 /* Oxford Flowers 102 as downloaded: ROOT/jpg/image_%05d.jpg (image i,
  * 1-based, for i = 1..N) with ROOT/imagelabels.mat, a MATLAB v5 file whose
@@ -96,10 +95,10 @@ fg_status fg_dataset_mit67_lists(const char *root, fg_dataset *out);
  * is not a real numeric vector, a class number outside 1..102 or not an
  * integer, a class without images, an image number outside 1..N, an image in
  * two splits; and a missing ROOT/jpg folder or image file. */
-fg_status fg_dataset_flowers102(const char *root, fg_dataset *out);
+FG_API fg_status fg_dataset_flowers102(const char *root, fg_dataset *out);
 /* The same from ROOT/imagelabels.mat (and ROOT/setid.mat if present) alone,
  * without looking for the images. */
-fg_status fg_dataset_flowers102_labels(const char *root, fg_dataset *out);
+FG_API fg_status fg_dataset_flowers102_labels(const char *root, fg_dataset *out);
 
 /* The Describable Textures Dataset (DTD) as downloaded:
  * ROOT/images/<class>/<file>, read like mit67's Images/ (same order, rules
@@ -110,8 +109,8 @@ fg_status fg_dataset_flowers102_labels(const char *root, fg_dataset *out);
  * fg_dataset_textures uses) reads fold 1 when its lists exist and an unsplit
  * set when none of them does. Some but not all three lists of the fold is an
  * error naming the missing one. */
-fg_status fg_dataset_textures(const char *root, fg_dataset *out);
-fg_status fg_dataset_textures_fold(const char *root, int fold, fg_dataset *out);
+FG_API fg_status fg_dataset_textures(const char *root, fg_dataset *out);
+FG_API fg_status fg_dataset_textures_fold(const char *root, int fold, fg_dataset *out);
 
 /* The Oulu wood knots set: images in ROOT (PPM as distributed, decoded by
  * content) named by a plain-text label list, `labels` or ROOT/names.txt when
@@ -122,43 +121,46 @@ fg_status fg_dataset_textures_fold(const char *root, int fold, fg_dataset *out);
  * by strcmp; images in the list's order; every tag FG_SPLIT_ALL. Errors name
  * the list and line: a malformed line (no class name, a path leaving root), a
  * missing image file, a file listed twice; and a missing or empty list. */
-fg_status fg_dataset_wood(const char *root, const char *labels, fg_dataset *out);
+FG_API fg_status fg_dataset_wood(const char *root, const char *labels, fg_dataset *out);
 
 /* Open a dataset by kind: "folder", "mit67", "flowers102", "textures" or
  * "wood" (anything else is FG_EINVAL listing FG_DATASET_KINDS). labels (NULL
  * or "" for none) is the label list of wood and the fold number ("1".."10")
  * of textures; given to another kind it is FG_EINVAL rather than ignored. */
-fg_status fg_dataset_open(const char *kind, const char *root, const char *labels, fg_dataset *out);
+FG_API fg_status fg_dataset_open(const char *kind, const char *root, const char *labels, fg_dataset *out);
 /* Whether fg_dataset_open knows this kind name. */
-bool fg_dataset_kind_known(const char *kind);
+FG_API bool fg_dataset_kind_known(const char *kind);
 
 /* Free; accepts a zeroed or half-built dataset and leaves it zeroed. */
-void fg_dataset_destroy(fg_dataset *ds);
+FG_API void fg_dataset_destroy(fg_dataset *ds);
 
 /* A copy holding only the images tagged `split` (all of them for
  * FG_SPLIT_ALL), in the same order, with all the class names (labels keep
  * their meaning). No image in that split: FG_ENOTFOUND naming the root and
  * the kind, and saying whether the dataset has no split tags at all (its
  * layout has none, or its split files are absent) or which splits it has. */
-fg_status fg_dataset_select(const fg_dataset *ds, fg_split split, fg_dataset *out);
+FG_API fg_status fg_dataset_select(const fg_dataset *ds, fg_split split, fg_dataset *out);
 
 /* Number of images of each class into counts[n_classes]. */
-void fg_dataset_class_counts(const fg_dataset *ds, int64_t *counts);
+FG_API void fg_dataset_class_counts(const fg_dataset *ds, int64_t *counts);
 
 /* "all", "train", "val", "test"; parsing anything else is FG_EINVAL with a
  * message listing the accepted names. */
-fg_status fg_split_parse(const char *s, fg_split *out);
-const char *fg_split_name(fg_split s);
+FG_API fg_status fg_split_parse(const char *s, fg_split *out);
+FG_API const char *fg_split_name(fg_split s);
 
-/* Builder, for adapters: start an empty dataset (out is overwritten). */
-fg_status fg_dataset_init(fg_dataset *out, const char *kind, const char *root);
+/* Builder, for adapters: start an empty dataset (out is overwritten). The
+ * arrays of a dataset belong to the builder: they grow with the counts n and
+ * n_classes (no capacity is stored), so append only to a dataset started with
+ * fg_dataset_init and changed by nothing but these functions. */
+FG_API fg_status fg_dataset_init(fg_dataset *out, const char *kind, const char *root);
 /* Append a class; *index (may be NULL) receives its label. A second class of
  * the same name is FG_EINVAL. */
-fg_status fg_dataset_add_class(fg_dataset *ds, const char *name, int *index);
+FG_API fg_status fg_dataset_add_class(fg_dataset *ds, const char *name, int *index);
 /* The label of a class name, or -1 (linear search: O(n_classes)). */
-int fg_dataset_find_class(const fg_dataset *ds, const char *name);
+FG_API int fg_dataset_find_class(const fg_dataset *ds, const char *name);
 /* Append an image: path relative to root, an existing label, a split tag. */
-fg_status fg_dataset_add_image(fg_dataset *ds, const char *path, int32_t label, fg_split split);
+FG_API fg_status fg_dataset_add_image(fg_dataset *ds, const char *path, int32_t label, fg_split split);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,8 @@
 #ifndef FNEGRAPH_EDGES_FILE_H
 #define FNEGRAPH_EDGES_FILE_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/csr.h"
 
 #ifdef __cplusplus
@@ -12,11 +14,11 @@ extern "C" {
 #endif
 
 /* Write g (and labels[n_images] when not NULL) to path. */
-fg_status fg_edges_file_write(const char *path, const fg_csr *g, const int32_t *labels);
+FG_API fg_status fg_edges_file_write(const char *path, const fg_csr *g, const int32_t *labels);
 /* Read path into *g; *labels gets a fg_alloc'd [n_images] array or NULL when
  * the file has no /label. Malformed content is an error naming the file and
  * the dataset or edge. */
-fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels);
+FG_API fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,8 @@
 #ifndef FNEGRAPH_ERROR_H
 #define FNEGRAPH_ERROR_H
 
+#include "fnegraph/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -28,7 +30,7 @@ typedef enum fg_status {
 
 /* Records the error (code, source location, printf-style detail) as this
  * thread's last error and returns code. Use through FG_FAIL. */
-fg_status fg_error_set(const char *file, int line, fg_status code, const char *fmt, ...)
+FG_API fg_status fg_error_set(const char *file, int line, fg_status code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* FG_FAIL(code, fmt, ...): record and evaluate to code. */
@@ -42,16 +44,16 @@ fg_status fg_error_set(const char *file, int line, fg_status code, const char *f
     } while (0)
 
 /* The detail of this thread's last error ("" when none was recorded). */
-const char *fg_last_error(void);
+FG_API const char *fg_last_error(void);
 /* Source file and line that recorded it (NULL and 0 when none). */
-const char *fg_last_error_file(void);
-int fg_last_error_line(void);
+FG_API const char *fg_last_error_file(void);
+FG_API int fg_last_error_line(void);
 /* The code of the last error (FG_OK when none). */
-fg_status fg_last_error_code(void);
+FG_API fg_status fg_last_error_code(void);
 /* Forget the last error of this thread. */
-void fg_error_clear(void);
+FG_API void fg_error_clear(void);
 /* A short constant name for a status ("invalid argument", ...). */
-const char *fg_status_str(fg_status st);
+FG_API const char *fg_status_str(fg_status st);
 
 #ifdef __cplusplus
 }

@@ -70,10 +70,10 @@ typedef struct fg_extract_result {
  * warning): FG_EUNSUPPORTED before any file is touched when this CPU cannot
  * run it. The mode recorded (and compared with an existing file) is the
  * planned one: Winograd asked on a CPU without it records and runs direct. */
-fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *out_path,
+FG_API fg_status fg_extract_run(const fg_dataset *ds, const fg_weights *w, const char *out_path,
                          const fg_extract_opts *opts, fg_extract_result *res);
 /* Free the failure list; accepts a zeroed result. */
-void fg_extract_result_destroy(fg_extract_result *res);
+FG_API void fg_extract_result_destroy(fg_extract_result *res);
 
 #ifdef __cplusplus
 }

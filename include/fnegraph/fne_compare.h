@@ -30,6 +30,8 @@
 #ifndef FNEGRAPH_FNE_COMPARE_H
 #define FNEGRAPH_FNE_COMPARE_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/error.h"
 #include "fnegraph/fne_file.h"
 #include "fnegraph/vgg16.h"
@@ -69,7 +71,7 @@ typedef struct fg_fne_compare_result {
  * twice in one file or present in one file and not the other (named, with the
  * file); lo > hi; a NaN or infinite value (named by file, image and feature).
  * Parallel (OpenMP); the result does not depend on the thread count. */
-fg_status fg_fne_compare(const fg_fne *a, const char *name_a, const fg_fne *b, const char *name_b,
+FG_API fg_status fg_fne_compare(const fg_fne *a, const char *name_a, const fg_fne *b, const char *name_b,
                          double lo, double hi, fg_fne_compare_result *out);
 
 #ifdef __cplusplus

@@ -18,6 +18,7 @@
 #include "fnegraph/mem.h"
 #include "fnegraph/metrics.h"
 #include "fnegraph/net.h"
+#include "fnegraph/pipeline.h"
 #include "fnegraph/results.h"
 #include "fnegraph/rng.h"
 #include "fnegraph/sweep_config.h"

@@ -15,6 +15,8 @@
 #ifndef FNEGRAPH_GRAPH_H
 #define FNEGRAPH_GRAPH_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/csr.h"
 #include "fnegraph/vgg16.h"
 
@@ -45,10 +47,10 @@ typedef struct fg_fne_stats {
  * does not depend on the thread count. A NaN or infinite value in those rows
  * is FG_EINVAL naming the image (row index, and names[row] when names is not
  * NULL) and the feature (index, and for d = FG_FNE_DIM its layer and unit). */
-fg_status fg_fne_stats_compute(const float *x, int64_t n, int64_t d, const int64_t *rows,
+FG_API fg_status fg_fne_stats_compute(const float *x, int64_t n, int64_t d, const int64_t *rows,
                                int64_t n_rows, const char *const *names, fg_fne_stats *out);
 /* Free; accepts a zeroed or half-built object and leaves it zeroed. */
-void fg_fne_stats_destroy(fg_fne_stats *s);
+FG_API void fg_fne_stats_destroy(fg_fne_stats *s);
 
 /* ---- ternary codes (SPEC §4) ------------------------------------------ */
 
@@ -86,11 +88,11 @@ static inline int fg_codes_get(const fg_codes *c, int64_t i, int64_t f)
  * otherwise: both give identical bits. lo > hi, a stats object of another
  * width, or a NaN/infinite x (named as in fg_fne_stats_compute) is an error.
  * Parallel over images. */
-fg_status fg_codes_ternarize(const float *x, int64_t n, int64_t d, const fg_fne_stats *s,
+FG_API fg_status fg_codes_ternarize(const float *x, int64_t n, int64_t d, const fg_fne_stats *s,
                              double lo, double hi, const char *const *names, fg_codes *out);
 /* Number of +1 and -1 codes (either pointer may be NULL). */
-void fg_codes_count(const fg_codes *c, uint64_t *n_pos, uint64_t *n_neg);
-void fg_codes_destroy(fg_codes *c);
+FG_API void fg_codes_count(const fg_codes *c, uint64_t *n_pos, uint64_t *n_neg);
+FG_API void fg_codes_destroy(fg_codes *c);
 
 /* ---- feature-feature edges (SPEC §5) ---------------------------------- */
 
@@ -114,8 +116,8 @@ typedef struct fg_ff_weights {
 
 /* Aggregate w (every feature-layer kernel must be present). Parallel;
  * the fc6 pass reads the 411 MB fc1 kernel once. */
-fg_status fg_ff_weights_aggregate(const fg_weights *w, fg_ff_weights *out);
-void fg_ff_weights_destroy(fg_ff_weights *a);
+FG_API fg_status fg_ff_weights_aggregate(const fg_weights *w, fg_ff_weights *out);
+FG_API void fg_ff_weights_destroy(fg_ff_weights *a);
 
 /* The feature-feature edges for one k. Pair (i, j) with W(j, i) > mean_j +
  * k std_j (strict) is positively correlated: edges (i+, j+) and (i-, j-);
@@ -131,8 +133,8 @@ typedef struct fg_ff_edges {
 
 /* k must be finite and >= 0. Parallel; the result does not depend on the
  * thread count. */
-fg_status fg_ff_edges_compute(const fg_ff_weights *a, double k, fg_ff_edges *out);
-void fg_ff_edges_destroy(fg_ff_edges *e);
+FG_API fg_status fg_ff_edges_compute(const fg_ff_weights *a, double k, fg_ff_edges *out);
+FG_API void fg_ff_edges_destroy(fg_ff_edges *e);
 
 /* ---- the graph (SPEC §5) ---------------------------------------------- */
 
@@ -142,7 +144,7 @@ void fg_ff_edges_destroy(fg_ff_edges *e);
  * none) shifted by n. Built by a degree pass and a fill pass, parallel over
  * images and features, with sorted neighbour lists; identical for any thread
  * count. out->n_images = n. */
-fg_status fg_graph_build(const fg_codes *codes, const fg_csr *ff, fg_csr *out);
+FG_API fg_status fg_graph_build(const fg_codes *codes, const fg_csr *ff, fg_csr *out);
 
 /* Connected components. Ids are numbered in the order of each component's
  * smallest vertex; an isolated vertex is a component of its own. */
@@ -157,14 +159,14 @@ typedef struct fg_components {
 } fg_components;
 
 /* Breadth-first search from each unvisited vertex in ascending order: O(V + E). */
-fg_status fg_components_find(const fg_csr *g, fg_components *out);
+FG_API fg_status fg_components_find(const fg_csr *g, fg_components *out);
 /* Component `comp` of g as a graph of its own: its vertices renumbered in
  * ascending order of their old ids, so its image vertices come first (keeping
  * their order) and out->n_images counts them. *vertex_map (fg_alloc'd,
  * [out->n_vertices]) receives the old id of each new vertex; NULL to skip. */
-fg_status fg_components_extract(const fg_csr *g, const fg_components *c, uint32_t comp,
+FG_API fg_status fg_components_extract(const fg_csr *g, const fg_components *c, uint32_t comp,
                                 fg_csr *out, uint32_t **vertex_map);
-void fg_components_destroy(fg_components *c);
+FG_API void fg_components_destroy(fg_components *c);
 
 /* The figures SPEC §5 asks for. */
 typedef struct fg_graph_summary {
@@ -182,10 +184,10 @@ typedef struct fg_graph_summary {
 } fg_graph_summary;
 
 /* Count edges by kind and find the components of g. O(V + E). */
-fg_status fg_graph_summarize(const fg_csr *g, fg_graph_summary *out);
+FG_API fg_status fg_graph_summarize(const fg_csr *g, fg_graph_summary *out);
 /* The same from the components of g already found (fg_components_find):
  * no second search when the caller needs the components anyway. */
-fg_status fg_graph_summarize_with(const fg_csr *g, const fg_components *c, fg_graph_summary *out);
+FG_API fg_status fg_graph_summarize_with(const fg_csr *g, const fg_components *c, fg_graph_summary *out);
 
 /* ---- all of it for one configuration (a convenience composition) ------ */
 
@@ -207,10 +209,10 @@ typedef struct fg_fne_graph {
  * the messages only: a NaN in x is an error naming what, the image and the
  * feature. n < 1 and lo > hi are FG_EINVAL. Parallel over OpenMP's threads;
  * the result does not depend on their number. */
-fg_status fg_graph_from_fne(const float *x, int64_t n, const char *const *names, const char *what,
+FG_API fg_status fg_graph_from_fne(const float *x, int64_t n, const char *const *names, const char *what,
                             const fg_ff_weights *agg, double lo, double hi, double k, fg_fne_graph *out);
 /* Free; accepts a zeroed or half-built object and leaves it zeroed. */
-void fg_fne_graph_destroy(fg_fne_graph *g);
+FG_API void fg_fne_graph_destroy(fg_fne_graph *g);
 
 #ifdef __cplusplus
 }

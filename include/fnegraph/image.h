@@ -30,6 +30,8 @@
 #ifndef FNEGRAPH_IMAGE_H
 #define FNEGRAPH_IMAGE_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/error.h"
 
 #include <stdbool.h>
@@ -83,14 +85,14 @@ typedef enum fg_preprocess {
 
 /* Make a width x height image (pixels uninitialised). Sides must be 1..
  * FG_IMAGE_MAX_SIDE and the area at most FG_IMAGE_MAX_PIXELS. */
-fg_status fg_image_create(int width, int height, fg_image *out);
+FG_API fg_status fg_image_create(int width, int height, fg_image *out);
 /* Free; accepts a zeroed or half-built image and leaves it zeroed. */
-void fg_image_destroy(fg_image *img);
+FG_API void fg_image_destroy(fg_image *img);
 
 /* The format the first bytes announce (FG_IMAGE_UNKNOWN when none). */
-fg_image_format fg_image_sniff(const void *data, size_t size);
+FG_API fg_image_format fg_image_sniff(const void *data, size_t size);
 /* "JPEG", "PNG", "GIF", "BMP", "PNM", "unknown". */
-const char *fg_image_format_name(fg_image_format f);
+FG_API const char *fg_image_format_name(fg_image_format f);
 
 /* Decode a file by its content. min_side_hint: 0 decodes at full size; N > 0
  * lets a JPEG decoder reduce the image by DCT scaling (1/2, 1/4 or 1/8: the
@@ -98,9 +100,9 @@ const char *fg_image_format_name(fg_image_format f);
  * fg_resize_min_side(mode) when the image goes on to fg_image_to_input. Other
  * formats always decode at full size. Errors name the path:
  * "x.jpg: truncated JPEG data", "x.jpg: not an image (unknown signature 3c 68 74 6d)". */
-fg_status fg_image_decode_file(const char *path, int min_side_hint, fg_image *out);
+FG_API fg_status fg_image_decode_file(const char *path, int min_side_hint, fg_image *out);
 /* The same from memory; `name` is used in error messages. */
-fg_status fg_image_decode_memory(const void *data, size_t size, const char *name,
+FG_API fg_status fg_image_decode_memory(const void *data, size_t size, const char *name,
                                  int min_side_hint, fg_image *out);
 
 /* Bilinear resampling with half-pixel centres (OpenCV INTER_LINEAR,
@@ -109,9 +111,9 @@ fg_status fg_image_decode_memory(const void *data, size_t size, const char *name
  * [0, S - 1], interpolating linearly between floor(s) and floor(s) + 1. No
  * anti-aliasing prefilter (as OpenCV). Values stay in float (not rounded).
  * out: [out_h][out_w][3] RGB floats in 0..255. */
-fg_status fg_image_resize_f32(const fg_image *img, int out_w, int out_h, float *out);
+FG_API fg_status fg_image_resize_f32(const fg_image *img, int out_w, int out_h, float *out);
 /* The same rounded to 8 bits into a new image. */
-fg_status fg_image_resize(const fg_image *img, int out_w, int out_h, fg_image *out);
+FG_API fg_status fg_image_resize(const fg_image *img, int out_w, int out_h, fg_image *out);
 
 /* The geometry of a resize mode: the image is resampled to rw x rh and the
  * FG_INPUT_SIZE square at (x0, y0) of that is kept. DIRECT: 224x224 at (0,0).
@@ -119,26 +121,26 @@ fg_status fg_image_resize(const fg_image *img, int out_w, int out_h, fg_image *o
  * (as torchvision's Resize(256)), x0 = (rw - 224) / 2, y0 = (rh - 224) / 2
  * rounded down (torchvision's CenterCrop rounds to nearest: an offset may
  * differ from it by one pixel when rw - 224 is odd). */
-void fg_resize_geometry(int width, int height, fg_resize_mode mode, int *rw, int *rh, int *x0, int *y0);
+FG_API void fg_resize_geometry(int width, int height, fg_resize_mode mode, int *rw, int *rh, int *x0, int *y0);
 /* The shorter side a decoder must keep for this mode (224 or 256). */
-int fg_resize_min_side(fg_resize_mode mode);
+FG_API int fg_resize_min_side(fg_resize_mode mode);
 
 /* The network input of one image: resize (mode) then preprocess into
  * out[224][224][3] (NHWC, float32). caffe: out = (B - 103.939, G - 116.779,
  * R - 123.68) with B, G, R the unrounded bilinear values; raw: (R, G, B). */
-fg_status fg_image_to_input(const fg_image *img, fg_resize_mode mode, fg_preprocess pre, float *out);
+FG_API fg_status fg_image_to_input(const fg_image *img, fg_resize_mode mode, fg_preprocess pre, float *out);
 
 /* The whole path for one file: decode with min_side_hint =
  * fg_resize_min_side(mode) (JPEG DCT scaling where it keeps the size
  * needed), then fg_image_to_input. Errors name the path. */
-fg_status fg_image_file_to_input(const char *path, fg_resize_mode mode, fg_preprocess pre, float *out);
+FG_API fg_status fg_image_file_to_input(const char *path, fg_resize_mode mode, fg_preprocess pre, float *out);
 
 /* Option strings: "direct"/"crop", "caffe"/"raw". Parsing an unknown name is
  * FG_EINVAL with a message that lists the accepted names. */
-fg_status fg_resize_mode_parse(const char *s, fg_resize_mode *out);
-const char *fg_resize_mode_name(fg_resize_mode m);
-fg_status fg_preprocess_parse(const char *s, fg_preprocess *out);
-const char *fg_preprocess_name(fg_preprocess p);
+FG_API fg_status fg_resize_mode_parse(const char *s, fg_resize_mode *out);
+FG_API const char *fg_resize_mode_name(fg_resize_mode m);
+FG_API fg_status fg_preprocess_parse(const char *s, fg_preprocess *out);
+FG_API const char *fg_preprocess_name(fg_preprocess p);
 
 /* Flags of fg_image_write_jpeg. */
 enum {
@@ -148,11 +150,11 @@ enum {
 /* Write img as a JFIF JPEG (quality 1..100, 4:2:0 chroma subsampling, flags
  * from FG_JPEG_*; passing true as flags means progressive). The output is a
  * deterministic function of the inputs. A failed write removes the file. */
-fg_status fg_image_write_jpeg(const char *path, const fg_image *img, int quality, unsigned flags);
+FG_API fg_status fg_image_write_jpeg(const char *path, const fg_image *img, int quality, unsigned flags);
 /* Write img as an 8-bit RGB PNG (lossless). */
-fg_status fg_image_write_png(const char *path, const fg_image *img);
+FG_API fg_status fg_image_write_png(const char *path, const fg_image *img);
 /* Write img as a binary PPM (P6, maxval 255). */
-fg_status fg_image_write_ppm(const char *path, const fg_image *img);
+FG_API fg_status fg_image_write_ppm(const char *path, const fg_image *img);
 
 #ifdef __cplusplus
 }

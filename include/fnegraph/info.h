@@ -3,6 +3,8 @@
 #ifndef FNEGRAPH_INFO_H
 #define FNEGRAPH_INFO_H
 
+#include "fnegraph/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -20,7 +22,7 @@ typedef struct fg_build_info {
 } fg_build_info;
 
 /* Fill *out; never fails. */
-void fg_build_info_get(fg_build_info *out);
+FG_API void fg_build_info_get(fg_build_info *out);
 
 #ifdef __cplusplus
 }

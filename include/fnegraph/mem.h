@@ -2,6 +2,8 @@
 #ifndef FNEGRAPH_MEM_H
 #define FNEGRAPH_MEM_H
 
+#include "fnegraph/export.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -13,11 +15,11 @@ extern "C" {
 /* Allocate n*size bytes aligned to FG_ALIGN; NULL on overflow or failure
  * (records FG_ENOMEM). A zero-byte request returns a valid unique pointer.
  * Free with fg_free. */
-void *fg_alloc(size_t n, size_t size);
+FG_API void *fg_alloc(size_t n, size_t size);
 /* Same, zero-filled. */
-void *fg_calloc(size_t n, size_t size);
+FG_API void *fg_calloc(size_t n, size_t size);
 /* Free memory from fg_alloc/fg_calloc; NULL is fine. */
-void fg_free(void *p);
+FG_API void fg_free(void *p);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,8 @@
 #ifndef FNEGRAPH_METRICS_H
 #define FNEGRAPH_METRICS_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/error.h"
 
 #include <stdint.h>
@@ -22,9 +24,9 @@ typedef enum fg_norm { FG_NORM_MIN = 0, FG_NORM_GEOMETRIC, FG_NORM_ARITHMETIC, F
 #define FG_NORM_COUNT 4
 
 /* "min", "geometric", "arithmetic", "max"; NULL for another value. */
-const char *fg_norm_name(fg_norm m);
+FG_API const char *fg_norm_name(fg_norm m);
 /* min(u, v), sqrt(u v), (u + v) / 2 or max(u, v). */
-double fg_norm_mean(double u, double v, fg_norm m);
+FG_API double fg_norm_mean(double u, double v, fg_norm m);
 
 /* The contingency table of two labelings of n samples, sparse: the label
  * values (any int64, negative or sparse) are renumbered 0.. in increasing
@@ -44,24 +46,24 @@ typedef struct fg_contingency {
 
 /* Build the table of truth[n] and pred[n] (n may be 0). O(n) when the values
  * span a range of at most a few times n, else O(n log n). */
-fg_status fg_contingency_build(const int64_t *truth, const int64_t *pred, uint64_t n, fg_contingency *out);
+FG_API fg_status fg_contingency_build(const int64_t *truth, const int64_t *pred, uint64_t n, fg_contingency *out);
 /* Free; accepts a zeroed or half-built table and leaves it zeroed. */
-void fg_contingency_destroy(fg_contingency *c);
+FG_API void fg_contingency_destroy(fg_contingency *c);
 
 /* Entropy (nats) of a labeling given its m cluster sizes (zeros ignored), as
  * scikit-learn's entropy(): 1.0 for no samples, 0.0 for one cluster. */
-double fg_entropy_of_counts(const int64_t *counts, uint32_t m);
+FG_API double fg_entropy_of_counts(const int64_t *counts, uint32_t m);
 /* Mutual information (nats), as sklearn's mutual_info_score: terms smaller
  * than DBL_EPSILON in magnitude are dropped and the sum is clipped at 0; 0.0
  * when either side has one cluster. */
-double fg_mutual_info(const fg_contingency *c);
+FG_API double fg_mutual_info(const fg_contingency *c);
 /* Expected mutual information under the hypergeometric model, exactly the
  * sum of scikit-learn's expected_mutual_information (its nij bounds
  * max(1, a_i + b_j - n) .. min(a_i, b_j)), 0.0 when either side has one
  * cluster. Each hypergeometric probability comes from a log-gamma table at
  * the mode of its (a_i, b_j) cell and the exact term ratio away from it;
  * cells with equal (a_i, b_j) are summed once and weighted. */
-fg_status fg_expected_mutual_info(const fg_contingency *c, double *emi);
+FG_API fg_status fg_expected_mutual_info(const fg_contingency *c, double *emi);
 
 /* The labels of a text file of `fnegraph score`: one integer a line (any
  * int64 value), spaces and tabs around it ignored, CRLF tolerated; empty
@@ -69,7 +71,7 @@ fg_status fg_expected_mutual_info(const fg_contingency *c, double *emi);
  * gets a fg_alloc'd array of *n values (NULL when 0). The path must be a
  * regular file (a FIFO would block). Anything else (a non-integer, a value
  * outside int64, a NUL byte) is FG_EFORMAT naming file:line. */
-fg_status fg_labels_read_text(const char *path, int64_t **labels, uint64_t *n);
+FG_API fg_status fg_labels_read_text(const char *path, int64_t **labels, uint64_t *n);
 
 /* Everything `fnegraph score` and `fnegraph cluster` report. */
 typedef struct fg_scores {
@@ -90,7 +92,7 @@ typedef struct fg_scores {
  * cluster sizes scores MI = EMI = mean: both labelings all singletons, or one
  * of them under the min mean) it is 1.0, not a ratio of rounding residues
  * (scores.c explains). */
-fg_status fg_scores_compute(const int64_t *truth, const int64_t *pred, uint64_t n, fg_scores *out);
+FG_API fg_status fg_scores_compute(const int64_t *truth, const int64_t *pred, uint64_t n, fg_scores *out);
 
 #ifdef __cplusplus
 }

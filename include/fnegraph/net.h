@@ -22,6 +22,8 @@
 #ifndef FNEGRAPH_NET_H
 #define FNEGRAPH_NET_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/vgg16.h"
 
 #include <stdbool.h>
@@ -45,10 +47,10 @@ typedef enum fg_precision {
 } fg_precision;
 
 /* "direct" / "winograd", "f32" / "bf16"; parse: FG_EINVAL naming the value. */
-const char *fg_conv_algo_name(fg_conv_algo a);
-fg_status fg_conv_algo_parse(const char *s, fg_conv_algo *out);
-const char *fg_precision_name(fg_precision p);
-fg_status fg_precision_parse(const char *s, fg_precision *out);
+FG_API const char *fg_conv_algo_name(fg_conv_algo a);
+FG_API fg_status fg_conv_algo_parse(const char *s, fg_conv_algo *out);
+FG_API const char *fg_precision_name(fg_precision p);
+FG_API fg_status fg_precision_parse(const char *s, fg_precision *out);
 
 /* How this machine runs a mode, from oneDNN's effective ISA
  * (dnnl_get_effective_cpu_isa, which honours ONEDNN_MAX_CPU_ISA). */
@@ -66,7 +68,7 @@ typedef struct fg_net_mode_plan {
  * (Winograd without AVX-512 -> direct; bf16 emulated on avx512_core, slower
  * than f32); FG_EUNSUPPORTED naming the missing CPU feature when bf16 cannot
  * run at all (below AVX-512). fg_net_create applies the same plan. */
-fg_status fg_net_check_mode(fg_conv_algo conv, fg_precision precision, fg_net_mode_plan *plan);
+FG_API fg_status fg_net_check_mode(fg_conv_algo conv, fg_precision precision, fg_net_mode_plan *plan);
 
 /* Options; a zeroed struct gives the defaults. */
 typedef struct fg_net_opts {
@@ -126,7 +128,7 @@ typedef struct fg_net_layer {
 /* Build the net. Checks the options (batch >= 1, threads >= 1, input_hw) and
  * that w has every kernel and bias it needs; FG_EBACKEND with the layer's name
  * when oneDNN refuses something. */
-fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **out);
+FG_API fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **out);
 
 /* Forward n images (1 <= n <= B) of input [n][hw][hw][3] and write n FNE rows
  * of fg_net_fne_dim(net) floats to fne_out. The convolution part runs on the
@@ -134,40 +136,40 @@ fg_status fg_net_create(const fg_weights *w, const fg_net_opts *opts, fg_net **o
  * short, reads a copy padded with zero images (0.6 MB an image). Runs on the
  * net's thread count (the caller's OpenMP setting is restored afterwards).
  * A net runs one batch at a time: do not call it from two threads at once. */
-fg_status fg_net_fne(fg_net *net, const float *input, int n, float *fne_out);
+FG_API fg_status fg_net_fne(fg_net *net, const float *input, int n, float *fne_out);
 
-int fg_net_batch(const fg_net *net);
-int fg_net_conv_batch(const fg_net *net);
-int fg_net_threads(const fg_net *net);
-int fg_net_input_hw(const fg_net *net);
+FG_API int fg_net_batch(const fg_net *net);
+FG_API int fg_net_conv_batch(const fg_net *net);
+FG_API int fg_net_threads(const fg_net *net);
+FG_API int fg_net_input_hw(const fg_net *net);
 /* Features per row: FG_FNE_DIM, or FG_FNE_CONV_DIM for a conv-only net. */
-int fg_net_fne_dim(const fg_net *net);
+FG_API int fg_net_fne_dim(const fg_net *net);
 /* Sum of the flops per image of all steps (30.94 G for the full net). */
-double fg_net_flops(const fg_net *net);
+FG_API double fg_net_flops(const fg_net *net);
 
 /* The mode the net was made in (after the plan: see fg_net_check_mode). */
-fg_conv_algo fg_net_conv(const fg_net *net);
-fg_precision fg_net_precision(const fg_net *net);
+FG_API fg_conv_algo fg_net_conv(const fg_net *net);
+FG_API fg_precision fg_net_precision(const fg_net *net);
 
 /* Every step's implementation as one line, "name:impl" joined by "; ", e.g.
  * "reorder>conv1_1:jit:uni; conv1_1:brgconv:avx512_core; ..."; a conv step
  * that fell back from Winograd carries " (direct fallback)". Truncated to
  * size (always terminated); FG_EINVAL when it does not fit. */
 enum { FG_NET_IMPL_MAX = 2048 };
-fg_status fg_net_impl_string(const fg_net *net, char *buf, size_t size);
+FG_API fg_status fg_net_impl_string(const fg_net *net, char *buf, size_t size);
 
 /* Steps, in execution order. */
-int fg_net_n_layers(const fg_net *net);
-fg_status fg_net_layer_info(const fg_net *net, int i, fg_net_layer *out);
+FG_API int fg_net_n_layers(const fg_net *net);
+FG_API fg_status fg_net_layer_info(const fg_net *net, int i, fg_net_layer *out);
 /* Zero the seconds, fne_seconds and runs of every step. */
-void fg_net_reset_timing(fg_net *net);
+FG_API void fg_net_reset_timing(fg_net *net);
 
 /* Step i's output of the last run, B images in plain NHWC [B][out_h][out_w][out_c]
  * (dense: [B][out_c]). Only for nets made with keep_outputs. */
-fg_status fg_net_layer_output(const fg_net *net, int i, float *out);
+FG_API fg_status fg_net_layer_output(const fg_net *net, int i, float *out);
 
 /* Free everything; NULL is fine. */
-void fg_net_destroy(fg_net *net);
+FG_API void fg_net_destroy(fg_net *net);
 
 #ifdef __cplusplus
 }

@@ -93,7 +93,7 @@ typedef fg_status (*fg_cluster_sink)(void *ctx, fg_cluster_outcome *out);
  * NULL) receives the component. Errors: a graph without vertices, a failed
  * run or sink, FG_EINTERRUPTED when opts.cancel stopped it. The runs do not
  * depend on opts.threads: run i is the same for any thread count. */
-fg_status fg_cluster_graph(const fg_csr *g, const fg_components *comp, const int32_t *labels,
+FG_API fg_status fg_cluster_graph(const fg_csr *g, const fg_components *comp, const int32_t *labels,
                            const fg_cluster_run *runs, int64_t n_runs, const fg_cluster_opts *opts,
                            fg_cluster_sink sink, void *sink_ctx, fg_cluster_component *cc);
 
@@ -122,7 +122,7 @@ typedef struct fg_graph_task_result {
 /* Build the graph of t, summarize it, then (when t->n_runs > 0) cluster its
  * largest component as fg_cluster_graph does: outcomes to sink, one at a
  * time. The graph is freed once its component is extracted. */
-fg_status fg_graph_task_run(const fg_graph_task *t, fg_cluster_sink sink, void *sink_ctx,
+FG_API fg_status fg_graph_task_run(const fg_graph_task *t, fg_cluster_sink sink, void *sink_ctx,
                             fg_graph_task_result *out);
 
 #ifdef __cplusplus

@@ -15,6 +15,8 @@
 #ifndef FNEGRAPH_RESULTS_H
 #define FNEGRAPH_RESULTS_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/error.h"
 #include "fnegraph/metrics.h"
 
@@ -76,36 +78,36 @@ typedef struct fg_results_attrs {
     const char *impl;          /* oneDNN implementation of every step, "conv1_1:brgconv:...; ..." */
 } fg_results_attrs;
 
-fg_status fg_results_open(const char *path, const fg_results_attrs *attrs, fg_results **out);
+FG_API fg_status fg_results_open(const char *path, const fg_results_attrs *attrs, fg_results **out);
 /* Open an existing results file for reading only (lookups, dry runs): no
  * lock taken, nothing changed; rows are validated as fg_results_read does.
  * fg_results_add_* on it fail. */
-fg_status fg_results_open_read(const char *path, fg_results **out);
+FG_API fg_status fg_results_open_read(const char *path, fg_results **out);
 /* Append one row and flush it to disk; the row counts for readers only once
  * its check value is committed after it, so a failure (a full disk) or a
  * crash at any moment leaves the earlier rows and no partial row. After a
  * failed append the handle refuses further appends. */
-fg_status fg_results_add_graph(fg_results *r, const fg_graph_row *row);
-fg_status fg_results_add_run(fg_results *r, const fg_run_row *row);
+FG_API fg_status fg_results_add_graph(fg_results *r, const fg_graph_row *row);
+FG_API fg_status fg_results_add_run(fg_results *r, const fg_run_row *row);
 /* Is a row with these keys already in the file? (exact key match; the
  * floating keys are compared as written). */
-bool fg_results_has_graph(const fg_results *r, const char *dataset, double lo, double hi, double k);
-bool fg_results_has_run(const fg_results *r, const char *dataset, double lo, double hi, double k,
+FG_API bool fg_results_has_graph(const fg_results *r, const char *dataset, double lo, double hi, double k);
+FG_API bool fg_results_has_run(const fg_results *r, const char *dataset, double lo, double hi, double k,
                         int64_t communities, int64_t seed, const char *variant);
 /* Close; NULL is fine. */
-void fg_results_close(fg_results *r);
+FG_API void fg_results_close(fg_results *r);
 
 /* Read the whole tables of a results file (for `fnegraph table`): the
  * committed rows, each validated (known variant, dataset name, finite keys
  * with lo < hi and k > 0, counts >= 0, 0 <= NMI <= 1, AMI <= 1, its check
  * value); a row that fails is FG_EFORMAT naming the file, table, row index
  * and dataset. */
-fg_status fg_results_read(const char *path, fg_graph_row **graphs, int64_t *n_graphs,
+FG_API fg_status fg_results_read(const char *path, fg_graph_row **graphs, int64_t *n_graphs,
                           fg_run_row **runs, int64_t *n_runs);
 
 /* The config text a results file was created with (its root attribute
  * `config`), fg_alloc'd into *text (free with fg_free). */
-fg_status fg_results_read_config(const char *path, char **text);
+FG_API fg_status fg_results_read_config(const char *path, char **text);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,8 @@
 #ifndef FNEGRAPH_SYNTH_H
 #define FNEGRAPH_SYNTH_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/error.h"
 #include "fnegraph/image.h"
 
@@ -44,22 +46,22 @@ typedef struct fg_synth_report {
 typedef void (*fg_synth_progress_fn)(void *ctx, int64_t done, int64_t total);
 
 /* The defaults above (a set for a two-minute demo: 4 classes x 12 images). */
-void fg_synth_defaults(fg_synth_options *o);
+FG_API void fg_synth_defaults(fg_synth_options *o);
 
 /* Generate image `index` (0..per_class-1) of class `cls` in memory, and the
  * FG_JPEG_* flags it is written with. */
-fg_status fg_synth_image(const fg_synth_options *o, int cls, int index, fg_image *out, unsigned *jpeg_flags);
+FG_API fg_status fg_synth_image(const fg_synth_options *o, int cls, int index, fg_image *out, unsigned *jpeg_flags);
 
 /* Name of class `cls` of a set of n classes: "class_00", ... (zero-padded to
  * the width of n - 1, at least 2 digits, so that names sort in label order). */
-void fg_synth_class_name(int cls, int n, char *buf, size_t size);
+FG_API void fg_synth_class_name(int cls, int n, char *buf, size_t size);
 
 /* Write the set under dir: dir/<class>/<class>_<NNN>.jpg, plus a hidden
  * manifest dir/.fnegraph-demo-data listing the files written (the folder
  * adapter skips hidden files). dir is created if needed; it must be empty,
  * or hold an earlier set written here, whose listed files (only those) are
  * removed first; anything else is refused. */
-fg_status fg_synth_write(const char *dir, const fg_synth_options *o, fg_synth_progress_fn progress,
+FG_API fg_status fg_synth_write(const char *dir, const fg_synth_options *o, fg_synth_progress_fn progress,
                          void *ctx, fg_synth_report *report);
 
 #ifdef __cplusplus

@@ -9,6 +9,8 @@
 #ifndef FNEGRAPH_VGG16_H
 #define FNEGRAPH_VGG16_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/error.h"
 
 #include <stdbool.h>
@@ -38,12 +40,12 @@ typedef struct fg_vgg16_layer {
 } fg_vgg16_layer;
 
 /* The 15 feature layers in FNE order. */
-extern const fg_vgg16_layer fg_vgg16_layers[FG_VGG16_LAYERS];
+FG_API extern const fg_vgg16_layer fg_vgg16_layers[FG_VGG16_LAYERS];
 
 /* Elements of layer l's kernel (3*3*cin*cout or cin*cout). */
-size_t fg_vgg16_kernel_size(int l);
+FG_API size_t fg_vgg16_kernel_size(int l);
 /* Index of the feature layer that owns FNE feature f (0 <= f < FG_FNE_DIM). */
-int fg_vgg16_layer_of_feature(int f);
+FG_API int fg_vgg16_layer_of_feature(int f);
 
 /* The weights fnegraph needs, in the Keras layout above (64-byte aligned). */
 typedef struct fg_weights {
@@ -58,9 +60,9 @@ typedef struct fg_weights {
  * conv, cin for a dense layer; biases 0), reproducible from the seed: layer l
  * draws from stream l of the seed, so a layer does not depend on the others.
  * with_fc8 also makes the predictions layer. */
-fg_status fg_weights_generate(uint64_t seed, bool with_fc8, fg_weights *out);
+FG_API fg_status fg_weights_generate(uint64_t seed, bool with_fc8, fg_weights *out);
 /* Free every array; accepts a zeroed or half-built object and leaves it zeroed. */
-void fg_weights_destroy(fg_weights *w);
+FG_API void fg_weights_destroy(fg_weights *w);
 
 #ifdef __cplusplus
 }

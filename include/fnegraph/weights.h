@@ -3,6 +3,8 @@
 #ifndef FNEGRAPH_WEIGHTS_H
 #define FNEGRAPH_WEIGHTS_H
 
+#include "fnegraph/export.h"
+
 #include "fnegraph/checksum.h" /* fg_sha256_file was declared here before */
 #include "fnegraph/vgg16.h"
 
@@ -16,13 +18,13 @@ extern "C" {
  * the file's SHA-256 into out->sha256. The "notop" file, a missing group or
  * dataset, a wrong shape or type, a truncated or non-HDF5 file: an error
  * naming the file and the dataset. */
-fg_status fg_weights_load(const char *path, fg_weights *out);
+FG_API fg_status fg_weights_load(const char *path, fg_weights *out);
 
 /* Write w in exactly the Keras layout of the real file (layer_names with the
  * weightless layers, weight_names, dataset names <layer>_W_1:0 / _b_1:0),
  * predictions included when w->fc8_kernel is set. Written to a temporary
  * name and renamed, so a crash never leaves a half-written file at path. */
-fg_status fg_weights_save(const char *path, const fg_weights *w);
+FG_API fg_status fg_weights_save(const char *path, const fg_weights *w);
 
 #ifdef __cplusplus
 }

@@ -8,7 +8,7 @@
  * renamed: an earlier file at <path> stays whole until the new one is. One
  * writer a file (<path>.lock). Cost: one write of ~553 MB (with fc8) or
  * ~537 MB (without). */
-#include "nn/weights_h5.h"
+#include "io/weights_h5.h"
 
 #include "core/file_guard.h"
 #include "io/isolated_write.h"

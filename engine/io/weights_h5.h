@@ -1,7 +1,7 @@
 /* Internal: the Keras VGG16 file layout shared by the loader
  * (weights_h5.c) and the writer (weights_h5_save.c). */
-#ifndef FNEGRAPH_NN_WEIGHTS_H5_H
-#define FNEGRAPH_NN_WEIGHTS_H5_H
+#ifndef FNEGRAPH_IO_WEIGHTS_H5_H
+#define FNEGRAPH_IO_WEIGHTS_H5_H
 
 #include "fnegraph/vgg16.h"
 

@@ -14,7 +14,7 @@
  * the SHA-256 of every byte (core/sha256.c). Datasets stored otherwise
  * (chunked, filtered, big-endian) go through H5Dread. Cost: one read of the
  * file (~553 MB for the real one). */
-#include "nn/weights_h5.h"
+#include "io/weights_h5.h"
 
 #include "core/sha256_i.h"
 #include "fnegraph/mem.h"
