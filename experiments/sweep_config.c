@@ -8,7 +8,7 @@
  * stages' own parse and name functions, which also give the accepted names
  * in messages. Every message goes through fail_as (file:line, or the
  * override, first); every allocation is checked. */
-#include "sweep_config.h"
+#include "sweep_config_i.h"
 
 #include "core/file_guard.h"
 
@@ -22,70 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A growable array; every growth checked. */
-typedef struct vec {
-    void *p;
-    int n, cap;
-    size_t size; /* of an element */
-} vec;
-
-typedef struct parse_ctx {
-    fg_sweep_config *cfg;
-    FILE *f;
-    int line;             /* line just read (0 for overrides) */
-    const char *ov;       /* the override being applied, or NULL */
-    int where_line;       /* line messages name (-1: the file as a whole) */
-    char *dir;            /* folder of the config file; "" for overrides */
-    fg_status st;         /* first error */
-    char *text;
-    size_t text_len, text_cap;
-    unsigned seen_sweep;  /* bit per [sweep] key given (duplicate check) */
-    vec datasets;         /* fg_sweep_dataset */
-    vec seen_ds;          /* unsigned, bit per key, one per dataset */
-} parse_ctx;
-
-/* The one formatter of messages: "<where>: <message>", the first error wins. */
-static fg_status fail_as(parse_ctx *c, fg_status code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-#define fail(c, ...) fail_as((c), FG_EINVAL, __VA_ARGS__)
-
-static fg_status fail_as(parse_ctx *c, fg_status code, const char *fmt, ...)
-{
-    if (c->st != FG_OK) return c->st;
-    char msg[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (c->ov) c->st = FG_FAIL(code, "--set '%s': %s", c->ov, msg);
-    else if (c->where_line >= 0) c->st = FG_FAIL(code, "%s:%d: %s", c->cfg->path, c->where_line, msg);
-    else c->st = FG_FAIL(code, "%s: %s", c->cfg->path, msg);
-    return c->st;
-}
-
-static void *grow(parse_ctx *c, vec *v)
-{
-    if (v->n == v->cap) {
-        int cap = v->cap ? v->cap * 2 : 8;
-        void *p = v->cap > INT_MAX / 2 ? NULL : realloc(v->p, (size_t)cap * v->size);
-        if (!p) {
-            fail_as(c, FG_ENOMEM, "out of memory (a list of %d values)", v->n + 1);
-            return NULL;
-        }
-        v->p = p;
-        v->cap = cap;
-    }
-    return (char *)v->p + (size_t)v->n++ * v->size;
-}
-
-static char *dup_str(parse_ctx *c, const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (!d) fail_as(c, FG_ENOMEM, "out of memory (a value of %zu characters)", n - 1);
-    else memcpy(d, s, n);
-    return d;
-}
 
 /* Keep s in the config text (recorded in the results file): a text that
  * lost a piece would misreport the run, so running out of memory is an
@@ -105,34 +41,6 @@ static bool append_text(parse_ctx *c, const char *s)
     }
     memcpy(c->text + c->text_len, s, n + 1);
     c->text_len += n;
-    return true;
-}
-
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s)) s++;
-    char *e = s + strlen(s);
-    while (e > s && isspace((unsigned char)e[-1])) *--e = '\0';
-    return s;
-}
-
-static bool parse_double(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end || errno == ERANGE || !isfinite(v)) return false;
-    *out = v;
-    return true;
-}
-
-static bool parse_i64(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (end == s || *end || errno == ERANGE) return false;
-    *out = v;
     return true;
 }
 
@@ -195,157 +103,6 @@ static void enum_names(const enum_def *e, char *buf, size_t n)
         len += (size_t)snprintf(buf + len, n - len, "%s%s", i == 0 ? "" : i == k - 1 ? " or " : ", ", names[i]);
 }
 
-/* ---- lists ---- */
-
-/* Split a comma-separated list; calls item() on each trimmed element. */
-typedef bool (*item_fn)(parse_ctx *c, char *item, vec *out);
-
-static bool for_items(parse_ctx *c, const char *key, const char *value, int max, item_fn item, vec *out)
-{
-    char *buf = dup_str(c, value);
-    bool ok = buf != NULL;
-    /* split by hand: strtok would skip empty items ("1,,2", "1,") silently */
-    for (char *tok = buf, *next; ok && tok; tok = next) {
-        char *comma = strchr(tok, ',');
-        next = comma ? comma + 1 : NULL;
-        if (comma) *comma = '\0';
-        char *t = trim(tok);
-        if (!*t) {
-            if (!comma && !out->n) break; /* an empty value: reported below */
-            fail(c, "'%s': empty item in the list '%s'", key, value);
-            ok = false;
-        } else if (out->n >= max) {
-            fail(c, "'%s': more than %d values", key, max);
-            ok = false;
-        } else {
-            ok = item(c, t, out);
-        }
-    }
-    if (ok && !out->n) {
-        fail(c, "'%s': expected at least one value, got '%s'", key, value);
-        ok = false;
-    }
-    free(buf);
-    return ok;
-}
-
-static bool item_threshold(parse_ctx *c, char *t, vec *out)
-{
-    char *colon = strchr(t, ':');
-    double lo, hi;
-    if (colon) *colon = '\0';
-    if (!colon || !parse_double(trim(t), &lo) || !parse_double(trim(colon + 1), &hi)) {
-        if (colon) *colon = ':';
-        fail(c, "thresholds: expected lo:hi pairs of numbers such as -2:2, got '%s'", t);
-        return false;
-    }
-    *colon = ':';
-    if (!(lo < hi)) {
-        fail(c, "thresholds: '%s' needs lo < hi", t);
-        return false;
-    }
-    const double *have = out->p;
-    for (int j = 0; j < out->n; j++)
-        if (have[2 * j] == lo && have[2 * j + 1] == hi) {
-            fail(c, "thresholds: '%s' is listed twice", t);
-            return false;
-        }
-    double *pair = grow(c, out);
-    if (!pair) return false;
-    pair[0] = lo;
-    pair[1] = hi;
-    return true;
-}
-
-static bool item_k(parse_ctx *c, char *t, vec *out)
-{
-    double v;
-    if (!parse_double(t, &v) || v < 0) {
-        fail(c, "k: expected a non-negative number, got '%s'", t);
-        return false;
-    }
-    const double *have = out->p;
-    for (int j = 0; j < out->n; j++)
-        if (have[j] == v) {
-            fail(c, "k: '%s' is listed twice", t);
-            return false;
-        }
-    double *k = grow(c, out);
-    if (k) *k = v;
-    return k != NULL;
-}
-
-static bool item_communities(parse_ctx *c, char *t, vec *out)
-{
-    fg_sweep_communities cc = {1, false};
-    char *item = dup_str(c, t); /* as written: the parse below cuts t */
-    if (!item) return false;
-    char *star = strchr(t, '*');
-    int64_t v = 1;
-    bool ok = true;
-    if (!strcmp(t, "classes")) {
-        cc.per_class = true;
-    } else if (star) {
-        *star = '\0';
-        char *a = trim(t), *b = trim(star + 1);
-        if (!strcmp(b, "classes") && parse_i64(a, &v)) cc.per_class = true;
-        else if (!strcmp(a, "classes") && parse_i64(b, &v)) cc.per_class = true;
-        else ok = false;
-    } else if (!parse_i64(t, &v)) {
-        ok = false;
-    }
-    if (!ok) fail(c, "communities: expected a number, 'classes' or 'N*classes', got '%s'", item);
-    else if (v < 1) fail(c, "communities: '%s' must be at least 1", item);
-    else if (v > FG_SWEEP_MAX_COMMUNITIES)
-        fail(c, "communities: '%s' is more than %lld (a graph has fewer vertices)", item,
-             (long long)FG_SWEEP_MAX_COMMUNITIES);
-    free(item);
-    if (c->st != FG_OK) return false;
-    cc.value = v;
-    fg_sweep_communities *slot = grow(c, out);
-    if (slot) *slot = cc;
-    return slot != NULL;
-}
-
-/* One item of `seeds`: a seed or a range a-b, appended to the seeds. */
-static bool item_seeds(parse_ctx *c, char *t, vec *out)
-{
-    int64_t a, b;
-    char *dash = strchr(t + (t[0] == '-'), '-');
-    if (dash) {
-        *dash = '\0';
-        if (!parse_i64(trim(t), &a) || !parse_i64(trim(dash + 1), &b) || a < 0 || b < a) {
-            *dash = '-';
-            fail(c, "seeds: expected a range a-b with 0 <= a <= b, got '%s'", t);
-            return false;
-        }
-    } else {
-        if (!parse_i64(t, &a) || a < 0) {
-            fail(c, "seeds: expected non-negative integers or ranges a-b, got '%s'", t);
-            return false;
-        }
-        b = a;
-    }
-    /* count from a (b - a cannot overflow: 0 <= a <= b); s++ past INT64_MAX would */
-    for (uint64_t i = 0; i <= (uint64_t)(b - a); i++) {
-        int64_t s = a + (int64_t)i;
-        if (out->n >= FG_SWEEP_MAX_SEEDS) {
-            fail(c, "seeds: more than %d seeds", FG_SWEEP_MAX_SEEDS);
-            return false;
-        }
-        const int64_t *have = out->p;
-        for (int j = 0; j < out->n; j++)
-            if (have[j] == s) {
-                fail(c, "seeds: seed %lld is listed twice", (long long)s);
-                return false;
-            }
-        int64_t *slot = grow(c, out);
-        if (!slot) return false;
-        *slot = s;
-    }
-    return true;
-}
-
 /* ---- the keys ---- */
 
 typedef enum key_type { K_PATH, K_INT, K_ENUM, K_KIND, K_THRESHOLDS, K_K, K_COMMUNITIES, K_SEEDS } key_type;
@@ -401,51 +158,6 @@ static void key_names(const key_def *keys, int n, char *buf, size_t size)
         len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", keys[i].name);
 }
 
-/* A list value parsed whole, then put in place of the previous one. */
-static bool set_list(parse_ctx *c, const key_def *k, const char *v)
-{
-    fg_sweep_config *cfg = c->cfg;
-    static const size_t size[] = {[K_THRESHOLDS] = 2 * sizeof(double), [K_K] = sizeof(double),
-                                  [K_COMMUNITIES] = sizeof(fg_sweep_communities), [K_SEEDS] = sizeof(int64_t)};
-    static const item_fn item[] = {[K_THRESHOLDS] = item_threshold, [K_K] = item_k,
-                                   [K_COMMUNITIES] = item_communities, [K_SEEDS] = item_seeds};
-    vec out = {NULL, 0, 0, size[k->type]};
-    bool ok = for_items(c, k->name, v, k->type == K_SEEDS ? FG_SWEEP_MAX_SEEDS : INT_MAX, item[k->type], &out);
-    if (ok && k->type == K_THRESHOLDS) {
-        double *lo = malloc((size_t)out.n * sizeof *lo), *hi = malloc((size_t)out.n * sizeof *hi);
-        ok = lo && hi;
-        if (ok) {
-            const double *pair = out.p;
-            for (int i = 0; i < out.n; i++) lo[i] = pair[2 * i], hi[i] = pair[2 * i + 1];
-            free(cfg->lo);
-            free(cfg->hi);
-            cfg->lo = lo;
-            cfg->hi = hi;
-            cfg->n_thresholds = out.n;
-        } else {
-            free(lo);
-            free(hi);
-            fail_as(c, FG_ENOMEM, "out of memory (%d thresholds)", out.n);
-        }
-        free(out.p);
-    } else if (ok && k->type == K_K) {
-        free(cfg->k);
-        cfg->k = out.p;
-        cfg->n_k = out.n;
-    } else if (ok && k->type == K_SEEDS) {
-        free(cfg->seeds);
-        cfg->seeds = out.p;
-        cfg->n_seeds = out.n;
-    } else if (ok) {
-        free(cfg->communities);
-        cfg->communities = out.p;
-        cfg->n_communities = out.n;
-    } else {
-        free(out.p);
-    }
-    return ok;
-}
-
 /* Key k = v of obj (the config, or a dataset of it). */
 static bool set_value(parse_ctx *c, const key_def *k, void *obj, const char *v)
 {
@@ -457,7 +169,7 @@ static bool set_value(parse_ctx *c, const key_def *k, void *obj, const char *v)
             fail(c, "kind: expected %s, got '%s'", FG_DATASET_KINDS, v);
             return false;
         }
-        char *s = dup_str(c, v);
+        char *s = fg_i_sweep_dup(c, v);
         if (!s) return false;
         free(*(char **)(void *)field);
         *(char **)(void *)field = s;
@@ -465,7 +177,7 @@ static bool set_value(parse_ctx *c, const key_def *k, void *obj, const char *v)
     }
     case K_INT: {
         int64_t x;
-        if (!parse_i64(v, &x) || x < k->lo || x > k->hi) {
+        if (!fg_i_sweep_i64(v, &x) || x < k->lo || x > k->hi) {
             fail(c, "'%s': expected an integer in %d..%d, got '%s'", k->name, k->lo, k->hi, v);
             return false;
         }
@@ -483,7 +195,7 @@ static bool set_value(parse_ctx *c, const key_def *k, void *obj, const char *v)
         k->e->store(obj, x);
         return true;
     }
-    default: return set_list(c, k, v);
+    default: return fg_i_sweep_set_list(c, (sweep_list)(k->type - K_THRESHOLDS), k->name, v);
     }
 }
 
@@ -528,9 +240,9 @@ static bool valid_dataset_name(const char *s)
 /* The NAME of a "dataset NAME" section, trimmed (heap), or NULL after an error. */
 static char *section_name(parse_ctx *c, const char *section)
 {
-    char *copy = dup_str(c, section + 8);
+    char *copy = fg_i_sweep_dup(c, section + 8);
     if (!copy) return NULL;
-    char *t = trim(copy);
+    char *t = fg_i_sweep_trim(copy);
     memmove(copy, t, strlen(t) + 1);
     return copy;
 }
@@ -552,8 +264,8 @@ static int open_section(parse_ctx *c, const char *section)
                 ok = 0;
             }
         } else {
-            unsigned *seen = grow(c, &c->seen_ds);
-            fg_sweep_dataset *d = seen ? grow(c, &c->datasets) : NULL;
+            unsigned *seen = fg_i_sweep_grow(c, &c->seen_ds);
+            fg_sweep_dataset *d = seen ? fg_i_sweep_grow(c, &c->datasets) : NULL;
             if (!d) {
                 if (seen) c->seen_ds.n--;
                 ok = 0;
@@ -634,7 +346,7 @@ static char *reader(char *str, int num, void *stream)
     }
     char tmp[512];
     snprintf(tmp, sizeof tmp, "%s", str);
-    char *t = trim(tmp);
+    char *t = fg_i_sweep_trim(tmp);
     if (t[0] == '[') {
         char *end = strchr(t, ']');
         if (!end) {
@@ -642,12 +354,12 @@ static char *reader(char *str, int num, void *stream)
             return NULL;
         }
         *end = '\0';
-        char *rest = trim(end + 1);
+        char *rest = fg_i_sweep_trim(end + 1);
         if (*rest && *rest != ';' && *rest != '#') {
             fail(c, "unexpected text after the section header: '%s'", rest);
             return NULL;
         }
-        if (!open_section(c, trim(t + 1))) return NULL;
+        if (!open_section(c, fg_i_sweep_trim(t + 1))) return NULL;
     }
     return str;
 }
@@ -656,21 +368,21 @@ static fg_status apply_override(parse_ctx *c, const char *ov)
 {
     c->ov = ov;
     c->line = 0;
-    char *buf = dup_str(c, ov);
+    char *buf = fg_i_sweep_dup(c, ov);
     if (!buf) return c->st;
     char *eq = strchr(buf, '=');
     char *dot = NULL, *lhs = buf, *value = NULL;
     if (eq) {
         *eq = '\0';
-        lhs = trim(buf);
-        value = trim(eq + 1);
+        lhs = fg_i_sweep_trim(buf);
+        value = fg_i_sweep_trim(eq + 1);
         dot = strrchr(lhs, '.');
     }
     if (!dot || dot == lhs) {
         fail(c, "expected section.key=value");
     } else {
         *dot = '\0';
-        char *section = trim(lhs), *key = trim(dot + 1);
+        char *section = fg_i_sweep_trim(lhs), *key = fg_i_sweep_trim(dot + 1);
         if (open_section(c, section)) handler(c, section, key, value);
     }
     free(buf);
@@ -827,7 +539,7 @@ fg_status fg_sweep_config_load(const char *path, const char *const *overrides, i
         append_text(&c, "\n");
     }
     if (c.st == FG_OK && out_override) {
-        char *o = dup_str(&c, out_override);
+        char *o = fg_i_sweep_dup(&c, out_override);
         if (o) {
             free(cfg->out);
             cfg->out = o;
