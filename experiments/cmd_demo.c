@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,7 +123,7 @@ int fg_cmd_demo(int argc, char **argv)
     memset(&w, 0, sizeof w);
     fg_sweep_config cfg;
     memset(&cfg, 0, sizeof cfg);
-    char images[FG_SWEEP_PATH], wpath[FG_SWEEP_PATH], ini[FG_SWEEP_PATH], fne[FG_SWEEP_PATH];
+    char images[PATH_MAX], wpath[PATH_MAX], ini[PATH_MAX], fne[PATH_MAX];
     snprintf(images, sizeof images, "%s/images", dir);
     snprintf(wpath, sizeof wpath, "%s/weights_random_seed1.h5", dir);
     snprintf(ini, sizeof ini, "%s/demo.ini", dir);

@@ -96,7 +96,10 @@ static bool keep_datasets(fg_sweep_config *cfg, const char *const *only, int n)
     for (int d = 0; d < cfg->n_datasets; d++) {
         bool keep = false;
         for (int i = 0; i < n; i++) keep |= !strcmp(cfg->datasets[d].name, only[i]);
-        if (!keep) continue;
+        if (!keep) {
+            fg_sweep_dataset_destroy(&cfg->datasets[d]);
+            continue;
+        }
         if (k != d) cfg->datasets[k] = cfg->datasets[d];
         k++;
     }

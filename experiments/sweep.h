@@ -19,7 +19,7 @@
 
 #include "fnegraph/dataset.h"
 #include "fnegraph/results.h"
-#include "fnegraph/sweep_config.h"
+#include "sweep_config.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -46,14 +46,14 @@ typedef struct fg_sweep_plan_ds {
     bool have_listing;        /* false: the root is absent and the complete cache is used */
     int n_classes;            /* classes with at least one image in the split */
     int n_comm;               /* distinct community counts for this dataset */
-    int64_t comm[FG_SWEEP_MAX_LIST];
+    int64_t *comm;            /* [n_comm] */
     int64_t runs_total, runs_done, graphs_total, graphs_done;
     char error[1024];         /* why the dataset cannot be read ("" when it can) */
 } fg_sweep_plan_ds;
 
 typedef struct fg_sweep_plan {
     int n;
-    fg_sweep_plan_ds d[FG_SWEEP_MAX_DATASETS];
+    fg_sweep_plan_ds *d;      /* [n]: one per dataset of the config */
 } fg_sweep_plan;
 
 /* List every dataset (or, with its root absent, read its complete cache),
@@ -61,7 +61,7 @@ typedef struct fg_sweep_plan {
  * NULL) already holds. Every dataset is tried: the error lists all those
  * that cannot be read (each message names the config file and the
  * section's line; also kept in d[i].error), and the plan stays filled for
- * fg_sweep_plan_print. */
+ * fg_sweep_plan_print (out of memory is an error before any dataset). */
 fg_status fg_sweep_plan_make(const fg_sweep_config *cfg, const fg_results *r, fg_sweep_plan *out);
 /* Count again how many rows of the plan r (may be NULL) holds. */
 void fg_sweep_plan_count(const fg_sweep_config *cfg, const fg_results *r, fg_sweep_plan *p);

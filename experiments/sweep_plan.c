@@ -39,23 +39,21 @@ static int classes_present(const int32_t *label, int64_t n, int n_classes)
 static fg_status list_dataset(const fg_sweep_config *cfg, fg_sweep_plan_ds *pd)
 {
     const fg_sweep_dataset *d = pd->cfg;
-    fg_split sp;
-    fg_status st = fg_split_parse(d->split[0] ? d->split : "all", &sp);
-    if (st != FG_OK)
-        return FG_FAIL(st, "%s:%d: [dataset %s]: %s", cfg->path, d->line, d->name, fg_last_error());
+    fg_status st = FG_OK;
     if (!path_exists(d->root)) {
         if (!path_exists(d->fne))
             return FG_FAIL(FG_ENOTFOUND,
                            "%s:%d: [dataset %s]: root '%s' does not exist, nor its FNE cache '%s'%s",
                            cfg->path, d->line, d->name, d->root, d->fne,
-                           strcmp(d->kind, "folder") ? " (scripts/download-datasets fetches the paper's datasets)"
+                           strcmp(d->kind, "folder") != 0 ? " (scripts/download-datasets fetches the paper's datasets)"
                                                      : "");
         /* the root is gone (e.g. the cache was copied to another machine):
          * the complete cache stands in for it; its metadata is checked
-         * against the config and the weights before use */
+         * against the config and the weights before use. Its labels say
+         * which classes it holds: read all but the matrix. */
         fg_fne f;
         memset(&f, 0, sizeof f);
-        st = fg_fne_read(d->fne, &f);
+        st = fg_fne_read_header(d->fne, &f);
         if (st != FG_OK)
             return FG_FAIL(st, "%s:%d: [dataset %s]: root '%s' does not exist, and its FNE cache cannot stand in "
                            "for it: %s",
@@ -67,8 +65,8 @@ static fg_status list_dataset(const fg_sweep_config *cfg, fg_sweep_plan_ds *pd)
     }
     fg_dataset all;
     memset(&all, 0, sizeof all);
-    st = fg_dataset_open(d->kind, d->root, d->labels[0] ? d->labels : NULL, &all);
-    if (st == FG_OK) st = fg_dataset_select(&all, sp, &pd->ds);
+    st = fg_dataset_open(d->kind, d->root, d->labels, &all);
+    if (st == FG_OK) st = fg_dataset_select(&all, d->split, &pd->ds);
     fg_dataset_destroy(&all);
     if (st != FG_OK)
         return FG_FAIL(st, "%s:%d: [dataset %s]: %s", cfg->path, d->line, d->name, fg_last_error());
@@ -89,7 +87,8 @@ static void count_rows(const fg_sweep_config *cfg, const fg_results *r, fg_sweep
             for (int c = 0; c < pd->n_comm; c++)
                 for (int s = 0; s < cfg->n_seeds; s++) {
                     pd->runs_total++;
-                    if (r && fg_results_has_run(r, pd->cfg->name, lo, hi, k, pd->comm[c], cfg->seeds[s], cfg->variant))
+                    if (r && fg_results_has_run(r, pd->cfg->name, lo, hi, k, pd->comm[c], cfg->seeds[s],
+                                                fg_fluid_variant_name(cfg->variant)))
                         pd->runs_done++;
                 }
         }
@@ -104,10 +103,14 @@ fg_status fg_sweep_plan_make(const fg_sweep_config *cfg, const fg_results *r, fg
 {
     memset(out, 0, sizeof *out);
     int n_bad = 0;
+    out->d = fg_calloc((size_t)cfg->n_datasets + 1, sizeof *out->d);
+    if (!out->d) return FG_FAIL(FG_ENOMEM, "%s: the plan of %d datasets", cfg->path, cfg->n_datasets);
     for (int di = 0; di < cfg->n_datasets; di++) {
         fg_sweep_plan_ds *pd = &out->d[di];
         pd->cfg = &cfg->datasets[di];
         out->n = di + 1;
+        pd->comm = fg_alloc((size_t)cfg->n_communities + 1, sizeof *pd->comm);
+        if (!pd->comm) return FG_FAIL(FG_ENOMEM, "%s: the community counts of [dataset %s]", cfg->path, pd->cfg->name);
         if (list_dataset(cfg, pd) != FG_OK) {
             snprintf(pd->error, sizeof pd->error, "%s", fg_last_error());
             n_bad++;
@@ -131,7 +134,11 @@ fg_status fg_sweep_plan_make(const fg_sweep_config *cfg, const fg_results *r, fg
 
 void fg_sweep_plan_destroy(fg_sweep_plan *p)
 {
-    for (int i = 0; i < p->n; i++) fg_dataset_destroy(&p->d[i].ds);
+    for (int i = 0; i < p->n; i++) {
+        fg_dataset_destroy(&p->d[i].ds);
+        fg_free(p->d[i].comm);
+    }
+    fg_free(p->d);
     memset(p, 0, sizeof *p);
 }
 
@@ -160,7 +167,8 @@ void fg_sweep_plan_print(const fg_sweep_config *cfg, const fg_sweep_plan *p)
     }
     printf("grid: %d threshold pair%s x %d k x %d community setting%s x %d seed%s, variant %s\n",
            cfg->n_thresholds, cfg->n_thresholds == 1 ? "" : "s", cfg->n_k, cfg->n_communities,
-           cfg->n_communities == 1 ? "" : "s", cfg->n_seeds, cfg->n_seeds == 1 ? "" : "s", cfg->variant);
+           cfg->n_communities == 1 ? "" : "s", cfg->n_seeds, cfg->n_seeds == 1 ? "" : "s",
+           fg_fluid_variant_name(cfg->variant));
     printf("total over the readable datasets: %lld graphs (%lld done), %lld runs (%lld done); results: %s\n", (long long)g, (long long)gd,
            (long long)r, (long long)rd, cfg->out);
 }

@@ -39,8 +39,8 @@ typedef struct run_ctx {
     bool have_w;
     fg_ff_weights ffw;
     bool have_ffw;
-    fg_ff_edges ff[FG_SWEEP_MAX_LIST];
-    bool have_ff[FG_SWEEP_MAX_LIST];
+    fg_ff_edges *ff;        /* [cfg->n_k] */
+    bool *have_ff;          /* [cfg->n_k] */
     fg_progress prog;
     bool prog_started;
     uint64_t prog_done;
@@ -110,38 +110,36 @@ static fg_status ensure_fne(run_ctx *c, const fg_sweep_plan_ds *pd)
     FG_CHECK_GOTO(st, need_weights(c));
     if (!pd->have_listing) {
         /* the root is absent: the cache must be complete and of this job */
-        fg_fne f;
-        memset(&f, 0, sizeof f);
-        FG_CHECK_GOTO(st, fg_fne_read(d->fne, &f));
-        const char *split = d->split[0] ? d->split : "all", *what = NULL, *want = NULL, *have = NULL;
-        if (strcmp(f.dataset, d->kind)) what = "dataset", want = d->kind, have = f.dataset;
-        else if (strcmp(f.split, split)) what = "split", want = split, have = f.split;
-        else if (strcmp(f.preprocess, cfg->preprocess)) what = "preprocess", want = cfg->preprocess, have = f.preprocess;
-        else if (strcmp(f.resize, cfg->resize)) what = "resize", want = cfg->resize, have = f.resize;
-        else if (strcmp(f.weights_sha256, c->w.sha256)) what = "weights_sha256", want = c->w.sha256, have = f.weights_sha256;
-        else if (strcmp(f.conv, fg_conv_algo_name(c->mode.conv)))
-            what = "conv", want = fg_conv_algo_name(c->mode.conv), have = f.conv;
-        else if (strcmp(f.precision, fg_precision_name(c->mode.precision)))
-            what = "precision", want = fg_precision_name(c->mode.precision), have = f.precision;
-        if (what)
+        fg_fne_meta have;
+        int64_t rows = 0;
+        FG_CHECK_GOTO(st, fg_fne_read_meta(d->fne, &have, &rows)); /* the attributes only, not /fne */
+        const fg_fne_meta want = {d->kind,
+                                  fg_split_name(d->split),
+                                  fg_preprocess_name(cfg->preprocess),
+                                  fg_resize_mode_name(cfg->resize),
+                                  c->w.sha256,
+                                  fg_conv_algo_name(c->mode.conv),
+                                  fg_precision_name(c->mode.precision)};
+        fg_fne_meta_diff df;
+        if (fg_fne_meta_diff_find(&have, &want, FG_FNE_META_ALL, &df))
             st = FG_FAIL(FG_EINVAL,
                          "%s:%d: [dataset %s]: root '%s' does not exist and the cache %s was made by another job "
                          "(%s: '%s', this sweep: '%s')",
-                         cfg->path, d->line, d->name, d->root, d->fne, what, have, want);
+                         cfg->path, d->line, d->name, d->root, d->fne, df.what, df.have, df.want);
         else
             printf("[%s] root %s absent: using the complete FNE cache %s (%lld images)\n", d->name, d->root, d->fne,
-                   (long long)f.n);
-        fg_fne_destroy(&f);
+                   (long long)rows);
+        fg_fne_meta_destroy(&have);
         goto done;
     }
     FG_CHECK_GOTO(st, fg_cli_mkdir_parent(d->fne));
-    FG_CHECK_GOTO(st, fg_resize_mode_parse(cfg->resize, &eo.resize));
-    FG_CHECK_GOTO(st, fg_preprocess_parse(cfg->preprocess, &eo.preprocess));
+    eo.resize = cfg->resize;
+    eo.preprocess = cfg->preprocess;
     eo.batch = cfg->batch;
     eo.threads = cfg->threads;
     eo.conv = c->mode.conv;
     eo.precision = c->mode.precision;
-    eo.split = d->split[0] ? d->split : "all";
+    eo.split = fg_split_name(d->split);
     fg_progress ep;
     fg_progress_start(&ep, "images", (uint64_t)pd->ds.n, 0);
     eo.progress = on_extract_progress;
@@ -239,7 +237,7 @@ static fg_status on_run(void *ctx, fg_cluster_outcome *o)
     row.k = j->k;
     row.communities = o->run.communities;
     row.seed = (int64_t)o->run.seed;
-    snprintf(row.variant, sizeof row.variant, "%s", c->cfg->variant);
+    snprintf(row.variant, sizeof row.variant, "%s", fg_fluid_variant_name(c->cfg->variant));
     row.n_images_scored = o->component->n_images;
     row.n_images_outside = o->component->n_images_outside;
     row.sweeps = o->sweeps;
@@ -271,7 +269,8 @@ static fg_status do_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *
     if (!pr) return FG_FAIL(FG_ENOMEM, "run list");
     for (int ci = 0; ci < pd->n_comm; ci++)
         for (int s = 0; s < cfg->n_seeds; s++)
-            if (!fg_results_has_run(c->res, name, j.lo, j.hi, j.k, pd->comm[ci], cfg->seeds[s], cfg->variant))
+            if (!fg_results_has_run(c->res, name, j.lo, j.hi, j.k, pd->comm[ci], cfg->seeds[s],
+                                    fg_fluid_variant_name(cfg->variant)))
                 pr[j.np++] = (fg_cluster_run){pd->comm[ci], (uint64_t)cfg->seeds[s]};
     if (j.have_graph && j.np == 0) goto done;
 
@@ -297,7 +296,7 @@ static fg_status do_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *
                 "fnegraph sweep: [%s] lo %g hi %g k %g: %lld run%s not possible: more communities than the %u image "
                 "vertices of the largest component (variant %s)\n",
                 name, j.lo, j.hi, j.k, (long long)j.impossible, j.impossible == 1 ? "" : "s", tr.component.n_images,
-                cfg->variant);
+                fg_fluid_variant_name(cfg->variant));
     }
     if (st == FG_EINTERRUPTED && cancelled(c)) st = FG_OK; /* the caller sees the cancel and stops */
     else if (st != FG_OK && j.runs_started)
@@ -316,7 +315,7 @@ static bool threshold_pending(const run_ctx *c, const fg_sweep_plan_ds *pd, int 
         for (int ci = 0; ci < pd->n_comm; ci++)
             for (int s = 0; s < cfg->n_seeds; s++)
                 if (!fg_results_has_run(c->res, pd->cfg->name, cfg->lo[t], cfg->hi[t], cfg->k[kk], pd->comm[ci],
-                                        cfg->seeds[s], cfg->variant))
+                                        cfg->seeds[s], fg_fluid_variant_name(cfg->variant)))
                     return true;
     }
     return false;
@@ -333,7 +332,7 @@ static fg_status do_dataset(run_ctx *c, const fg_sweep_plan_ds *pd)
     memset(&codes, 0, sizeof codes);
 
     printf("[%s] %s dataset, root %s, split %s, %d classes: %lld of %lld runs to do\n", pd->cfg->name, pd->cfg->kind,
-           pd->cfg->root, pd->cfg->split[0] ? pd->cfg->split : "all", pd->n_classes,
+           pd->cfg->root, fg_split_name(pd->cfg->split), pd->n_classes,
            (long long)(pd->runs_total - pd->runs_done), (long long)pd->runs_total);
     FG_CHECK_GOTO(st, ensure_fne(c, pd));
     if (cancelled(c)) goto done;
@@ -390,7 +389,13 @@ fg_status fg_sweep_execute(const fg_sweep_config *cfg, const fg_sweep_exec_opts 
     c.sum = sum;
     c.threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
     if (cfg->threads > 0) omp_set_num_threads(cfg->threads);
-    FG_CHECK_GOTO(st, fg_fluid_variant_parse(cfg->variant, &c.variant));
+    c.variant = cfg->variant;
+    c.ff = fg_calloc((size_t)cfg->n_k + 1, sizeof *c.ff);
+    c.have_ff = fg_calloc((size_t)cfg->n_k + 1, sizeof *c.have_ff);
+    if (!c.ff || !c.have_ff) {
+        st = FG_FAIL(FG_ENOMEM, "%s: the feature-feature edges of %d values of k", cfg->path, cfg->n_k);
+        goto done;
+    }
 
     struct stat sb;
     const bool exists = stat(cfg->out, &sb) == 0;
@@ -412,13 +417,12 @@ fg_status fg_sweep_execute(const fg_sweep_config *cfg, const fg_sweep_exec_opts 
         goto done;
     }
     /* the extraction mode, said before any work (as `extract` does) */
-    fg_conv_algo conv;
-    fg_precision prec;
-    FG_CHECK_GOTO(st, fg_conv_algo_parse(cfg->conv, &conv));
-    FG_CHECK_GOTO(st, fg_precision_parse(cfg->precision, &prec));
+    const fg_conv_algo conv = cfg->conv;
+    const fg_precision prec = cfg->precision;
     st = fg_net_check_mode(conv, prec, &c.mode);
     if (st != FG_OK) {
-        st = FG_FAIL(st, "%s: conv = %s, precision = %s: %s", cfg->path, cfg->conv, cfg->precision, fg_last_error());
+        st = FG_FAIL(st, "%s: conv = %s, precision = %s: %s", cfg->path, fg_conv_algo_name(conv),
+                     fg_precision_name(prec), fg_last_error());
         goto done;
     }
     if (c.mode.warning[0]) fprintf(stderr, "fnegraph sweep: warning: %s\n", c.mode.warning);
@@ -468,8 +472,10 @@ done:
     sum->interrupted = cancelled(&c);
     fg_results_close(c.res);
     fg_sweep_plan_destroy(&plan);
-    for (int kk = 0; kk < FG_SWEEP_MAX_LIST; kk++)
+    for (int kk = 0; c.have_ff && kk < cfg->n_k; kk++)
         if (c.have_ff[kk]) fg_ff_edges_destroy(&c.ff[kk]);
+    fg_free(c.ff);
+    fg_free(c.have_ff);
     if (c.have_ffw) fg_ff_weights_destroy(&c.ffw);
     if (c.have_w) fg_weights_destroy(&c.w);
     return st;

@@ -4,8 +4,8 @@
  * and up to 8 overrides separated by NUL bytes ("sweep.k=2"). The community
  * counts of a config that loads are expanded for 1..4096 classes, as the
  * sweep plan does. */
-#include "fnegraph/sweep_config.h"
 #include "fuzz_common.h"
+#include "sweep_config.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +15,7 @@ enum { MAX_OVERRIDES = 8 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static fg_sweep_config cfg; /* 400 KB: not on the stack */
+    fg_sweep_config cfg = {0};
     const char *path = fz_path(0, "sweep.ini");
     const uint8_t *nul = memchr(data, 0, size);
     size_t ini_len = nul ? (size_t)(nul - data) : size;

@@ -14,9 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-# Headers whose declarations are not annotated yet (being changed on other
-# branches): their functions are not exported until they get FG_API.
-PENDING = {"fne_file.h", "sweep_config.h"}
+# Headers whose declarations may stay unannotated for a while (reported, not
+# failed): none today. A header listed here exports nothing until it gets FG_API.
+PENDING = set()
 
 # Symbols the toolchain puts in the dynamic table: the linker's section
 # markers, gcc's locks of named `omp critical` sections (global by design:

@@ -19,10 +19,10 @@
 #include "fnegraph/mem.h"
 #include "fnegraph/metrics.h"
 #include "fnegraph/results.h"
-#include "fnegraph/sweep_config.h"
 #include "fnegraph/weights.h"
 #include "img_fixtures.h"
 #include "native_layouts.h"
+#include "sweep_config.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -69,7 +69,7 @@ static int run(const char *target, const uint8_t *d, size_t n)
         st = fg_image_decode_file(at("image"), 0, &img);
         fg_image_destroy(&img);
     } else if (!strcmp(target, "fuzz_sweep_config")) {
-        static fg_sweep_config cfg;
+        fg_sweep_config cfg = {0};
         const uint8_t *nul = memchr(d, 0, n);
         size_t len = nul ? (size_t)(nul - d) : n;
         fx_write_bytes(at("c.ini"), d, len);

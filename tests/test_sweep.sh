@@ -171,6 +171,18 @@ check "second sweep exits 0 and writes nothing" \
 check "still 24 runs" '[ "$(count "$tmp/out/r.h5" "${s1[@]}")" = "4 24 24" ]'
 check "the cache was not rewritten" '[ "$(stat -c %Y.%s "$tmp/cache/tiny_fne.h5")" = "$before" ]'
 
+# --- the root gone: the complete cache stands in (its header read for the plan and the check)
+"$exe" sweep --config "$tmp/s.ini" --out "$tmp/gone.h5" --set sweep.seeds=1 --set "dataset tiny.root=$tmp/gone" \
+  >"$tmp/og" 2>"$tmp/eg"; rc=$?
+check "root absent, cache of the same job: exit 0, the cache used (15 images), 4 graphs and 8 runs" \
+  '[ $rc = 0 ] && grep -q "root .*gone absent: using the complete FNE cache .*tiny_fne.h5 (15 images)" "$tmp/og" &&
+   [ "$(count "$tmp/gone.h5")" = "4 8 8" ]' || cat "$tmp/og" "$tmp/eg"
+"$exe" sweep --config "$tmp/s.ini" --out "$tmp/gone2.h5" --set sweep.preprocess=raw --set "dataset tiny.root=$tmp/gone" \
+  >"$tmp/og" 2>"$tmp/eg"; rc=$?
+check "root absent, cache of another job: exit 1 naming the attribute and both values" \
+  '[ $rc = 1 ] && grep -q "s.ini:11: \[dataset tiny\]: root .*gone. does not exist and the cache .*tiny_fne.h5 was made by another job (preprocess: .caffe., this sweep: .raw.)" "$tmp/eg"' ||
+  cat "$tmp/og" "$tmp/eg"
+
 # --- a larger grid on the same cache, interrupted with SIGINT, then killed with SIGKILL
 big=(--set sweep.seeds=1-20 --set sweep.threads=1)
 "$exe" sweep --config "$tmp/s.ini" "${big[@]}" --set sweep.threads=2 --out "$tmp/ref.h5" >/dev/null 2>&1 || echo "FAIL: reference sweep"

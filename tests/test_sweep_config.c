@@ -2,7 +2,7 @@
  * resolved against the config's folder, overrides apply, and every mistake
  * is an error naming file:line (or the override) and what was expected. */
 #include "fg_test.h"
-#include "fnegraph/sweep_config.h"
+#include "sweep_config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -78,10 +78,16 @@ int main(void)
     fg_sweep_communities_str(&cfg->communities[1], buf, sizeof buf);
     CHECK(!strcmp(buf, "2*classes"), "%s", buf);
     CHECK(cfg->n_seeds == 10 && cfg->seeds[0] == 1 && cfg->seeds[9] == 10, "seeds 1-10");
-    CHECK(!strcmp(cfg->variant, "paper") && cfg->threads == 0 && cfg->max_iter == 100, "scalars");
+    CHECK(cfg->variant == FG_FLUID_PAPER && cfg->threads == 0 && cfg->max_iter == 100, "scalars");
+    CHECK(cfg->preprocess == FG_PREPROCESS_CAFFE && cfg->resize == FG_RESIZE_DIRECT && cfg->conv == FG_CONV_DIRECT &&
+              cfg->precision == FG_PRECISION_F32 && cfg->batch == 8,
+          "extraction defaults");
     CHECK(cfg->n_datasets == 2 && !strcmp(cfg->datasets[0].name, "wood") &&
-              !strcmp(cfg->datasets[1].split, "train") && !strcmp(cfg->datasets[1].root, "/abs/mit67"),
+              cfg->datasets[1].split == FG_SPLIT_TRAIN && !strcmp(cfg->datasets[1].root, "/abs/mit67"),
           "datasets");
+    CHECK(cfg->datasets[0].split == FG_SPLIT_ALL && cfg->datasets[0].labels == NULL && cfg->datasets[0].line == 12 &&
+              !strcmp(cfg->datasets[0].kind, "wood"),
+          "dataset wood: split, no labels, line %d", cfg->datasets[0].line);
     CHECK(cfg->text && strstr(cfg->text, "seeds       = 1-10"), "config text kept");
     fg_sweep_config_destroy(cfg);
 
@@ -97,6 +103,18 @@ int main(void)
     CHECK(strstr(cfg->text, "; --set sweep.k=2.5"), "overrides recorded in the text");
     fg_sweep_config_destroy(cfg);
 
+    /* every enum key takes the stage's values, typed */
+    const char *ov_enum[] = {"sweep.variant=standard", "sweep.preprocess=raw", "sweep.resize=crop",
+                             "sweep.conv=winograd", "sweep.precision=bf16", "dataset wood.split=val",
+                             "dataset wood.labels=names.txt", "sweep.batch=16", "sweep.out="};
+    CHECK_OK(fg_sweep_config_load(p, ov_enum, 8, NULL, cfg));
+    CHECK(cfg->variant == FG_FLUID_STANDARD && cfg->preprocess == FG_PREPROCESS_RAW && cfg->resize == FG_RESIZE_CROP &&
+              cfg->conv == FG_CONV_WINOGRAD && cfg->precision == FG_PRECISION_BF16 && cfg->batch == 16 &&
+              cfg->datasets[0].split == FG_SPLIT_VAL && !strcmp(cfg->datasets[0].labels, "names.txt"),
+          "typed values from overrides");
+    fg_sweep_config_destroy(cfg);
+    CHECK(cfg->datasets == NULL && cfg->text == NULL && cfg->n_datasets == 0, "destroy zeroes");
+    expect_error(GOOD, "bad.ini: [sweep] needs 'out' (the results .h5 file), or give --out", ov_enum, 9);
     /* defaults: the paper's setting */
     p = write_ini("min.ini", "[sweep]\nweights = w.h5\nout = r.h5\n[dataset d]\nkind = folder\nroot = x\nfne = f.h5\n");
     CHECK_OK(fg_sweep_config_load(p, NULL, 0, NULL, cfg));
@@ -136,6 +154,19 @@ int main(void)
     longline[sizeof longline - 2] = '\n';
     longline[sizeof longline - 1] = '\0';
     expect_error(longline, "bad.ini:2: line longer than", NULL, 0);
+    expect_error("[sweep]\nweights = w.h5\nfoo = 1\n",
+                 "bad.ini:3: unknown key 'foo' in [sweep] (known: weights, out, thresholds, k, communities, seeds, "
+                 "variant, threads, batch, preprocess, resize, max_iter, conv, precision)", NULL, 0);
+    expect_error("[dataset d]\nfoo = 1\n",
+                 "bad.ini:2: unknown key 'foo' in [dataset d] (known: kind, root, split, fne, labels)", NULL, 0);
+    expect_error("[sweep]\npreprocess = bgr\n", "bad.ini:2: preprocess: expected caffe or raw, got 'bgr'", NULL, 0);
+    expect_error("[sweep]\nresize = fit\n", "bad.ini:2: resize: expected direct or crop, got 'fit'", NULL, 0);
+    expect_error("[sweep]\nconv = fft\n", "bad.ini:2: conv: expected direct or winograd, got 'fft'", NULL, 0);
+    expect_error("[sweep]\nprecision = f16\n", "bad.ini:2: precision: expected f32 or bf16, got 'f16'", NULL, 0);
+    expect_error("[dataset wood]\nkind = oak\n",
+                 "bad.ini:2: kind: expected folder, mit67, flowers102, textures or wood, got 'oak'", NULL, 0);
+    expect_error("[sweep]\nweights = w.h5\nout = r.h5\n[dataset d]\nkind = folder\nroot = r\nfne = f\nlabels = l\n",
+                 "bad.ini:4: [dataset d]: 'labels' applies to kind = wood only", NULL, 0);
     const char *bad_ov[] = {"sweep.kk=2"};
     expect_error(GOOD, "--set 'sweep.kk=2': unknown key 'kk'", bad_ov, 1);
     const char *bad_ov2[] = {"sweep-k=2"};
@@ -146,11 +177,11 @@ int main(void)
     CHECK_OK(fg_sweep_config_load(FG_SOURCE_DIR "/experiments/configs/table2.ini", NULL, 0, NULL, cfg));
     CHECK(cfg->n_thresholds == 1 && cfg->lo[0] == -2 && cfg->hi[0] == 2 && cfg->n_k == 1 && cfg->k[0] == 1.5 &&
               cfg->n_communities == 1 && cfg->communities[0].per_class && cfg->communities[0].value == 1 &&
-              cfg->n_seeds == 10 && !strcmp(cfg->variant, "paper") && cfg->n_datasets == 4,
+              cfg->n_seeds == 10 && cfg->variant == FG_FLUID_PAPER && cfg->n_datasets == 4,
           "table2.ini is the paper's setting");
     int mit_train = 0;
     for (int i = 0; i < cfg->n_datasets; i++)
-        mit_train |= !strcmp(cfg->datasets[i].kind, "mit67") && !strcmp(cfg->datasets[i].split, "train");
+        mit_train |= !strcmp(cfg->datasets[i].kind, "mit67") && cfg->datasets[i].split == FG_SPLIT_TRAIN;
     CHECK(mit_train, "table2.ini uses mit67's train split");
     fg_sweep_config_destroy(cfg);
     CHECK_OK(fg_sweep_config_load(FG_SOURCE_DIR "/experiments/configs/sweep.ini", NULL, 0, NULL, cfg));

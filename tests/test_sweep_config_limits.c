@@ -5,9 +5,12 @@
  * at INT64_MAX; a FIFO given as the config is refused, not waited on; and
  * running out of memory while keeping the config text is an error, not a
  * silently shorter text (checked in a child under RLIMIT_AS; skipped in the
- * sanitizer build, whose shadow memory needs the address space). */
+ * sanitizer build, whose shadow memory needs the address space). The lists
+ * and paths have no fixed caps (issue 17, item 2): 100 threshold pairs, 70
+ * values of k and of communities, 20 datasets, a --set list of 10,000
+ * characters and a path of 4,989 characters load; the safety bound on seeds stays. */
 #include "fg_test.h"
-#include "fnegraph/sweep_config.h"
+#include "sweep_config.h"
 
 #include <limits.h>
 #include <signal.h>
@@ -132,6 +135,58 @@ int main(void)
     expect_error("threads = 99999999999999999999\n", "c.ini:4: 'threads': expected an integer in 0..4096");
     expect_error("max_iter = 1000001\n", "c.ini:4: 'max_iter': expected an integer in 1..1000000");
     expect_error("batch = 0\n", "c.ini:4: 'batch': expected an integer in 1..1024");
+
+    /* no fixed caps on lists, datasets and paths */
+    {
+        size_t cap = 1 << 16, len = 0;
+        char *lines = malloc(cap);
+        len += (size_t)snprintf(lines + len, cap - len, "thresholds = ");
+        for (int i = 0; i < 100; i++) len += (size_t)snprintf(lines + len, cap - len, "%s-%d:%d", i ? "," : "", i + 1, i + 1);
+        len += (size_t)snprintf(lines + len, cap - len, "\n");
+        char path[128];
+        snprintf(path, sizeof path, "%s/caps.ini", dir);
+        FILE *f = fopen(path, "w");
+        /* each line stays under inih's 199 characters: the long lists come as overrides */
+        fputs("[sweep]\nweights = w.h5\nout = r.h5\n", f);
+        for (int i = 0; i < 20; i++) fprintf(f, "[dataset d%d]\nkind = folder\nroot = r%d\nfne = f%d.h5\n", i, i, i);
+        fclose(f);
+        char *k = malloc(cap), *comm = malloc(cap), *seeds = malloc(cap), *longpath = malloc(cap);
+        size_t lk = (size_t)snprintf(k, cap, "sweep.k=0"), lc = (size_t)snprintf(comm, cap, "sweep.communities=1");
+        for (int i = 1; i < 70; i++) {
+            lk += (size_t)snprintf(k + lk, cap - lk, ", %d.5", i);
+            lc += (size_t)snprintf(comm + lc, cap - lc, ", %d", i + 1);
+        }
+        size_t ls = (size_t)snprintf(seeds, cap, "sweep.seeds=");
+        for (int i = 0; ls < 10000; i++) ls += (size_t)snprintf(seeds + ls, cap - ls, "%s%d", i ? ", " : "", i);
+        size_t lp = (size_t)snprintf(longpath, cap, "dataset d3.fne=/");
+        while (lp < 5000) lp += (size_t)snprintf(longpath + lp, cap - lp, "folder/");
+        snprintf(longpath + lp, cap - lp, "f.h5");
+        lines[len - 1] = '\0';
+        char *thr = malloc(cap);
+        snprintf(thr, cap, "sweep.%s", lines);
+        const char *ov[] = {thr, k, comm, longpath, seeds};
+        fg_status st = fg_sweep_config_load(path, ov, 4, NULL, &cfg);
+        CHECK(st == FG_OK, "a config beyond the old caps: %s", fg_last_error());
+        CHECK(cfg.n_thresholds == 100 && cfg.lo[99] == -100 && cfg.hi[99] == 100 && cfg.n_k == 70 &&
+                  cfg.k[69] == 69.5 && cfg.n_communities == 70 && cfg.communities[69].value == 70 &&
+                  cfg.n_datasets == 20 && !strcmp(cfg.datasets[19].name, "d19") &&
+                  strlen(cfg.datasets[3].fne) > 4980,
+              "100 thresholds, 70 k, 70 communities, 20 datasets, a path of 4989 characters: %d %d %d %d %g %lld %zu",
+              cfg.n_thresholds, cfg.n_k, cfg.n_communities, cfg.n_datasets, cfg.k[69], (long long)cfg.communities[69].value, strlen(cfg.datasets[3].fne));
+        CHECK(cfg.text && strstr(cfg.text, "; --set sweep.thresholds = -1:1,-2:2"), "overrides kept in the text");
+        fg_sweep_config_destroy(&cfg);
+        st = fg_sweep_config_load(path, ov + 4, 1, NULL, &cfg);
+        CHECK(st == FG_OK && cfg.n_seeds > 1500, "a --set list of %zu characters: %d seeds", ls, cfg.n_seeds);
+        fg_sweep_config_destroy(&cfg);
+        free(lines);
+        free(k);
+        free(comm);
+        free(seeds);
+        free(longpath);
+        free(thr);
+    }
+    expect_error("seeds = 1-4097\n", "c.ini:4: seeds: more than 4096 seeds");
+    expect_error("seeds = 0-9999999999\n", "c.ini:4: seeds: more than 4096 seeds");
 
     /* a FIFO is refused at once (a child with a 10 s alarm: a hang fails) */
     char fifo[128];

@@ -15,89 +15,138 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum { N_ATTRS = 8, A_SPLIT = 1, A_CONV = 5, A_PRECISION = 6, A_VERSION = 7 };
+/* The attributes: first those of fg_fne_meta in the order of its fields
+ * (and of the FG_FNE_META_* bits), then the informative ones. */
+enum { N_META = 7, N_ATTRS = 9, A_CONV = 5, A_PRECISION = 6, A_VERSION = 7, A_IMPL = 8 };
 static const char *const ATTR_NAMES[N_ATTRS] = {"dataset", "split", "preprocess", "resize",
                                                 "weights_sha256", "conv", "precision",
-                                                "fnegraph_version"};
+                                                "fnegraph_version", "impl"};
 /* Value of an optional attribute a file does not have (NULL: required). The
  * mode attributes came with the modes: older files are f32 direct. */
-static const char *const ATTR_DEFAULT[N_ATTRS] = {NULL, "all", NULL, NULL, NULL, "direct", "f32", "unknown"};
+static const char *const ATTR_DEFAULT[N_ATTRS] = {NULL, "all", NULL, NULL, NULL, "direct", "f32", "unknown", ""};
+/* Longest value (+ 1) a reader takes, and so a writer writes. */
+static const size_t ATTR_SIZE[N_ATTRS] = {32, 16, 16, 16, 65, 16, 16, 32, FG_FNE_IMPL_MAX};
 
-static char *attr_field(fg_i_fne_attrs *a, int i, size_t *size)
+static const char **field(fg_fne_meta *m, int i)
 {
-    char *f[N_ATTRS] = {a->dataset, a->split,     a->preprocess, a->resize, a->weights_sha256,
-                        a->conv,    a->precision, a->version};
-    size_t s[N_ATTRS] = {sizeof a->dataset, sizeof a->split,     sizeof a->preprocess,
-                         sizeof a->resize,  sizeof a->weights_sha256, sizeof a->conv,
-                         sizeof a->precision, sizeof a->version};
-    *size = s[i];
+    const char **f[N_META] = {&m->dataset, &m->split, &m->preprocess, &m->resize,
+                              &m->weights_sha256, &m->conv, &m->precision};
     return f[i];
 }
 
-fg_status fg_i_fne_attrs_from_meta(const fg_fne_meta *meta, fg_i_fne_attrs *a)
+/* Field i of m as compared: NULL is the default of a mode field, else "". */
+static const char *compared(const fg_fne_meta *m, int i)
 {
-    const char *v[N_ATTRS] = {meta->dataset, meta->split, meta->preprocess, meta->resize,
-                              meta->weights_sha256, meta->conv ? meta->conv : "direct",
-                              meta->precision ? meta->precision : "f32", FNEGRAPH_VERSION};
-    memset(a, 0, sizeof *a);
-    for (int i = 0; i < N_ATTRS; i++) {
-        size_t size;
-        char *dst = attr_field(a, i, &size);
-        if (!v[i]) return FG_FAIL(FG_EINVAL, "FNE file: meta.%s is not set", ATTR_NAMES[i]);
-        if (strlen(v[i]) >= size)
-            return FG_FAIL(FG_EINVAL, "FNE file: %s '%s' is longer than %zu characters",
-                           ATTR_NAMES[i], v[i], size - 1);
-        memcpy(dst, v[i], strlen(v[i]) + 1);
+    const char *v = *field((fg_fne_meta *)m, i);
+    return v ? v : i == A_CONV || i == A_PRECISION ? ATTR_DEFAULT[i] : "";
+}
+
+/* m's fields: copies of v[0..N_META) that m owns. */
+static fg_status own(fg_fne_meta *m, const char *const *v)
+{
+    memset(m, 0, sizeof *m);
+    for (int i = 0; i < N_META; i++) {
+        size_t len = strlen(v[i]) + 1;
+        char *c = fg_alloc(len, 1);
+        if (!c) {
+            fg_fne_meta_destroy(m);
+            return FG_FAIL(FG_ENOMEM, "FNE file attributes: out of memory");
+        }
+        memcpy(c, v[i], len);
+        *field(m, i) = c;
     }
     return FG_OK;
 }
 
-fg_status fg_i_fne_read_attrs(hid_t f, const char *file, fg_i_fne_attrs *a)
+void fg_fne_meta_destroy(fg_fne_meta *m)
 {
-    memset(a, 0, sizeof *a);
+    if (!m) return;
+    for (int i = 0; i < N_META; i++) fg_free((char *)*field(m, i)); /* owned: allocated by own() */
+    memset(m, 0, sizeof *m);
+}
+
+fg_status fg_i_fne_meta_for_job(const fg_fne_meta *job, fg_fne_meta *out)
+{
+    const char *v[N_META];
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < N_META; i++) {
+        v[i] = *field((fg_fne_meta *)job, i);
+        if (!v[i] && (i == A_CONV || i == A_PRECISION)) v[i] = ATTR_DEFAULT[i];
+        if (!v[i]) return FG_FAIL(FG_EINVAL, "FNE file: meta.%s is not set", ATTR_NAMES[i]);
+        if (strlen(v[i]) >= ATTR_SIZE[i])
+            return FG_FAIL(FG_EINVAL, "FNE file: %s '%s' is longer than %zu characters",
+                           ATTR_NAMES[i], v[i], ATTR_SIZE[i] - 1);
+    }
+    return own(out, v);
+}
+
+fg_status fg_i_fne_read_attrs(hid_t f, const char *file, fg_fne_meta *m, char *version, size_t version_size,
+                              char *impl, size_t impl_size)
+{
+    fg_status st = FG_OK;
+    char *buf = fg_alloc(N_ATTRS, FG_FNE_IMPL_MAX);
+    const char *v[N_ATTRS];
+    memset(m, 0, sizeof *m);
+    if (!buf) return FG_FAIL(FG_ENOMEM, "%s: out of memory reading the attributes", file);
     for (int i = 0; i < N_ATTRS; i++) {
-        size_t size;
-        char *dst = attr_field(a, i, &size);
+        char *dst = buf + (size_t)i * FG_FNE_IMPL_MAX;
+        v[i] = dst;
         /* fnegraph's additions are optional for files of other writers or older versions */
         if (ATTR_DEFAULT[i] && H5Aexists(f, ATTR_NAMES[i]) <= 0) {
-            snprintf(dst, size, "%s", ATTR_DEFAULT[i]);
+            snprintf(dst, ATTR_SIZE[i], "%s", ATTR_DEFAULT[i]);
             continue;
         }
-        fg_status st = fg_i_h5_read_attr_str(f, ATTR_NAMES[i], file, dst, size);
-        if (st != FG_OK) return st;
+        FG_CHECK_GOTO(st, fg_i_h5_read_attr_str(f, ATTR_NAMES[i], file, dst, ATTR_SIZE[i]));
     }
-    if (H5Aexists(f, "impl") > 0) return fg_i_h5_read_attr_str(f, "impl", file, a->impl, sizeof a->impl);
-    return FG_OK;
+    if (version) snprintf(version, version_size, "%s", v[A_VERSION]);
+    if (impl) snprintf(impl, impl_size, "%s", v[A_IMPL]);
+    st = own(m, v);
+done:
+    fg_free(buf);
+    return st;
 }
 
-fg_status fg_i_fne_write_attrs(hid_t f, const char *file, const fg_i_fne_attrs *a)
+fg_status fg_i_fne_write_attrs(hid_t f, const char *file, const fg_fne_meta *m, const char *impl)
 {
-    fg_i_fne_attrs c = *a;
-    for (int i = 0; i < N_ATTRS; i++) {
-        size_t size;
-        fg_status st = fg_i_h5_write_attr_str(f, ATTR_NAMES[i], attr_field(&c, i, &size), file);
+    for (int i = 0; i < N_META; i++) {
+        fg_status st = fg_i_h5_write_attr_str(f, ATTR_NAMES[i], compared(m, i), file);
         if (st != FG_OK) return st;
     }
-    if (c.impl[0]) return fg_i_h5_write_attr_str(f, "impl", c.impl, file);
-    return FG_OK;
+    fg_status st = fg_i_h5_write_attr_str(f, ATTR_NAMES[A_VERSION], FNEGRAPH_VERSION, file);
+    if (st == FG_OK && impl && impl[0]) st = fg_i_h5_write_attr_str(f, ATTR_NAMES[A_IMPL], impl, file);
+    return st;
 }
 
-int fg_i_fne_attrs_diff(const fg_i_fne_attrs *have, const fg_i_fne_attrs *want, bool version,
-                        char *why, size_t n)
+bool fg_fne_meta_diff_find(const fg_fne_meta *have, const fg_fne_meta *want, unsigned which, fg_fne_meta_diff *d)
 {
-    fg_i_fne_attrs h = *have, w = *want;
-    if (strcmp(h.conv, w.conv) != 0 || strcmp(h.precision, w.precision) != 0) {
+    for (int i = 0; i < N_META; i++) {
+        const char *x = compared(have, i), *y = compared(want, i);
+        if ((which & (1u << i)) && strcmp(x, y) != 0) {
+            if (d) *d = (fg_fne_meta_diff){ATTR_NAMES[i], x, y};
+            return true;
+        }
+    }
+    if (d) *d = (fg_fne_meta_diff){NULL, NULL, NULL};
+    return false;
+}
+
+int fg_i_fne_meta_why(const fg_fne_meta *have, const char *have_version, const fg_fne_meta *want, char *why,
+                      size_t n)
+{
+    fg_fne_meta_diff d;
+    if (fg_fne_meta_diff_find(have, want, FG_FNE_META_MODE, NULL)) {
         snprintf(why, n, "it was extracted in mode conv=%s precision=%s, this run asks for conv=%s "
-                 "precision=%s: a cache is not reused across modes", h.conv, h.precision, w.conv, w.precision);
+                 "precision=%s: a cache is not reused across modes", compared(have, A_CONV),
+                 compared(have, A_PRECISION), compared(want, A_CONV), compared(want, A_PRECISION));
         return 1;
     }
-    for (int i = 0; i < (version ? N_ATTRS : N_ATTRS - 1); i++) {
-        size_t size;
-        const char *x = attr_field(&h, i, &size), *y = attr_field(&w, i, &size);
-        if (strcmp(x, y) != 0) {
-            snprintf(why, n, "%s is '%s' there, '%s' now", ATTR_NAMES[i], x, y);
-            return 1;
-        }
+    if (fg_fne_meta_diff_find(have, want, FG_FNE_META_ALL, &d)) {
+        snprintf(why, n, "%s is '%s' there, '%s' now", d.what, d.have, d.want);
+        return 1;
+    }
+    if (have_version && strcmp(have_version, FNEGRAPH_VERSION) != 0) {
+        snprintf(why, n, "%s is '%s' there, '%s' now", ATTR_NAMES[A_VERSION], have_version, FNEGRAPH_VERSION);
+        return 1;
     }
     return 0;
 }
@@ -107,9 +156,10 @@ fg_status fg_fne_read_mode(const char *path, fg_fne_mode *out)
     fg_status st = FG_OK;
     fg_i_h5_quiet q;
     hid_t f = H5I_INVALID_HID;
-    fg_i_fne_attrs *a = NULL;
+    fg_fne_meta a;
     char partial[4200];
     struct stat sb;
+    memset(&a, 0, sizeof a);
     if (!path || !out) return FG_FAIL(FG_EINVAL, "fg_fne_read_mode: null argument");
     memset(out, 0, sizeof *out);
     snprintf(partial, sizeof partial, "%s.partial", path);
@@ -121,17 +171,11 @@ fg_status fg_fne_read_mode(const char *path, fg_fne_mode *out)
         st = FG_FAIL(FG_EFORMAT, "%s: HDF5 cannot open it (corrupt, or being written by another process)", file);
         goto done;
     }
-    a = fg_alloc(1, sizeof *a);
-    if (!a) {
-        st = FG_ENOMEM;
-        goto done;
-    }
-    FG_CHECK_GOTO(st, fg_i_fne_read_attrs(f, file, a));
-    memcpy(out->conv, a->conv, sizeof out->conv);
-    memcpy(out->precision, a->precision, sizeof out->precision);
-    memcpy(out->impl, a->impl, sizeof out->impl);
+    FG_CHECK_GOTO(st, fg_i_fne_read_attrs(f, file, &a, NULL, 0, out->impl, sizeof out->impl));
+    snprintf(out->conv, sizeof out->conv, "%s", a.conv);
+    snprintf(out->precision, sizeof out->precision, "%s", a.precision);
 done:
-    fg_free(a);
+    fg_fne_meta_destroy(&a);
     if (f >= 0) H5Fclose(f);
     fg_i_h5_quiet_end(&q);
     return st;
@@ -216,18 +260,10 @@ done:
     return st;
 }
 
-static fg_status read_file(const char *path, fg_fne *out, bool with_x)
+/* Open the final FNE file at path (not its work file), its /fne checked. */
+static fg_status open_final(const char *path, hid_t *f, hid_t *d, int64_t *n)
 {
-    fg_status st = FG_OK;
-    fg_i_h5_quiet q;
-    hid_t f = H5I_INVALID_HID, d = H5I_INVALID_HID;
-    int64_t n = 0, nn = 0;
-    char **cls = NULL;
-    fg_i_fne_attrs a;
-    if (!path || !out) return FG_FAIL(FG_EINVAL, "fg_fne_read: null argument");
-    memset(out, 0, sizeof *out);
-    fg_i_h5_quiet_begin(&q);
-    st = fg_i_h5_probe(path, "an FNE file", NULL);
+    fg_status st = fg_i_h5_probe(path, "an FNE file", NULL);
     if (st == FG_ENOTFOUND) {
         char partial[4200];
         struct stat sb;
@@ -237,27 +273,49 @@ static fg_status read_file(const char *path, fg_fne *out, bool with_x)
                          "%s: the extraction that makes it has not finished (%s exists): run "
                          "the same extract command again to resume it", path, partial);
     }
-    if (st != FG_OK) goto done;
-    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0) {
-        st = FG_FAIL(FG_EFORMAT, "%s: HDF5 cannot open it (corrupt, or being written by another process)", path);
-        goto done;
-    }
-    if (H5Aexists(f, FG_I_FNE_WORK_MARK) > 0) {
-        st = FG_FAIL(FG_EFORMAT,
-                     "%s: the work file of an unfinished extraction, not an FNE file: run the "
-                     "same extract command again to complete it", path);
-        goto done;
-    }
-    FG_CHECK_GOTO(st, open_matrix(f, path, &d, &n));
-    FG_CHECK_GOTO(st, fg_i_fne_read_attrs(f, path, &a));
-    memcpy(out->dataset, a.dataset, sizeof out->dataset);
-    memcpy(out->split, a.split, sizeof out->split);
-    memcpy(out->preprocess, a.preprocess, sizeof out->preprocess);
-    memcpy(out->resize, a.resize, sizeof out->resize);
-    memcpy(out->weights_sha256, a.weights_sha256, sizeof out->weights_sha256);
-    memcpy(out->conv, a.conv, sizeof out->conv);
-    memcpy(out->precision, a.precision, sizeof out->precision);
+    if (st != FG_OK) return st;
+    *f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (*f < 0)
+        return FG_FAIL(FG_EFORMAT, "%s: HDF5 cannot open it (corrupt, or being written by another process)", path);
+    if (H5Aexists(*f, FG_I_FNE_WORK_MARK) > 0)
+        return FG_FAIL(FG_EFORMAT,
+                       "%s: the work file of an unfinished extraction, not an FNE file: run the "
+                       "same extract command again to complete it", path);
+    return open_matrix(*f, path, d, n);
+}
+
+fg_status fg_fne_read_meta(const char *path, fg_fne_meta *meta, int64_t *n_rows)
+{
+    fg_status st = FG_OK;
+    fg_i_h5_quiet q;
+    hid_t f = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    int64_t n = 0;
+    if (!path || !meta) return FG_FAIL(FG_EINVAL, "fg_fne_read_meta: null argument");
+    memset(meta, 0, sizeof *meta);
+    fg_i_h5_quiet_begin(&q);
+    FG_CHECK_GOTO(st, open_final(path, &f, &d, &n));
+    FG_CHECK_GOTO(st, fg_i_fne_read_attrs(f, path, meta, NULL, 0, NULL, 0));
+    if (n_rows) *n_rows = n;
+done:
+    if (d >= 0) H5Dclose(d);
+    if (f >= 0) H5Fclose(f);
+    fg_i_h5_quiet_end(&q);
+    if (st != FG_OK) fg_fne_meta_destroy(meta);
+    return st;
+}
+
+static fg_status read_file(const char *path, fg_fne *out, bool with_x)
+{
+    fg_status st = FG_OK;
+    fg_i_h5_quiet q;
+    hid_t f = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    int64_t n = 0, nn = 0;
+    char **cls = NULL;
+    if (!path || !out) return FG_FAIL(FG_EINVAL, "fg_fne_read: null argument");
+    memset(out, 0, sizeof *out);
+    fg_i_h5_quiet_begin(&q);
+    FG_CHECK_GOTO(st, open_final(path, &f, &d, &n));
+    FG_CHECK_GOTO(st, fg_i_fne_read_attrs(f, path, &out->meta, NULL, 0, NULL, 0));
     FG_CHECK_GOTO(st, fg_i_fne_read_int32(f, "label", path, n, &out->label));
     FG_CHECK_GOTO(st, fg_i_h5_read_strings(f, "path", false, path, "dataset /path", &out->path, &nn));
     if (nn != n) {
@@ -310,7 +368,7 @@ done:
 
 fg_status fg_fne_read(const char *path, fg_fne *out) { return read_file(path, out, true); }
 
-fg_status fg_i_fne_read_header(const char *path, fg_fne *out) { return read_file(path, out, false); }
+fg_status fg_fne_read_header(const char *path, fg_fne *out) { return read_file(path, out, false); }
 
 void fg_fne_destroy(fg_fne *f)
 {
@@ -320,5 +378,6 @@ void fg_fne_destroy(fg_fne *f)
     fg_free(f->path);
     fg_free(f->class_names);
     fg_free(f->failed_path);
+    fg_fne_meta_destroy(&f->meta);
     memset(f, 0, sizeof *f);
 }

@@ -13,28 +13,25 @@
 /* Rows in one HDF5 chunk of the final /fne (12416 floats a row: 3.2 MB). */
 enum { FG_I_FNE_CHUNK_ROWS = 64 };
 
-/* The root attributes of an FNE file (the final one and the partial one). */
-typedef struct fg_i_fne_attrs {
-    char dataset[32], split[16], preprocess[16], resize[16], weights_sha256[65];
-    char conv[16], precision[16];
-    char version[32]; /* fnegraph_version */
-    char impl[FG_FNE_IMPL_MAX]; /* informative: never compared */
-} fg_i_fne_attrs;
-
-/* Fill attrs from meta and this build's version; an over-long or missing
- * field is an FG_EINVAL naming it. */
-fg_status fg_i_fne_attrs_from_meta(const fg_fne_meta *meta, fg_i_fne_attrs *a);
-fg_status fg_i_fne_read_attrs(hid_t f, const char *file, fg_i_fne_attrs *a);
-fg_status fg_i_fne_write_attrs(hid_t f, const char *file, const fg_i_fne_attrs *a);
-/* First difference between the job (want) and a file (have), as
- * "preprocess is 'raw' there, 'caffe' now"; returns 0 when they match.
- * A different mode (conv, precision) is reported first, naming both modes. */
-int fg_i_fne_attrs_diff(const fg_i_fne_attrs *have, const fg_i_fne_attrs *want, bool version,
-                        char *why, size_t n);
+/* An owned copy of the job's meta as the writer records it (free with
+ * fg_fne_meta_destroy): conv/precision NULL become direct/f32; a missing or
+ * over-long field (longer than a reader accepts) is an FG_EINVAL naming it. */
+fg_status fg_i_fne_meta_for_job(const fg_fne_meta *job, fg_fne_meta *out);
+/* The root attributes of an FNE file (the final one and the partial one):
+ * the meta (then owning its strings), and into the buffers given (each may
+ * be NULL) fnegraph_version ("unknown" when absent) and impl ("" when absent). */
+fg_status fg_i_fne_read_attrs(hid_t f, const char *file, fg_fne_meta *m, char *version, size_t version_size,
+                              char *impl, size_t impl_size);
+/* The meta, this build's fnegraph_version and impl (not written when NULL or ""). */
+fg_status fg_i_fne_write_attrs(hid_t f, const char *file, const fg_fne_meta *m, const char *impl);
+/* First difference between a file (have; its version when have_version is
+ * not NULL, else the version is not compared) and the job (want) as text:
+ * "preprocess is 'raw' there, 'caffe' now"; returns 0 when they match. A
+ * different mode (conv, precision) is reported first, naming both modes. */
+int fg_i_fne_meta_why(const fg_fne_meta *have, const char *have_version, const fg_fne_meta *want, char *why,
+                      size_t n);
 /* A 1-D integer dataset of exactly n values, as int32. */
 fg_status fg_i_fne_read_int32(hid_t f, const char *name, const char *file, int64_t n, int32_t **out);
-/* Everything of an FNE file but the matrix (out->x stays NULL). */
-fg_status fg_i_fne_read_header(const char *path, fg_fne *out);
 
 /* The writer's final file is in place: it was finished before open (the
  * next input is then n_inputs) or by fg_fne_writer_finish. A writer whose
@@ -47,9 +44,10 @@ fg_status fg_i_fne_write_int32(hid_t f, const char *name, const int32_t *v, int6
 /* The final FNE file at tmp (fne_final.c) from the work file partial: its
  * rows are float32 [n][12416] at byte offset off_fne of the open descriptor
  * fd; status[i] is 1 for a stored row, else the input failed. paths, labels:
- * the n inputs; attrs: the root attributes. */
+ * the n inputs; meta and impl: the root attributes. */
 fg_status fg_i_fne_write_final(const char *tmp, const char *partial, int fd, int64_t off_fne, int64_t n,
                                const uint8_t *status, const char *const *paths, const int32_t *labels,
-                               const char *const *class_names, int n_classes, const fg_i_fne_attrs *attrs);
+                               const char *const *class_names, int n_classes, const fg_fne_meta *meta,
+                               const char *impl);
 
 #endif

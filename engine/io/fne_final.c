@@ -61,7 +61,8 @@ fg_status fg_i_fne_write_int32(hid_t f, const char *name, const int32_t *v, int6
 
 fg_status fg_i_fne_write_final(const char *tmp, const char *partial, int fd, int64_t off_fne, int64_t n,
                                const uint8_t *status, const char *const *paths, const int32_t *labels,
-                               const char *const *class_names, int n_classes, const fg_i_fne_attrs *attrs)
+                               const char *const *class_names, int n_classes, const fg_fne_meta *meta,
+                               const char *impl)
 {
     fg_status st = FG_OK;
     hid_t fcpl = fg_i_h5_fcpl_untimed(), f = H5I_INVALID_HID, d = H5I_INVALID_HID;
@@ -95,7 +96,7 @@ fg_status fg_i_fne_write_final(const char *tmp, const char *partial, int fd, int
         st = FG_FAIL(FG_EIO, "%s: cannot create the file (disk full, or folder not writable?)", tmp);
         goto done;
     }
-    FG_CHECK_GOTO(st, fg_i_fne_write_attrs(f, tmp, attrs));
+    FG_CHECK_GOTO(st, fg_i_fne_write_attrs(f, tmp, meta, impl));
     hsize_t dims[2] = {(hsize_t)n_ok, FG_FNE_DIM}, maxd[2] = {H5S_UNLIMITED, FG_FNE_DIM};
     hsize_t chunk[2] = {R, FG_FNE_DIM};
     space = H5Screate_simple(2, dims, maxd);

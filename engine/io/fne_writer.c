@@ -61,7 +61,8 @@ struct fg_fne_writer {
     int32_t *labels;
     char **class_names;
     int n_classes;
-    fg_i_fne_attrs attrs;
+    fg_fne_meta meta; /* the job (owned): the root attributes */
+    char impl[FG_FNE_IMPL_MAX]; /* attribute impl: what computed the rows */
     fg_i_lock lock;
     bool finished;
     bool broken; /* a write failed: only close() is allowed */
@@ -109,6 +110,7 @@ static void writer_free(fg_fne_writer *w)
     fg_free(w->paths);
     fg_free(w->labels);
     fg_free(w->class_names);
+    fg_fne_meta_destroy(&w->meta);
     fg_free(w);
 }
 
@@ -195,7 +197,7 @@ static fg_status create_partial_child(void *ctx)
     if (fcpl >= 0) f = H5Fcreate(w->partial, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
     if (fcpl >= 0) H5Pclose(fcpl);
     if (f < 0) return FG_FAIL(FG_EIO, "%s: cannot create the file (disk full, or folder not writable?)", w->partial);
-    FG_CHECK_GOTO(st, fg_i_fne_write_attrs(f, w->partial, &w->attrs));
+    FG_CHECK_GOTO(st, fg_i_fne_write_attrs(f, w->partial, &w->meta, w->impl));
     FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(f, FG_I_FNE_WORK_MARK,
                                              "unfinished extraction: inputs 0../progress-1 are stored",
                                              w->partial));
@@ -354,8 +356,8 @@ done:
 static fg_status resume_partial(fg_fne_writer *w)
 {
     fg_status st = FG_OK;
-    fg_i_fne_attrs have;
-    char why[1200];
+    fg_fne_meta have = {0};
+    char why[1200], version[32];
     int64_t progress = -1;
     hid_t f = H5I_INVALID_HID, d = H5I_INVALID_HID;
     st = fg_i_h5_probe(w->partial, "the work file of an unfinished extraction", NULL);
@@ -367,8 +369,9 @@ static fg_status resume_partial(fg_fne_writer *w)
         return FG_FAIL(FG_EFORMAT,
                        "%s: an unfinished extraction that cannot be opened (damaged?); delete it to start over",
                        w->partial);
-    st = fg_i_fne_read_attrs(f, w->partial, &have);
-    if (st == FG_OK && fg_i_fne_attrs_diff(&have, &w->attrs, true, why, sizeof why)) st = FG_EINVAL;
+    /* impl: what computed the stored rows */
+    st = fg_i_fne_read_attrs(f, w->partial, &have, version, sizeof version, w->impl, sizeof w->impl);
+    if (st == FG_OK && fg_i_fne_meta_why(&have, version, &w->meta, why, sizeof why)) st = FG_EINVAL;
     if (st == FG_OK) {
         st = check_inputs(w, f, w->partial, why, sizeof why);
         if (st == FG_OK && why[0]) st = FG_EINVAL;
@@ -383,7 +386,6 @@ static fg_status resume_partial(fg_fne_writer *w)
         st = FG_FAIL(st, "%s; delete %s to start over", fg_last_error(), w->partial);
         goto done;
     }
-    memcpy(w->attrs.impl, have.impl, sizeof w->attrs.impl); /* what computed the stored rows */
     st = locate_all(w, f);
     if (st != FG_OK) {
         st = FG_FAIL(st, "%s; delete it to start over", fg_last_error());
@@ -409,6 +411,7 @@ static fg_status resume_partial(fg_fne_writer *w)
         }
     w->next = w->flushed = progress;
 done:
+    fg_fne_meta_destroy(&have);
     if (d >= 0) H5Dclose(d);
     if (f >= 0) H5Fclose(f); /* read-only: nothing to write back */
     if (st == FG_OK) st = open_fd(w);
@@ -419,22 +422,13 @@ done:
 static fg_status check_final(const fg_fne_writer *w, char *why, size_t n)
 {
     fg_fne h;
-    fg_i_fne_attrs have;
     why[0] = '\0';
-    fg_status st = fg_i_fne_read_header(w->path, &h);
+    fg_status st = fg_fne_read_header(w->path, &h);
     if (st != FG_OK) {
         snprintf(why, n, "%s", fg_last_error());
         return FG_OK;
     }
-    memset(&have, 0, sizeof have);
-    memcpy(have.dataset, h.dataset, sizeof h.dataset);
-    memcpy(have.split, h.split, sizeof h.split);
-    memcpy(have.preprocess, h.preprocess, sizeof h.preprocess);
-    memcpy(have.resize, h.resize, sizeof h.resize);
-    memcpy(have.weights_sha256, h.weights_sha256, sizeof h.weights_sha256);
-    memcpy(have.conv, h.conv, sizeof h.conv);
-    memcpy(have.precision, h.precision, sizeof h.precision);
-    if (fg_i_fne_attrs_diff(&have, &w->attrs, false, why, n)) goto done;
+    if (fg_i_fne_meta_why(&h.meta, NULL, &w->meta, why, n)) goto done;
     if (h.n_classes != w->n_classes) {
         snprintf(why, n, "it has %d classes, this job %d", h.n_classes, w->n_classes);
         goto done;
@@ -499,7 +493,7 @@ fg_status fg_fne_writer_open(const char *path, const fg_fne_meta *meta, int64_t 
     w->chunk = chunk_rows;
     w->cap = chunk_rows < n_inputs ? chunk_rows : (n_inputs > 0 ? n_inputs : 1);
     w->n_classes = n_classes;
-    FG_CHECK_GOTO(st, fg_i_fne_attrs_from_meta(meta, &w->attrs));
+    FG_CHECK_GOTO(st, fg_i_fne_meta_for_job(meta, &w->meta));
     w->path = fg_i_path_with_suffix(path, "");
     w->partial = fg_i_path_with_suffix(path, ".partial");
     w->tmp = fg_i_path_with_suffix(path, ".tmp");
@@ -589,16 +583,16 @@ static fg_status set_impl_child(void *ctx)
 fg_status fg_fne_writer_set_impl(fg_fne_writer *w, const char *impl)
 {
     if (!w || !impl) return FG_FAIL(FG_EINVAL, "fg_fne_writer_set_impl: null argument");
-    if (w->finished || strcmp(w->attrs.impl, impl) == 0) return FG_OK;
+    if (w->finished || strcmp(w->impl, impl) == 0) return FG_OK;
     if (w->fd < 0 || w->broken) return FG_FAIL(FG_EINVAL, "%s: the writer failed earlier", w->path);
-    size_t len = strlen(w->attrs.impl), need = strlen(impl);
+    size_t len = strlen(w->impl), need = strlen(impl);
     if (len == 0) {
-        if (need >= sizeof w->attrs.impl)
+        if (need >= sizeof w->impl)
             return FG_FAIL(FG_EINVAL, "%s: the implementation list has %zu characters, at most %zu fit",
-                           w->partial, need, sizeof w->attrs.impl - 1);
-        memcpy(w->attrs.impl, impl, need + 1);
-    } else if (!strstr(w->attrs.impl, impl) && len + need + 13 < sizeof w->attrs.impl) {
-        snprintf(w->attrs.impl + len, sizeof w->attrs.impl - len, " | resumed: %s", impl);
+                           w->partial, need, sizeof w->impl - 1);
+        memcpy(w->impl, impl, need + 1);
+    } else if (!strstr(w->impl, impl) && len + need + 13 < sizeof w->impl) {
+        snprintf(w->impl + len, sizeof w->impl - len, " | resumed: %s", impl);
     } else {
         return FG_OK;
     }
@@ -611,7 +605,7 @@ fg_status fg_fne_writer_set_impl(fg_fne_writer *w, const char *impl)
                        "same command again", w->partial);
     fg_i_h5_quiet q;
     fg_i_h5_quiet_begin(&q);
-    impl_job j = {w->partial, w->attrs.impl};
+    impl_job j = {w->partial, w->impl};
     fg_status st = fg_i_isolated_write(set_impl_child, &j, w->partial);
     fg_i_h5_quiet_end(&q);
     if (st != FG_OK) w->broken = true;
@@ -643,7 +637,8 @@ static fg_status write_final_child(void *ctx)
     const fg_fne_writer *w = ctx;
     return fg_i_fne_write_final(w->tmp, w->partial, w->fd, w->off_fne, w->n, w->status,
                                 (const char *const *)w->paths, w->labels,
-                                (const char *const *)w->class_names, w->n_classes, &w->attrs);
+                                (const char *const *)w->class_names, w->n_classes, &w->meta,
+                                w->impl);
 }
 
 fg_status fg_fne_writer_finish(fg_fne_writer *w)

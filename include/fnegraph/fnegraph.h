@@ -21,7 +21,6 @@
 #include "fnegraph/pipeline.h"
 #include "fnegraph/results.h"
 #include "fnegraph/rng.h"
-#include "fnegraph/sweep_config.h"
 #include "fnegraph/synth.h"
 #include "fnegraph/vgg16.h"
 #include "fnegraph/weights.h"
