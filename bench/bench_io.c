@@ -1,16 +1,22 @@
 /* Benchmarks of the file formats: loading the full VGG16 weight file (one
- * pass: read + SHA-256 overlapped) against its two parts alone, and the FNE
+ * pass: read + SHA-256 overlapped) against its two parts alone, the FNE
  * cache writer (rows/s, MB/s; put with a synced chunk every 64 rows, then
- * the final compaction) and reader.
+ * the final compaction) and reader, and the edge file reader on a
+ * flowers102-shaped graph (33,021 vertices, 8,189 of them images, 9.6 M
+ * edges: a 77 MB /edges int32 [E][2]) beside the CSR builder it ends with,
+ * the parallel one and its simple twin, on the same edge list.
  *
  * The weight file is FG_BENCH_WEIGHTS when set (e.g. the real Keras file),
  * else a gen-weights file (seed 1, ~553 MB) made in a temporary folder and
  * removed at exit. Files are read from the page cache after the first pass:
  * these figures are CPU/memory bound, not disk bound. */
 #include "bench_common.h"
+#include "fnegraph/csr.h"
+#include "fnegraph/edges_file.h"
 #include "fnegraph/fne_file.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/weights.h"
+#include "graph/graph_internal.h"
 
 #include <fcntl.h>
 #include <stdbool.h>
@@ -205,8 +211,78 @@ static void bm_fne_read(bench_state *st, void *ctx)
     bench_set_bytes(st, (int64_t)FNE_ROWS * FG_FNE_DIM * 4 * bench_iterations(st));
 }
 
+/* The edge list of a ring lattice shaped like a flowers102 graph: vertex u
+ * joined to u + 1 .. u + J (mod V), every pair once, as (min, max). */
+enum { EDGE_V = 33021, EDGE_IMAGES = 8189, EDGE_J = 291 };
+static uint32_t *edge_list;
+static uint64_t edge_m;
+static char edges_path[600];
+
+static bool ensure_edges(bench_state *st)
+{
+    if (edge_list) return true;
+    edge_m = (uint64_t)EDGE_V * EDGE_J;
+    edge_list = fg_alloc(2 * edge_m, sizeof *edge_list);
+    if (!edge_list) {
+        bench_skip(st, "out of memory");
+        return false;
+    }
+    uint64_t k = 0;
+    for (uint32_t u = 0; u < EDGE_V; u++)
+        for (uint32_t j = 1; j <= EDGE_J; j++) {
+            uint32_t v = (u + j) % EDGE_V;
+            edge_list[2 * k] = u < v ? u : v;
+            edge_list[2 * k + 1] = u < v ? v : u;
+            k++;
+        }
+    fg_csr g;
+    snprintf(edges_path, sizeof edges_path, "%s/edges.h5", tmpdir);
+    fg_status s = fg_csr_from_edge_list(EDGE_V, EDGE_IMAGES, edge_list, edge_m, "lattice", &g);
+    if (s == FG_OK) s = fg_edges_file_write(edges_path, &g, NULL);
+    fg_csr_destroy(&g);
+    if (s != FG_OK) {
+        bench_skip(st, fg_last_error());
+        return false;
+    }
+    return true;
+}
+
+static void bm_edges_read(bench_state *st, void *ctx)
+{
+    (void)ctx;
+    if (!ensure_edges(st)) return;
+    while (bench_keep_running(st)) {
+        fg_csr g;
+        int32_t *labels = NULL;
+        if (fg_edges_file_read(edges_path, &g, &labels) != FG_OK) bench_skip(st, fg_last_error());
+        bench_pause(st);
+        fg_csr_destroy(&g);
+        fg_free(labels);
+        bench_resume(st);
+    }
+    bench_set_items(st, (int64_t)edge_m * bench_iterations(st));
+    bench_set_bytes(st, (int64_t)edge_m * 8 * bench_iterations(st));
+}
+
+/* ctx non-NULL: the simple twin (one thread, qsort) */
+static void bm_csr_from_edges(bench_state *st, void *ctx)
+{
+    if (!ensure_edges(st)) return;
+    while (bench_keep_running(st)) {
+        fg_csr g;
+        fg_status s = ctx ? fg_i_csr_from_edge_list_ref(EDGE_V, EDGE_IMAGES, edge_list, edge_m, "lattice", &g)
+                          : fg_csr_from_edge_list(EDGE_V, EDGE_IMAGES, edge_list, edge_m, "lattice", &g);
+        if (s != FG_OK) bench_skip(st, fg_last_error());
+        bench_pause(st);
+        fg_csr_destroy(&g);
+        bench_resume(st);
+    }
+    bench_set_items(st, (int64_t)edge_m * bench_iterations(st));
+}
+
 int main(int argc, char **argv)
 {
+    static int ref_twin = 1;
     static fne_ctx put_only = {0}, put_finish = {1};
     bench_context_fnegraph();
     if (!mkdtemp(tmpdir)) {
@@ -235,7 +311,11 @@ int main(int argc, char **argv)
     bench_case_unit_ms(bench_case_real_time(bench_register("io/fne_writer/put/512", bm_fne_write, &put_only)));
     bench_case_unit_ms(bench_case_real_time(bench_register("io/fne_writer/put+finish/512", bm_fne_write, &put_finish)));
     bench_case_unit_ms(bench_case_real_time(bench_register("io/fne_read/all/512", bm_fne_read, NULL)));
+    bench_case_unit_ms(bench_case_real_time(bench_register("io/edges_read/flowers102-shaped", bm_edges_read, NULL)));
+    bench_case_unit_ms(bench_case_real_time(bench_register("csr/from_edge_list/flowers102-shaped", bm_csr_from_edges, NULL)));
+    bench_case_unit_ms(bench_case_real_time(bench_register("csr/from_edge_list_ref/flowers102-shaped", bm_csr_from_edges, &ref_twin)));
     int rc = bench_main(argc, argv);
+    fg_free(edge_list);
     for (int i = 0; i < FNE_ROWS; i++) free(fne_paths[i]);
     free(fne_paths);
     free(fne_labels);

@@ -1,10 +1,98 @@
 /* The generic CSR builder: invariants on random graphs against an independent
- * adjacency matrix, and each malformed edge list refused with its edge. */
+ * adjacency matrix, and each malformed edge list refused with its edge; the
+ * parallel builder against its simple twin (fg_i_csr_from_edge_list_ref) on
+ * random lists — sparse and dense, small and large vertex ids (one to four
+ * radix passes), high-degree vertices, and planted faults (a vertex out of
+ * range, a self-loop, a repeated edge) — with 1, 2 and 3 threads: the same
+ * graph, or the same status and message. */
 #include "fg_test.h"
 #include "fnegraph/csr.h"
+#include "fnegraph/mem.h"
 #include "fnegraph/rng.h"
+#include "graph/graph_internal.h"
 
+#include <omp.h>
 #include <string.h>
+
+/* A random list of m edges on n vertices, some vertices of high degree, with
+ * one planted fault (0 none, 1 out of range, 2 self-loop, 3 a repeat). */
+static uint32_t *random_list(fg_rng *r, uint32_t n, uint64_t m, int fault, uint64_t *m_out)
+{
+    uint32_t *e = fg_alloc(2 * m + 2, sizeof *e);
+    const uint32_t hubs = n < 8 ? 1 : 8;
+    for (uint64_t i = 0; i < m; i++) {
+        uint32_t u, v;
+        do {
+            u = fg_rng_below(r, 4) == 0 ? (uint32_t)fg_rng_below(r, hubs) : (uint32_t)fg_rng_below(r, n);
+            v = (uint32_t)fg_rng_below(r, n);
+        } while (u == v);
+        e[2 * i] = u;
+        e[2 * i + 1] = v;
+    }
+    /* make the list simple (no repeats): keep the first of each pair */
+    uint64_t k = 0;
+    uint64_t *seen = fg_calloc(2 * m + 16, sizeof *seen); /* open addressing on u * n + v */
+    const uint64_t cap = 2 * m + 16;
+    for (uint64_t i = 0; i < m; i++) {
+        uint64_t a = e[2 * i] < e[2 * i + 1] ? e[2 * i] : e[2 * i + 1], b = e[2 * i] ^ e[2 * i + 1] ^ a;
+        uint64_t key = a * n + b + 1, h = (key * 0x9E3779B97F4A7C15ull) % cap;
+        while (seen[h] && seen[h] != key) h = (h + 1) % cap;
+        if (seen[h]) continue;
+        seen[h] = key;
+        e[2 * k] = e[2 * i];
+        e[2 * k + 1] = e[2 * i + 1];
+        k++;
+    }
+    fg_free(seen);
+    if (k > 2 && fault) {
+        uint64_t at = 1 + fg_rng_below(r, k - 1);
+        if (fault == 1) e[2 * at + fg_rng_below(r, 2)] = n + (uint32_t)fg_rng_below(r, 3);
+        if (fault == 2) e[2 * at + 1] = e[2 * at];
+        if (fault == 3) {
+            uint64_t from = fg_rng_below(r, at);
+            e[2 * at] = e[2 * from + 1]; /* the same pair, the other way round */
+            e[2 * at + 1] = e[2 * from];
+        }
+    }
+    *m_out = k;
+    return e;
+}
+
+static void twin_trials(fg_rng *r)
+{
+    const uint32_t sizes[] = {2, 7, 200, 300, 70000, 20000000};
+    for (int si = 0; si < 6; si++)
+        for (int fault = 0; fault < 4; fault++) {
+            const uint32_t n = sizes[si];
+            const uint64_t want = n < 300 ? (uint64_t)n * (n - 1) / 4 + 1 : 60000;
+            uint64_t m = 0;
+            uint32_t *e = random_list(r, n, want, fault, &m);
+            fg_csr a, b;
+            fg_error_clear();
+            fg_status sa = fg_i_csr_from_edge_list_ref(n, n / 3, e, m, "twin", &a);
+            char msg_a[1024];
+            snprintf(msg_a, sizeof msg_a, "%s", fg_last_error());
+            for (int t = 1; t <= 3; t++) {
+                omp_set_num_threads(t);
+                fg_error_clear();
+                fg_status sb = fg_csr_from_edge_list(n, n / 3, e, m, "twin", &b);
+                CHECK(sa == sb && (sa == FG_OK || strcmp(msg_a, fg_last_error()) == 0),
+                      "n %u fault %d threads %d: twin %s '%s', fast %s '%s'", n, fault, t, fg_status_str(sa), msg_a,
+                      fg_status_str(sb), fg_last_error());
+                if (sa == FG_OK && sb == FG_OK)
+                    CHECK(a.n_vertices == b.n_vertices && a.n_images == b.n_images &&
+                              memcmp(a.offsets, b.offsets, ((size_t)n + 1) * sizeof *a.offsets) == 0 &&
+                              memcmp(a.adj, b.adj, a.offsets[n] * sizeof *a.adj) == 0,
+                          "n %u fault %d threads %d: the graphs differ", n, fault, t);
+                CHECK(fault == 0 || m < 3 || sb != FG_OK, "n %u: planted fault %d found (%u edges)", n, fault,
+                      (unsigned)m);
+                if (sb == FG_OK) fg_csr_destroy(&b);
+            }
+            if (sa == FG_OK) fg_csr_destroy(&a);
+            fg_free(e);
+        }
+    omp_set_num_threads(omp_get_num_procs());
+}
 
 int main(void)
 {
@@ -64,5 +152,6 @@ int main(void)
     CHECK_OK(fg_csr_validate(&g));
     fg_csr_destroy(&g);
     fg_csr_destroy(NULL);
+    twin_trials(&r);
     return fg_test_done("test_csr");
 }

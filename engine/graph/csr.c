@@ -1,9 +1,11 @@
-/* CSR graph from an arbitrary edge list, and the invariant check.
- * Counting pass (degrees), prefix sum, fill pass, then a sort of each
- * neighbour list: O(n + m log d). The fast builder from the ternary codes
- * lives in csr_build.c; this one serves edge files and tests. */
+/* The CSR graph's invariant check, and the simple twin of the builder from
+ * an arbitrary edge list (fg_i_csr_from_edge_list_ref): counting pass
+ * (degrees), prefix sum, fill pass, then a sort of each neighbour list,
+ * O(n + m log d), one thread. The parallel builder the library uses is in
+ * csr_edges.c; the builder from the ternary codes in csr_build.c. */
 #include "fnegraph/csr.h"
 #include "fnegraph/mem.h"
+#include "graph/graph_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +24,8 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-fg_status fg_csr_from_edge_list(uint32_t n_vertices, uint32_t n_images, const uint32_t *edges,
-                                uint64_t m, const char *what, fg_csr *out)
+fg_status fg_i_csr_from_edge_list_ref(uint32_t n_vertices, uint32_t n_images, const uint32_t *edges, uint64_t m,
+                                      const char *what, fg_csr *out)
 {
     fg_status st = FG_OK;
     uint64_t *fill = NULL;

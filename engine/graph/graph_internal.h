@@ -4,6 +4,7 @@
 #define FNEGRAPH_GRAPH_INTERNAL_H
 
 #include "fnegraph/cpu.h"
+#include "fnegraph/csr.h"
 #include "fnegraph/graph.h"
 
 #include <stddef.h>
@@ -47,6 +48,11 @@ void fg_i_ff_column_stats(const double *W64, const float *W32, int n_in, int n_o
  * per row) in pos when W[i][j] > hi[j], in neg when W[i][j] < lo[j]. */
 void fg_i_ff_signs(const double *W64, const float *W32, int n_in, int n_out, const double *lo,
                    const double *hi, fg_isa isa, uint64_t *pos, uint64_t *neg);
+
+/* The simple twin of fg_csr_from_edge_list (one thread, qsort): the same
+ * graph, or the same error and message, for any input. */
+fg_status fg_i_csr_from_edge_list_ref(uint32_t n_vertices, uint32_t n_images, const uint32_t *edges, uint64_t m,
+                                      const char *what, fg_csr *out);
 
 fg_status fg_i_ff_weights_aggregate(const fg_weights *w, fg_isa isa, fg_ff_weights *out);
 fg_status fg_i_ff_edges_compute(const fg_ff_weights *a, double k, fg_isa isa, fg_ff_edges *out);

@@ -350,6 +350,52 @@ static fg_status read_block(hid_t ds, const char *path, const char *name, hsize_
     return st;
 }
 
+/* Is ds stored as 32-bit signed integers (read then without conversion)? */
+static bool is_int32(hid_t ds)
+{
+    hid_t t = H5Dget_type(ds);
+    bool yes = t >= 0 && H5Tget_class(t) == H5T_INTEGER && H5Tget_size(t) == 4 && H5Tget_sign(t) == H5T_SGN_2;
+    if (t >= 0) H5Tclose(t);
+    return yes;
+}
+
+/* Rows [r0, r0 + cnt) of the [E][2] dataset ds as int32 into dst. */
+static fg_status read_block_i32(hid_t ds, const char *path, const char *name, hsize_t r0, hsize_t cnt, int32_t *dst)
+{
+    fg_status st = FG_OK;
+    hsize_t start[2] = {r0, 0}, count[2] = {cnt, 2};
+    hid_t sp = H5Dget_space(ds), mem = H5Screate_simple(2, count, NULL);
+    if (sp < 0 || mem < 0 || H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+        H5Dread(ds, H5T_NATIVE_INT32, mem, sp, H5P_DEFAULT, dst) < 0)
+        st = FG_FAIL(FG_EIO, "%s: reading /%s rows %llu..%llu failed (truncated or damaged file?)", path, name,
+                     (unsigned long long)r0, (unsigned long long)(r0 + cnt - 1));
+    if (mem >= 0) H5Sclose(mem);
+    if (sp >= 0) H5Sclose(sp);
+    return st;
+}
+
+/* The first of n rows (u, v) that is not 0 <= u < v < nv, or n; in parallel. */
+static uint64_t first_bad_row_i32(const int32_t *e, uint64_t n, int64_t nv)
+{
+    uint64_t bad = n;
+#pragma omp parallel for schedule(static) reduction(min : bad)
+    for (uint64_t i = 0; i < n; i++) {
+        const int64_t u = e[2 * i], v = e[2 * i + 1];
+        if ((u < 0 || u >= v || v >= nv) && i < bad) bad = i;
+    }
+    return bad;
+}
+
+/* The error for a bad /edges row (u, v). */
+static fg_status row_error(const char *path, unsigned long long row, int64_t u, int64_t v, int64_t nv)
+{
+    if (u < 0 || v < 0 || u >= nv || v >= nv)
+        return FG_FAIL(FG_EFORMAT, "%s: /edges row %llu is (%lld, %lld): a vertex outside 0..n_vertices-1 = %lld",
+                       path, row, (long long)u, (long long)v, (long long)(nv - 1));
+    return FG_FAIL(FG_EFORMAT, "%s: /edges row %llu is (%lld, %lld): each row must have u < v", path, row,
+                   (long long)u, (long long)v);
+}
+
 fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
 {
     fg_status st = FG_OK;
@@ -396,25 +442,30 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
         st = FG_FAIL(FG_ENOMEM, "%s: out of memory for %llu edges", path, (unsigned long long)E);
         goto done;
     }
+    const bool as_int32 = is_int32(ds);
     for (hsize_t r0 = 0; r0 < E; r0 += rows) {
         hsize_t cnt = E - r0 < rows ? E - r0 : rows;
-        FG_CHECK_GOTO(st, read_block(ds, path, "edges", r0, cnt, 2, blk));
         if (!grow(&edges, &ecap, 2 * (r0 + cnt), 2 * E, sizeof(uint32_t))) {
             st = FG_FAIL(FG_ENOMEM, "%s: out of memory after %llu edges", path, (unsigned long long)r0);
             goto done;
         }
         uint32_t *e = edges;
-        for (hsize_t i = 0; i < cnt; i++) {
-            int64_t u = blk[2 * i], v = blk[2 * i + 1];
-            unsigned long long row = (unsigned long long)(r0 + i);
-            if (u < 0 || v < 0 || u >= nv || v >= nv) {
-                st = FG_FAIL(FG_EFORMAT, "%s: /edges row %llu is (%lld, %lld): a vertex outside 0..n_vertices-1 = %lld",
-                             path, row, (long long)u, (long long)v, (long long)(nv - 1));
+        if (as_int32) {
+            /* stored as 32-bit integers: read in place, no conversion */
+            int32_t *dst = (int32_t *)(e + 2 * r0);
+            FG_CHECK_GOTO(st, read_block_i32(ds, path, "edges", r0, cnt, dst));
+            const uint64_t bad = first_bad_row_i32(dst, cnt, nv);
+            if (bad < cnt) {
+                st = row_error(path, r0 + bad, dst[2 * bad], dst[2 * bad + 1], nv);
                 goto done;
             }
-            if (u >= v) {
-                st = FG_FAIL(FG_EFORMAT, "%s: /edges row %llu is (%lld, %lld): each row must have u < v", path, row,
-                             (long long)u, (long long)v);
+            continue; /* 0 <= u < v < nv: the same bits as uint32 */
+        }
+        FG_CHECK_GOTO(st, read_block(ds, path, "edges", r0, cnt, 2, blk));
+        for (hsize_t i = 0; i < cnt; i++) {
+            int64_t u = blk[2 * i], v = blk[2 * i + 1];
+            if (u < 0 || v < 0 || u >= nv || v >= nv || u >= v) {
+                st = row_error(path, r0 + i, u, v, nv);
                 goto done;
             }
             e[2 * (r0 + i)] = (uint32_t)u;
