@@ -334,15 +334,16 @@ static bool grow(void **a, hsize_t *cap, hsize_t need, hsize_t max, size_t esz)
     return true;
 }
 
-/* Read rows [r0, r0 + cnt) of ds (width values a row) as int64 into blk. */
+/* Read rows [r0, r0 + cnt) of ds (width values a row) as mem_type (int64
+ * or int32) into dst. */
 static fg_status read_block(hid_t ds, const char *path, const char *name, hsize_t r0, hsize_t cnt, int width,
-                            int64_t *blk)
+                            hid_t mem_type, void *dst)
 {
     fg_status st = FG_OK;
     hsize_t start[2] = {r0, 0}, count[2] = {cnt, (hsize_t)width};
     hid_t sp = H5Dget_space(ds), mem = H5Screate_simple(width == 1 ? 1 : 2, count, NULL);
     if (sp < 0 || mem < 0 || H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-        H5Dread(ds, H5T_NATIVE_INT64, mem, sp, H5P_DEFAULT, blk) < 0)
+        H5Dread(ds, mem_type, mem, sp, H5P_DEFAULT, dst) < 0)
         st = FG_FAIL(FG_EIO, "%s: reading /%s rows %llu..%llu failed (truncated or damaged file?)", path, name,
                      (unsigned long long)r0, (unsigned long long)(r0 + cnt - 1));
     if (mem >= 0) H5Sclose(mem);
@@ -357,21 +358,6 @@ static bool is_int32(hid_t ds)
     bool yes = t >= 0 && H5Tget_class(t) == H5T_INTEGER && H5Tget_size(t) == 4 && H5Tget_sign(t) == H5T_SGN_2;
     if (t >= 0) H5Tclose(t);
     return yes;
-}
-
-/* Rows [r0, r0 + cnt) of the [E][2] dataset ds as int32 into dst. */
-static fg_status read_block_i32(hid_t ds, const char *path, const char *name, hsize_t r0, hsize_t cnt, int32_t *dst)
-{
-    fg_status st = FG_OK;
-    hsize_t start[2] = {r0, 0}, count[2] = {cnt, 2};
-    hid_t sp = H5Dget_space(ds), mem = H5Screate_simple(2, count, NULL);
-    if (sp < 0 || mem < 0 || H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-        H5Dread(ds, H5T_NATIVE_INT32, mem, sp, H5P_DEFAULT, dst) < 0)
-        st = FG_FAIL(FG_EIO, "%s: reading /%s rows %llu..%llu failed (truncated or damaged file?)", path, name,
-                     (unsigned long long)r0, (unsigned long long)(r0 + cnt - 1));
-    if (mem >= 0) H5Sclose(mem);
-    if (sp >= 0) H5Sclose(sp);
-    return st;
 }
 
 /* The first of n rows (u, v) that is not 0 <= u < v < nv, or n; in parallel. */
@@ -453,7 +439,7 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
         if (as_int32) {
             /* stored as 32-bit integers: read in place, no conversion */
             int32_t *dst = (int32_t *)(e + 2 * r0);
-            FG_CHECK_GOTO(st, read_block_i32(ds, path, "edges", r0, cnt, dst));
+            FG_CHECK_GOTO(st, read_block(ds, path, "edges", r0, cnt, 2, H5T_NATIVE_INT32, dst));
             const uint64_t bad = first_bad_row_i32(dst, cnt, nv);
             if (bad < cnt) {
                 st = row_error(path, r0 + bad, dst[2 * bad], dst[2 * bad + 1], nv);
@@ -461,7 +447,7 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
             }
             continue; /* 0 <= u < v < nv: the same bits as uint32 */
         }
-        FG_CHECK_GOTO(st, read_block(ds, path, "edges", r0, cnt, 2, blk));
+        FG_CHECK_GOTO(st, read_block(ds, path, "edges", r0, cnt, 2, H5T_NATIVE_INT64, blk));
         for (hsize_t i = 0; i < cnt; i++) {
             int64_t u = blk[2 * i], v = blk[2 * i + 1];
             if (u < 0 || v < 0 || u >= nv || v >= nv || u >= v) {
@@ -492,7 +478,7 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
         for (hsize_t r0 = 0; r0 < nl; r0 += lrows) {
             hsize_t cnt = nl - r0 < lrows ? nl - r0 : lrows;
             if (cnt > 2 * (rows ? rows : 1)) cnt = 2 * (rows ? rows : 1);
-            FG_CHECK_GOTO(st, read_block(ds, path, "label", r0, cnt, 1, blk));
+            FG_CHECK_GOTO(st, read_block(ds, path, "label", r0, cnt, 1, H5T_NATIVE_INT64, blk));
             if (!grow(&lab, &lcap, r0 + cnt, nl, sizeof(int32_t))) {
                 st = FG_FAIL(FG_ENOMEM, "%s: out of memory after %llu labels", path, (unsigned long long)r0);
                 goto done;
