@@ -33,7 +33,6 @@ typedef struct run_ctx {
     const fg_sweep_exec_opts *o;
     fg_sweep_summary *sum;
     fg_results *res;
-    fg_fluid_variant variant;
     int threads;
     fg_weights w;
     bool have_w;
@@ -281,7 +280,7 @@ static fg_status do_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *
                                 .labels = fne->label,
                                 .runs = pr,
                                 .n_runs = cancelled(c) ? 0 : j.np,
-                                .cluster = {.variant = c->variant,
+                                .cluster = {.variant = cfg->variant,
                                             .max_iter = (uint32_t)cfg->max_iter,
                                             .threads = c->threads,
                                             .what = pd->cfg->fne,
@@ -389,7 +388,6 @@ fg_status fg_sweep_execute(const fg_sweep_config *cfg, const fg_sweep_exec_opts 
     c.sum = sum;
     c.threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
     if (cfg->threads > 0) omp_set_num_threads(cfg->threads);
-    c.variant = cfg->variant;
     c.ff = fg_calloc((size_t)cfg->n_k + 1, sizeof *c.ff);
     c.have_ff = fg_calloc((size_t)cfg->n_k + 1, sizeof *c.have_ff);
     if (!c.ff || !c.have_ff) {

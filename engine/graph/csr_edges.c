@@ -86,8 +86,7 @@ fg_status fg_csr_from_edge_list(uint32_t n_vertices, uint32_t n_images, const ui
     out->n_images = n_images;
     out->offsets = fg_calloc((size_t)n_vertices + 1, sizeof *out->offsets);
     out->adj = fg_alloc(2 * (size_t)m, sizeof *out->adj);
-    fill = fg_alloc((size_t)n_vertices + 1, sizeof *fill);
-    if (!out->offsets || !out->adj || !fill) {
+    if (!out->offsets || !out->adj) {
         st = FG_FAIL(FG_ENOMEM, "%s: out of memory for a graph of %u vertices and %llu edges", what, n_vertices,
                      (unsigned long long)m);
         goto done;
@@ -147,6 +146,11 @@ fg_status fg_csr_from_edge_list(uint32_t n_vertices, uint32_t n_images, const ui
         for (uint32_t v = 0; v < n_vertices; v++) {
             if (off[v + 1] > max_degree) max_degree = off[v + 1];
             off[v + 1] += off[v];
+        }
+        fill = fg_alloc((size_t)n_vertices + 1, sizeof *fill); /* the atomic cursors */
+        if (!fill) {
+            st = FG_FAIL(FG_ENOMEM, "%s: out of memory for a graph of %u vertices", what, n_vertices);
+            goto done;
         }
         memcpy(fill, off, ((size_t)n_vertices + 1) * sizeof *fill);
 #pragma omp parallel for schedule(static)
