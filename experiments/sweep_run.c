@@ -229,7 +229,7 @@ static fg_status on_run(void *ctx, fg_cluster_outcome *o)
         return FG_OK;
     }
     fg_run_row row;
-    memset(&row, 0, sizeof row);
+    fg_run_row_init(&row);
     snprintf(row.dataset, sizeof row.dataset, "%s", j->pd->cfg->name);
     row.lo = j->lo;
     row.hi = j->hi;

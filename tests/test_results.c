@@ -14,7 +14,7 @@
 static fg_run_row run_row(const char *ds, int64_t seed)
 {
     fg_run_row r;
-    memset(&r, 0, sizeof r);
+    fg_run_row_init(&r);
     snprintf(r.dataset, sizeof r.dataset, "%s", ds);
     snprintf(r.variant, sizeof r.variant, "paper");
     r.lo = -2;

@@ -52,7 +52,7 @@ static void make_rows(void)
     }
     for (int i = 0; i < NR; i++) {
         fg_run_row *r = &R[i];
-        memset(r, 0, sizeof *r);
+        fg_run_row_init(r);
         snprintf(r->dataset, sizeof r->dataset, "mit67_%d", i);
         snprintf(r->variant, sizeof r->variant, i % 2 ? "standard" : "paper");
         r->lo = -2, r->hi = 2, r->k = 1.5;

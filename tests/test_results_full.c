@@ -43,7 +43,7 @@
 static fg_run_row run_row(int64_t seed)
 {
     fg_run_row r;
-    memset(&r, 0, sizeof r);
+    fg_run_row_init(&r);
     snprintf(r.dataset, sizeof r.dataset, "wood");
     snprintf(r.variant, sizeof r.variant, "paper");
     r.lo = -2;

@@ -54,7 +54,8 @@ def rows(p):
     g = {(x["dataset"], x["lo"], x["hi"], x["k"]): tuple(x[n] for n in x.dtype.names if n != "seconds_graph")
          for x in f["graphs"][()]}
     r = {(x["dataset"], x["lo"], x["hi"], x["k"], x["communities"], x["seed"], x["variant"]):
-         tuple(x[n] for n in x.dtype.names if not n.startswith("seconds")) for x in f["runs"][()]}
+         tuple(None if n == "inertia" and x[n] != x[n] else x[n]  # NaN (FluidC) equals NaN
+               for n in x.dtype.names if not n.startswith("seconds")) for x in f["runs"][()]}
     assert len(g) == len(f["graphs"]) and len(r) == len(f["runs"]), "duplicate rows in " + p
     return g, r
 a, b = rows(sys.argv[1]), rows(sys.argv[2])

@@ -55,6 +55,7 @@ struct fg_results {
     hid_t file;
     table t[2];        /* graphs, runs */
     bool writable, broken, detached;
+    bool runs_legacy;  /* /runs has no method field (written before the k-means baselines) */
     fg_i_lock lock;
 };
 
@@ -96,7 +97,10 @@ static hid_t make_graph_type(void)
     return t;
 }
 
-static hid_t make_run_type(void)
+/* with_methods false: the layout of files written before the k-means
+ * baselines (no method, inertia, restarts, seconds_kmeans), read and
+ * appended to with that subset of the fields. */
+static hid_t make_run_type(bool with_methods)
 {
     hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(fg_run_row));
     hid_t s64 = str_type(64), s16 = str_type(16);
@@ -122,6 +126,12 @@ static hid_t make_run_type(void)
     }
     INS(t, fg_run_row, seconds_fluidc, H5T_NATIVE_DOUBLE);
     INS(t, fg_run_row, seconds_score, H5T_NATIVE_DOUBLE);
+    if (with_methods) {
+        INS(t, fg_run_row, method, s16);
+        INS(t, fg_run_row, inertia, H5T_NATIVE_DOUBLE);
+        INS(t, fg_run_row, restarts, H5T_NATIVE_INT64);
+        INS(t, fg_run_row, seconds_kmeans, H5T_NATIVE_DOUBLE);
+    }
     H5Tclose(s64);
     H5Tclose(s16);
     return t;
@@ -258,6 +268,15 @@ static fg_status load_table(fg_results *r, int which, int64_t file_size, int64_t
             goto done;
         }
     }
+    if (which == TR) { /* written before the k-means baselines? read the fields it has */
+        hid_t ft = H5Dget_type(t->d);
+        if (ft >= 0 && H5Tget_class(ft) == H5T_COMPOUND && H5Tget_member_index(ft, "method") < 0) {
+            H5Tclose(t->type);
+            t->type = make_run_type(false);
+            r->runs_legacy = true;
+        }
+        if (ft >= 0) H5Tclose(ft);
+    }
     FG_CHECK_GOTO(st, check_type(r, t));
     t->cap = ne + 64;
     t->rows = fg_calloc((size_t)t->cap, t->row_size);
@@ -272,6 +291,8 @@ static fg_status load_table(fg_results *r, int which, int64_t file_size, int64_t
     }
     if (*legacy) /* an append of an older version cut short leaves rows of fill values */
         while (n > 0 && all_zero((char *)t->rows + (size_t)(n - 1) * t->row_size, t->row_size)) n--;
+    if (which == TR && r->runs_legacy) /* its runs are FluidC runs */
+        for (int64_t i = 0; i < ne; i++) fg_i_results_run_defaults((fg_run_row *)t->rows + i);
     for (int64_t i = 0; i < n; i++) {
         const void *row = (const char *)t->rows + (size_t)i * t->row_size;
         const char *why = which == TG ? fg_i_results_bad_graph(row) : fg_i_results_bad_run(row);
@@ -332,7 +353,7 @@ static herr_t shrink_to(hid_t d, int64_t n)
  * up front, before libhdf5 meets a failed write: a flush that fails half
  * way can leave the file on disk unreadable (its superblock written, blocks
  * it points to not), and libhdf5 cannot close it (see detach). One
- * append allocates at most a chunk of rows (64 x 232 bytes), a chunk of
+ * append allocates at most a chunk of rows (64 x 272 bytes), a chunk of
  * check values (4 KiB) and some B-tree and heap blocks. Where the file
  * system cannot reserve (no fallocate), the append goes on unreserved. */
 #define RESERVE (64 * 1024)
@@ -394,6 +415,20 @@ static fg_status append(fg_results *r, int which, const void *row)
 {
     table *t = &r->t[which];
     if (!r->writable) return FG_FAIL(FG_EINVAL, "%s: opened for reading only", r->path);
+    fg_run_row norm;
+    if (which == TR) { /* a row made by code that predates the method field (zeroed) is a FluidC run */
+        const fg_run_row *in = row;
+        if (in->method[0] == '\0' && in->inertia == 0 && in->restarts == 0 && in->seconds_kmeans == 0) {
+            norm = *in;
+            fg_i_results_run_defaults(&norm);
+            row = &norm;
+        }
+    }
+    if (which == TR && r->runs_legacy && !fg_i_results_run_plain(row))
+        return FG_FAIL(FG_EINVAL,
+                       "%s: written by an fnegraph before the k-means baselines: its /runs has no method field "
+                       "and takes FluidC runs only; write the %s runs to a new results file (--out)",
+                       r->path, ((const fg_run_row *)row)->method);
     if (r->broken)
         return FG_FAIL(FG_EIO, "%s: an earlier write failed; it keeps its complete rows: free space and run again",
                        r->path);
@@ -586,7 +621,7 @@ static fg_results *new_handle(const char *path)
     r->lock = (fg_i_lock)FG_I_LOCK_INIT;
     r->path = strdup(path);
     r->t[TG] = (table){"graphs", -1, -1, make_graph_type(), sizeof(fg_graph_row), NULL, 0, 0};
-    r->t[TR] = (table){"runs", -1, -1, make_run_type(), sizeof(fg_run_row), NULL, 0, 0};
+    r->t[TR] = (table){"runs", -1, -1, make_run_type(true), sizeof(fg_run_row), NULL, 0, 0};
     if (!r->path) {
         fg_results_close(r);
         return NULL;
@@ -656,15 +691,27 @@ bool fg_results_has_graph(const fg_results *r, const char *dataset, double lo, d
     return false;
 }
 
-bool fg_results_has_run(const fg_results *r, const char *dataset, double lo, double hi, double k,
-                        int64_t communities, int64_t seed, const char *variant)
+bool fg_results_has_run_method(const fg_results *r, const char *dataset, double lo, double hi, double k,
+                               int64_t communities, int64_t seed, const char *variant, const char *method)
 {
     const fg_run_row *x = r->t[TR].rows;
     for (int64_t i = 0; i < r->t[TR].n; i++)
         if (x[i].lo == lo && x[i].hi == hi && x[i].k == k && x[i].communities == communities &&
-            x[i].seed == seed && !strcmp(x[i].dataset, dataset) && !strcmp(x[i].variant, variant))
+            x[i].seed == seed && !strcmp(x[i].dataset, dataset) && !strcmp(x[i].variant, variant) &&
+            !strcmp(x[i].method, method))
             return true;
     return false;
+}
+
+bool fg_results_has_run(const fg_results *r, const char *dataset, double lo, double hi, double k,
+                        int64_t communities, int64_t seed, const char *variant)
+{
+    return fg_results_has_run_method(r, dataset, lo, hi, k, communities, seed, variant, "fluidc");
+}
+
+bool fg_results_has_methods(const fg_results *r)
+{
+    return r && !r->runs_legacy;
 }
 
 void fg_results_close(fg_results *r)

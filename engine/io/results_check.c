@@ -48,7 +48,32 @@ uint64_t fg_i_results_check_run(const fg_run_row *r)
     h_bytes(&h, r->nmi, sizeof r->nmi);
     h_bytes(&h, r->ami, sizeof r->ami);
     H(&h, r->seconds_fluidc); H(&h, r->seconds_score);
+    if (!fg_i_results_run_plain(r)) { /* the fields of the k-means baselines */
+        h_str(&h, r->method, sizeof r->method);
+        H(&h, r->inertia); H(&h, r->restarts); H(&h, r->seconds_kmeans);
+    }
     return h ? h : 1;
+}
+
+bool fg_i_results_run_plain(const fg_run_row *r)
+{
+    return !strncmp(r->method, "fluidc", sizeof r->method) && isnan(r->inertia) && r->restarts == 0 &&
+           r->seconds_kmeans == 0;
+}
+
+void fg_run_row_init(fg_run_row *r)
+{
+    memset(r, 0, sizeof *r);
+    fg_i_results_run_defaults(r);
+}
+
+void fg_i_results_run_defaults(fg_run_row *r)
+{
+    memset(r->method, 0, sizeof r->method);
+    memcpy(r->method, "fluidc", 7);
+    r->inertia = NAN;
+    r->restarts = 0;
+    r->seconds_kmeans = 0;
 }
 
 /* ---- validation of the fields of one row ---- */
@@ -109,8 +134,18 @@ const char *fg_i_results_bad_run(const fg_run_row *r)
         if (!isfinite(r->nmi[i]) || r->nmi[i] < 0 || r->nmi[i] > 1 + 1e-9) return "an NMI (expected 0 <= NMI <= 1)";
         if (!isfinite(r->ami[i]) || r->ami[i] > 1 + 1e-9) return "an AMI (expected a finite AMI <= 1)";
     }
-    if (!isfinite(r->seconds_fluidc) || r->seconds_fluidc < 0 || !isfinite(r->seconds_score) || r->seconds_score < 0)
+    if (!isfinite(r->seconds_fluidc) || r->seconds_fluidc < 0 || !isfinite(r->seconds_score) || r->seconds_score < 0 ||
+        !isfinite(r->seconds_kmeans) || r->seconds_kmeans < 0)
         return "seconds (expected finite times >= 0)";
+    if (!strncmp(r->method, "fluidc", sizeof r->method)) {
+        if (!isnan(r->inertia) || r->restarts != 0)
+            return "inertia/restarts (expected NaN and 0 for a FluidC run)";
+    } else if (!strncmp(r->method, "kmeans", sizeof r->method) || !strncmp(r->method, "kmeans-ternary", sizeof r->method)) {
+        if (!isfinite(r->inertia) || r->inertia < 0 || r->restarts < 1)
+            return "inertia/restarts (expected a finite inertia >= 0 and restarts >= 1 for a k-means run)";
+    } else {
+        return "method (expected fluidc, kmeans or kmeans-ternary)";
+    }
     return NULL;
 }
 

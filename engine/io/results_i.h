@@ -12,6 +12,7 @@
 
 #include "fnegraph/results.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,13 @@ uint64_t fg_i_results_check_graph(const fg_graph_row *g);
 uint64_t fg_i_results_check_run(const fg_run_row *r);
 const char *fg_i_results_bad_graph(const fg_graph_row *g);
 const char *fg_i_results_bad_run(const fg_run_row *r);
+/* A FluidC row as files before the k-means baselines hold it: method
+ * "fluidc", inertia NaN, restarts 0, seconds_kmeans 0. Its check value
+ * covers the older fields only, so the check values of those files hold. */
+bool fg_i_results_run_plain(const fg_run_row *r);
+/* Set the fields an older file does not have to what its runs were (plain
+ * FluidC). */
+void fg_i_results_run_defaults(fg_run_row *r);
 /* s[0..cap) up to its terminator, control and non-ASCII bytes as \xNN */
 void fg_i_results_printable(const char *s, size_t cap, char *out, size_t n);
 

@@ -12,6 +12,23 @@
 
 enum { SUM_BLOCK = 4096 };
 
+static const char *const method_names[FG_METHOD_COUNT] = {"fluidc", "kmeans", "kmeans-ternary"};
+
+const char *fg_method_name(fg_method m)
+{
+    return m >= 0 && m < FG_METHOD_COUNT ? method_names[m] : "?";
+}
+
+fg_status fg_method_parse(const char *s, fg_method *out)
+{
+    for (int m = 0; s && m < FG_METHOD_COUNT; m++)
+        if (!strcmp(s, method_names[m])) {
+            *out = (fg_method)m;
+            return FG_OK;
+        }
+    return FG_FAIL(FG_EINVAL, "method '%s': expected fluidc, kmeans or kmeans-ternary", s ? s : "");
+}
+
 fg_kmeans_opts fg_kmeans_opts_default(int64_t k, uint64_t seed)
 {
     fg_kmeans_opts o = {.k = k, .seed = seed, .restarts = 1, .max_iter = FG_KMEANS_DEFAULT_MAX_ITER,

@@ -44,6 +44,20 @@
 extern "C" {
 #endif
 
+/* The clustering method of a run (the sweep's `methods`, `cluster
+ * --method`, the results file's `method` field). */
+typedef enum fg_method {
+    FG_METHOD_FLUIDC = 0,       /* Fluid Communities on the graph (community.h) */
+    FG_METHOD_KMEANS,           /* k-means on the standardized FNE */
+    FG_METHOD_KMEANS_TERNARY,   /* k-means on the ternary codes in {-1, 0, 1} */
+    FG_METHOD_COUNT
+} fg_method;
+
+/* "fluidc", "kmeans", "kmeans-ternary" */
+FG_API const char *fg_method_name(fg_method m);
+/* The method of that name; FG_EINVAL naming the choices otherwise. */
+FG_API fg_status fg_method_parse(const char *s, fg_method *out);
+
 enum { FG_KMEANS_DEFAULT_MAX_ITER = 300 }; /* scikit-learn's default */
 #define FG_KMEANS_DEFAULT_TOL 1e-4          /* relative to the mean feature variance, as scikit-learn */
 

@@ -2,7 +2,7 @@
  * compound tables whose field names are the `--json` keys of `graph` and
  * `cluster`, flattened (nmi_geometric, ami_max, ...):
  *   /graphs  one row per (dataset, lo, hi, k)
- *   /runs    one row per (dataset, lo, hi, k, communities, seed, variant)
+ *   /runs    one row per (dataset, lo, hi, k, communities, seed, variant, method)
  * plus root attributes that make the sweep reproducible. Rows are appended
  * and flushed one at a time, so a killed sweep loses at most the rows in
  * flight; a row carries all its keys, so any process can append any row.
@@ -56,7 +56,19 @@ typedef struct fg_run_row {
     double ami[FG_NORM_COUNT];
     double seconds_fluidc;
     double seconds_score;
+    /* since the k-means baselines (issue 16); a file written before them
+     * reads with method "fluidc", inertia NaN, restarts 0, seconds_kmeans 0,
+     * and a row appended with all four zero (code that predates them) is
+     * stored as that FluidC row */
+    char method[16];                  /* fluidc | kmeans | kmeans-ternary (fg_method_name) */
+    double inertia;                   /* k-means: the kept restart's inertia; FluidC: NaN */
+    int64_t restarts;                 /* k-means restarts; FluidC: 0 */
+    double seconds_kmeans;            /* k-means: seeding + Lloyd of all restarts; FluidC: 0 */
 } fg_run_row;
+
+/* A zeroed run row of a FluidC run: method "fluidc", inertia NaN, the
+ * other fields 0 (fill in the rest). */
+FG_API void fg_run_row_init(fg_run_row *r);
 
 typedef struct fg_results fg_results;
 
@@ -89,11 +101,20 @@ FG_API fg_status fg_results_open_read(const char *path, fg_results **out);
  * failed append the handle refuses further appends. */
 FG_API fg_status fg_results_add_graph(fg_results *r, const fg_graph_row *row);
 FG_API fg_status fg_results_add_run(fg_results *r, const fg_run_row *row);
+/* (A k-means row appended to a file without the method field is FG_EINVAL:
+ * that file's layout cannot hold it; write the baselines to a new file.) */
 /* Is a row with these keys already in the file? (exact key match; the
  * floating keys are compared as written). */
 FG_API bool fg_results_has_graph(const fg_results *r, const char *dataset, double lo, double hi, double k);
 FG_API bool fg_results_has_run(const fg_results *r, const char *dataset, double lo, double hi, double k,
                         int64_t communities, int64_t seed, const char *variant);
+/* The same for a run of a given method ("fluidc", "kmeans",
+ * "kmeans-ternary"); fg_results_has_run is this with "fluidc". */
+FG_API bool fg_results_has_run_method(const fg_results *r, const char *dataset, double lo, double hi, double k,
+                                      int64_t communities, int64_t seed, const char *variant, const char *method);
+/* Does the file hold the `method` field? (false: written before the k-means
+ * baselines; it takes FluidC rows only) */
+FG_API bool fg_results_has_methods(const fg_results *r);
 /* Close; NULL is fine. */
 FG_API void fg_results_close(fg_results *r);
 
