@@ -1,8 +1,11 @@
 /* fnegraph cluster: Fluid Communities on the largest connected component of
  * a graph, scored against the images' labels. The graph comes either from an
  * FNE file and the weights, built in process exactly as `fnegraph graph`
- * builds it (graph_pipeline.c), or from an edge file (--edges). */
+ * builds it (graph_pipeline.c), or from an edge file (--edges). With
+ * --method kmeans | kmeans-ternary: the k-means baselines on the FNE file
+ * instead (cmd_cluster_kmeans.c). */
 #include "cli.h"
+#include "cluster_kmeans.h"
 #include "commands.h"
 #include "core/file_guard.h"
 #include "fnegraph/community.h"
@@ -26,6 +29,9 @@ static const char *HELP =
     "       fnegraph cluster --edges E.h5 --communities C [--seed S]\n"
     "                        [--variant paper|standard] [--max-iter N] [--json]\n"
     "                        [--membership M.txt]\n"
+    "       fnegraph cluster --fne FNE.h5 --method kmeans|kmeans-ternary [--lo L --hi H]\n"
+    "                        [--communities C] [--seed S] [--restarts R] [--max-iter N]\n"
+    "                        [--threads T] [--json] [--membership M.txt]\n"
     "\n"
     "Runs Fluid Communities (docs/method.md section 6) and scores the communities of the\n"
     "images against their classes. The graph is either built from an embedding and\n"
@@ -38,7 +44,8 @@ static const char *HELP =
     "silently). The communities of the image vertices inside the component are\n"
     "scored against the labels: NMI and AMI under the normalizations min,\n"
     "geometric, arithmetic and max, as scikit-learn computes them (see\n"
-    "'fnegraph score --help').\n"
+    "'fnegraph score --help'). --method kmeans or kmeans-ternary clusters the\n"
+    "images' vectors instead, without a graph (see 'k-means' below).\n"
     "\n";
 /* in two parts: C99 compilers need only support literals of 4095 characters */
 static const char *HELP_OPTIONS =
@@ -84,10 +91,38 @@ static const char *HELP_OPTIONS =
     "                        total} (--fne)\n"
     "  -h, --help            this text\n"
     "\n"
+    "\n";
+/* the k-means part, and the examples */
+static const char *HELP_KMEANS =
+    "k-means (the vector-space baselines, docs/method.md section 9):\n"
+    "  --method M            fluidc (default): the graph and FluidC as above;\n"
+    "                        kmeans: k-means on the standardized FNE (N x 12416 z);\n"
+    "                        kmeans-ternary: k-means on the ternary codes in {-1, 0, 1}\n"
+    "                        at --lo/--hi (default -2, 2), the codes the graph's\n"
+    "                        image-feature edges carry. Both need --fne and no\n"
+    "                        weights; --communities is k (default: the classes;\n"
+    "                        more than the images is refused); --seed seeds\n"
+    "                        k-means++; --threads the threads of the products\n"
+    "  --restarts R          k-means++ seedings + Lloyd runs, the lowest inertia\n"
+    "                        kept (default 1)\n"
+    "  --max-iter N          Lloyd iterations at most (default 300, as scikit-learn);\n"
+    "                        Lloyd stops earlier when no label changes or the centres\n"
+    "                        move less than 1e-4 x the mean feature variance\n"
+    "  --membership M.txt    one cluster id per image, in the FNE file's row order\n"
+    "  --json                fne, dataset, method, lo, hi (null for kmeans), n_images,\n"
+    "                        n_features, n_images_outside (0), communities, seed,\n"
+    "                        restarts, max_iter, iterations, converged, inertia,\n"
+    "                        restart (the kept one), n_reseeded (empty clusters\n"
+    "                        re-seeded), n_images_scored, nmi, ami, distance_impl,\n"
+    "                        threads, seconds {read_fne, standardize, [ternarize,]\n"
+    "                        seed, lloyd, distance, score, total}. FluidC's --json\n"
+    "                        has \"method\": \"fluidc\" too.\n"
+    "\n"
     "Examples:\n"
     "  fnegraph cluster --fne cache/flowers102_fne.h5 \\\n"
     "      --weights weights/vgg16_weights_tf_dim_ordering_tf_kernels.h5 --seed 3 --json\n"
-    "  fnegraph cluster --edges graph.h5 --communities 102 --seed 3 --json\n";
+    "  fnegraph cluster --edges graph.h5 --communities 102 --seed 3 --json\n"
+    "  fnegraph cluster --fne cache/flowers102_fne.h5 --method kmeans --seed 3 --json\n";
 
 typedef struct cluster_job {
     const char *edges, *fne, *weights, *mpath;
@@ -123,7 +158,7 @@ static void print_norm_object(const char *key, const double *v, bool have, const
 /* One community id a line, written as PATH.tmp, synced and renamed: a full
  * disk or a crash never leaves a cut-off PATH, and an earlier PATH stays
  * whole until the new one is complete. */
-static fg_status write_membership(const char *path, const int32_t *m, uint32_t n)
+fg_status fg_cli_write_membership(const char *path, const int32_t *m, uint32_t n)
 {
     fg_status st = FG_OK;
     size_t len = strlen(path);
@@ -206,6 +241,7 @@ static fg_status cluster_graph(const char *what, const fg_csr *g, const int32_t 
 /* The cluster keys both forms of the JSON share (every line ends with a comma). */
 static void json_cluster_keys(const cluster_job *job, const clustered *r)
 {
+    printf("  \"method\": \"fluidc\",\n");
     printf("  \"n_vertices_outside\": %u,\n  \"n_images_outside\": %u,\n  \"communities\": %ld,\n",
            r->cc.n_vertices_outside, r->cc.n_images_outside, job->k);
     printf("  \"seed\": %" PRIu64 ",\n  \"variant\": \"%s\",\n  \"max_iter\": %ld,\n  \"sweeps\": %u,\n", job->seed,
@@ -247,7 +283,7 @@ static int run_edges(const cluster_job *job)
     FG_CHECK_GOTO(st, fg_edges_file_read(job->edges, &g, &labels));
     const double t_read = fg_cli_now() - t0;
     FG_CHECK_GOTO(st, cluster_graph(job->edges, &g, labels, job, &r));
-    if (job->mpath) FG_CHECK_GOTO(st, write_membership(job->mpath, r.run.membership, g.n_vertices));
+    if (job->mpath) FG_CHECK_GOTO(st, fg_cli_write_membership(job->mpath, r.run.membership, g.n_vertices));
     const double t_total = fg_cli_now() - t0;
     if (job->json) {
         printf("{\n  \"edges_file\": ");
@@ -302,7 +338,7 @@ static int run_fne(cluster_job *job)
     FG_CHECK_GOTO(st, fg_cli_graph_build(&cg));
     const fg_csr *g = &cg.made.graph;
     FG_CHECK_GOTO(st, cluster_graph(job->fne, g, cg.fne.label, job, &r));
-    if (job->mpath) FG_CHECK_GOTO(st, write_membership(job->mpath, r.run.membership, g->n_vertices));
+    if (job->mpath) FG_CHECK_GOTO(st, fg_cli_write_membership(job->mpath, r.run.membership, g->n_vertices));
     const double t_total = fg_cli_now() - t0;
     if (job->json) {
         printf("{\n");
@@ -342,10 +378,38 @@ static bool membership_path_ok(const cluster_job *job)
     return st == FG_OK;
 }
 
+/* --method kmeans | kmeans-ternary: the options that apply, then the run. */
+static int run_kmeans(const cluster_job *job, fg_method method, bool lohi, bool k_opt, bool variant_opt,
+                      bool maxit_opt, long threads, long restarts)
+{
+    const char *m = fg_method_name(method);
+    if (job->edges)
+        return fg_cli_usage_error("cluster", "--method %s clusters the vectors of --fne FNE.h5; an --edges file "
+                                             "holds a graph, not vectors", m);
+    if (!job->fne) return fg_cli_usage_error("cluster", "--method %s needs --fne FNE.h5", m);
+    if (job->weights)
+        return fg_cli_usage_error("cluster", "--weights: --method %s needs no weights (only fluidc builds a graph)",
+                                  m);
+    if (k_opt)
+        return fg_cli_usage_error("cluster", "--k is the graph's feature-feature sparsity: --method %s builds no "
+                                             "graph (--communities is the number of clusters)", m);
+    if (variant_opt) return fg_cli_usage_error("cluster", "--variant is FluidC's: not for --method %s", m);
+    if (method == FG_METHOD_KMEANS && lohi)
+        return fg_cli_usage_error("cluster", "--lo/--hi: --method kmeans clusters the standardized FNE; the "
+                                             "thresholds are for kmeans-ternary");
+    if (job->lo > job->hi) return fg_cli_usage_error("cluster", "--lo %g is above --hi %g", job->lo, job->hi);
+    if (threads > 0) omp_set_num_threads((int)threads);
+    if (!membership_path_ok(job)) return FG_EXIT_FAIL;
+    fg_cluster_kmeans_job kj = {job->fne, job->mpath, method, job->lo, job->hi, job->k, job->seed,
+                                maxit_opt ? job->max_iter : FG_KMEANS_DEFAULT_MAX_ITER,
+                                restarts ? restarts : 1, job->json};
+    return fg_cluster_kmeans_main(&kj);
+}
+
 int fg_cmd_cluster(int argc, char **argv)
 {
     enum { OPT_EDGES = 1, OPT_FNE, OPT_WEIGHTS, OPT_LO, OPT_HI, OPT_K, OPT_THREADS, OPT_COMM, OPT_SEED, OPT_VARIANT,
-           OPT_MAXIT, OPT_MEMB, OPT_JSON };
+           OPT_MAXIT, OPT_MEMB, OPT_JSON, OPT_METHOD, OPT_RESTARTS };
     static const struct option opts[] = {{"edges", required_argument, NULL, OPT_EDGES},
                                          {"fne", required_argument, NULL, OPT_FNE},
                                          {"weights", required_argument, NULL, OPT_WEIGHTS},
@@ -359,11 +423,15 @@ int fg_cmd_cluster(int argc, char **argv)
                                          {"max-iter", required_argument, NULL, OPT_MAXIT},
                                          {"membership", required_argument, NULL, OPT_MEMB},
                                          {"json", no_argument, NULL, OPT_JSON},
+                                         {"method", required_argument, NULL, OPT_METHOD},
+                                         {"restarts", required_argument, NULL, OPT_RESTARTS},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     cluster_job job = {NULL, NULL, NULL, NULL, -2.0, 2.0, 1.5, 0, 1, FG_FLUID_PAPER, FG_FLUID_DEFAULT_MAX_ITER, 0};
     bool graph_opt = false; /* --lo, --hi, --k or --threads given */
-    long threads = 0;
+    bool lohi = false, k_opt = false, variant_opt = false, maxit_opt = false;
+    fg_method method = FG_METHOD_FLUIDC;
+    long threads = 0, restarts = 0;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -373,15 +441,15 @@ int fg_cmd_cluster(int argc, char **argv)
         case OPT_WEIGHTS: job.weights = optarg; break;
         case OPT_LO:
             if (!fg_cli_double("cluster", "--lo", optarg, &job.lo)) return FG_EXIT_USAGE;
-            graph_opt = true;
+            graph_opt = lohi = true;
             break;
         case OPT_HI:
             if (!fg_cli_double("cluster", "--hi", optarg, &job.hi)) return FG_EXIT_USAGE;
-            graph_opt = true;
+            graph_opt = lohi = true;
             break;
         case OPT_K:
             if (!fg_cli_double("cluster", "--k", optarg, &job.kf)) return FG_EXIT_USAGE;
-            graph_opt = true;
+            graph_opt = k_opt = true;
             break;
         case OPT_THREADS:
             if (!fg_cli_int("cluster", "--threads", optarg, 1, 4096, &threads)) return FG_EXIT_USAGE;
@@ -396,21 +464,35 @@ int fg_cmd_cluster(int argc, char **argv)
         case OPT_VARIANT:
             if (fg_fluid_variant_parse(optarg, &job.variant) != FG_OK)
                 return fg_cli_usage_error("cluster", "--variant: expected paper or standard, got '%s'", optarg);
+            variant_opt = true;
             break;
         case OPT_MAXIT:
             if (!fg_cli_int("cluster", "--max-iter", optarg, 1, 1000000, &job.max_iter)) return FG_EXIT_USAGE;
+            maxit_opt = true;
+            break;
+        case OPT_METHOD:
+            if (fg_method_parse(optarg, &method) != FG_OK)
+                return fg_cli_usage_error("cluster", "--method: expected fluidc, kmeans or kmeans-ternary, got '%s'",
+                                          optarg);
+            break;
+        case OPT_RESTARTS:
+            if (!fg_cli_int("cluster", "--restarts", optarg, 1, 100000, &restarts)) return FG_EXIT_USAGE;
             break;
         case OPT_MEMB: job.mpath = optarg; break;
         case OPT_JSON: job.json = 1; break;
         case 'h':
             fputs(HELP, stdout);
             fputs(HELP_OPTIONS, stdout);
+            fputs(HELP_KMEANS, stdout);
             return FG_EXIT_OK;
         case ':': return fg_cli_usage_error("cluster", "option '%s' needs a value", argv[optind - 1]);
         default: return fg_cli_usage_error("cluster", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc) return fg_cli_usage_error("cluster", "unexpected argument '%s'", argv[optind]);
+    if (method != FG_METHOD_FLUIDC)
+        return run_kmeans(&job, method, lohi, k_opt, variant_opt, maxit_opt, threads, restarts);
+    if (restarts) return fg_cli_usage_error("cluster", "--restarts is for --method kmeans or kmeans-ternary");
     if (job.edges && (job.fne || job.weights))
         return fg_cli_usage_error("cluster", "--edges E.h5 or --fne FNE.h5 --weights W.h5, not both");
     if (job.edges) {
