@@ -105,7 +105,7 @@ static void enum_names(const enum_def *e, char *buf, size_t n)
 
 /* ---- the keys ---- */
 
-typedef enum key_type { K_PATH, K_INT, K_ENUM, K_KIND, K_THRESHOLDS, K_K, K_COMMUNITIES, K_SEEDS } key_type;
+typedef enum key_type { K_PATH, K_INT, K_ENUM, K_KIND, K_METHODS, K_THRESHOLDS, K_K, K_COMMUNITIES, K_SEEDS } key_type;
 
 typedef struct key_def {
     const char *name;
@@ -133,6 +133,9 @@ static const key_def KEYS_SWEEP[] = {
     {"max_iter", K_INT, CFG(max_iter), 1, 1000000, NULL, false},
     {"conv", K_ENUM, 0, 0, 0, &E_CONV, false},
     {"precision", K_ENUM, 0, 0, 0, &E_PRECISION, false},
+    {"methods", K_METHODS, 0, 0, 0, NULL, false},
+    {"restarts", K_INT, CFG(restarts), 1, 100000, NULL, false},
+    {"kmeans_max_iter", K_INT, CFG(kmeans_max_iter), 1, 1000000, NULL, false},
 };
 static const key_def KEYS_DATASET[] = {
     {"kind", K_KIND, DS(kind), 0, 0, NULL, false},
@@ -156,6 +159,47 @@ static void key_names(const key_def *keys, int n, char *buf, size_t size)
     buf[0] = '\0';
     for (int i = 0; i < n && len < size; i++)
         len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", keys[i].name);
+}
+
+/* methods = fluidc, kmeans, kmeans-ternary: each known, each once. */
+static bool set_methods(parse_ctx *c, const char *v)
+{
+    fg_method m[FG_METHOD_COUNT];
+    int n = 0;
+    char *copy = fg_i_sweep_dup(c, v);
+    if (!copy) return false;
+    bool ok = true;
+    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); ok && tok; tok = strtok_r(NULL, ",", &save)) {
+        tok = fg_i_sweep_trim(tok);
+        fg_method x;
+        if (fg_method_parse(tok, &x) != FG_OK) {
+            fail(c, "methods: expected a list of fluidc, kmeans, kmeans-ternary, got '%s'", tok);
+            ok = false;
+            break;
+        }
+        for (int i = 0; i < n; i++)
+            if (m[i] == x) {
+                fail(c, "methods: '%s' is listed twice", tok);
+                ok = false;
+            }
+        if (ok) m[n++] = x;
+    }
+    if (ok && n == 0) {
+        fail(c, "methods: expected a list of fluidc, kmeans, kmeans-ternary, got '%s'", v);
+        ok = false;
+    }
+    free(copy);
+    if (!ok) return false;
+    memcpy(c->cfg->methods, m, sizeof m);
+    c->cfg->n_methods = n;
+    return true;
+}
+
+bool fg_sweep_has_method(const fg_sweep_config *cfg, fg_method m)
+{
+    for (int i = 0; i < cfg->n_methods; i++)
+        if (cfg->methods[i] == m) return true;
+    return false;
 }
 
 /* Key k = v of obj (the config, or a dataset of it). */
@@ -195,6 +239,7 @@ static bool set_value(parse_ctx *c, const key_def *k, void *obj, const char *v)
         k->e->store(obj, x);
         return true;
     }
+    case K_METHODS: return set_methods(c, v);
     default: return fg_i_sweep_set_list(c, (sweep_list)(k->type - K_THRESHOLDS), k->name, v);
     }
 }
@@ -461,6 +506,10 @@ static fg_status set_defaults(parse_ctx *c)
     cfg->precision = FG_PRECISION_F32;
     cfg->batch = 8;
     cfg->max_iter = 100;
+    cfg->n_methods = 1;
+    cfg->methods[0] = FG_METHOD_FLUIDC;
+    cfg->restarts = 1;
+    cfg->kmeans_max_iter = FG_KMEANS_DEFAULT_MAX_ITER;
     return FG_OK;
 }
 

@@ -4,7 +4,8 @@
  *   [sweep]   weights, out, thresholds (lo:hi list), k (list), communities
  *             (absolute numbers or multiples of the classes: classes,
  *             2*classes), seeds (ranges a-b and lists), variant, threads,
- *             batch, preprocess, resize, max_iter, conv, precision
+ *             batch, preprocess, resize, max_iter, conv, precision, methods
+ *             (fluidc, kmeans, kmeans-ternary), restarts, kmeans_max_iter
  *   [dataset NAME]  kind, root, split, fne, labels (wood's label list)
  *
  * Values are the stages' own types: the enums their fg_*_parse functions
@@ -20,6 +21,7 @@
 #include "fnegraph/dataset.h"
 #include "fnegraph/error.h"
 #include "fnegraph/image.h"
+#include "fnegraph/kmeans.h"
 #include "fnegraph/net.h"
 
 #include <stdbool.h>
@@ -68,6 +70,10 @@ typedef struct fg_sweep_config {
     int max_iter;                /* FluidC sweeps cap */
     fg_conv_algo conv;           /* extraction mode (net.h) */
     fg_precision precision;
+    int n_methods;               /* the methods of every (dataset, lo, hi, k, communities, seed) */
+    fg_method methods[FG_METHOD_COUNT];  /* each once, in the config's order; default: fluidc */
+    int restarts;                /* k-means restarts (default 1) */
+    int kmeans_max_iter;         /* k-means Lloyd iterations cap (default 300) */
     int n_datasets;
     fg_sweep_dataset *datasets;  /* [n_datasets] */
     char *text;                  /* the file's text plus the overrides, for the results file */
@@ -87,6 +93,8 @@ void fg_sweep_dataset_destroy(fg_sweep_dataset *d);
  * parser accepted times n_classes: at most (2^31 - 1)^2, no overflow; a
  * struct made by hand beyond that saturates at INT64_MAX). */
 int64_t fg_sweep_communities_for(const fg_sweep_communities *c, int n_classes);
+/* Does the config ask for method m? */
+bool fg_sweep_has_method(const fg_sweep_config *cfg, fg_method m);
 /* "10", "classes", "2*classes" */
 void fg_sweep_communities_str(const fg_sweep_communities *c, char *buf, int n);
 

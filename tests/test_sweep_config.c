@@ -89,7 +89,24 @@ int main(void)
               !strcmp(cfg->datasets[0].kind, "wood"),
           "dataset wood: split, no labels, line %d", cfg->datasets[0].line);
     CHECK(cfg->text && strstr(cfg->text, "seeds       = 1-10"), "config text kept");
+    CHECK(cfg->n_methods == 1 && cfg->methods[0] == FG_METHOD_FLUIDC && cfg->restarts == 1 &&
+              cfg->kmeans_max_iter == 300 && fg_sweep_has_method(cfg, FG_METHOD_FLUIDC) &&
+              !fg_sweep_has_method(cfg, FG_METHOD_KMEANS),
+          "methods default to fluidc, restarts 1, kmeans_max_iter 300");
     fg_sweep_config_destroy(cfg);
+
+    /* the k-means baselines' keys (issue 16) */
+    const char *ovm[] = {"sweep.methods = kmeans-ternary, fluidc ,kmeans", "sweep.restarts=4", "sweep.kmeans_max_iter=50"};
+    CHECK_OK(fg_sweep_config_load(p, ovm, 3, NULL, cfg));
+    CHECK(cfg->n_methods == 3 && cfg->methods[0] == FG_METHOD_KMEANS_TERNARY && cfg->methods[1] == FG_METHOD_FLUIDC &&
+              cfg->methods[2] == FG_METHOD_KMEANS && cfg->restarts == 4 && cfg->kmeans_max_iter == 50,
+          "methods in the config's order, restarts, kmeans_max_iter");
+    fg_sweep_config_destroy(cfg);
+    expect_error("[sweep]\nmethods = fluidc, spectral\n",
+                 "bad.ini:2: methods: expected a list of fluidc, kmeans, kmeans-ternary, got 'spectral'", NULL, 0);
+    expect_error("[sweep]\nmethods = kmeans, kmeans\n", "bad.ini:2: methods: 'kmeans' is listed twice", NULL, 0);
+    expect_error("[sweep]\nrestarts = 0\n", "bad.ini:2: 'restarts': expected an integer in 1..100000, got '0'", NULL, 0);
+    p = write_ini("good.ini", GOOD); /* write_ini's path buffer is shared */
 
     /* overrides: any key, a dataset section with its space, --out */
     const char *ov[] = {"sweep.k=2.5", "dataset wood.root=/data/wood", "sweep.seeds = 3, 7-8",
@@ -156,7 +173,7 @@ int main(void)
     expect_error(longline, "bad.ini:2: line longer than", NULL, 0);
     expect_error("[sweep]\nweights = w.h5\nfoo = 1\n",
                  "bad.ini:3: unknown key 'foo' in [sweep] (known: weights, out, thresholds, k, communities, seeds, "
-                 "variant, threads, batch, preprocess, resize, max_iter, conv, precision)", NULL, 0);
+                 "variant, threads, batch, preprocess, resize, max_iter, conv, precision, methods, restarts, kmeans_max_iter)", NULL, 0);
     expect_error("[dataset d]\nfoo = 1\n",
                  "bad.ini:2: unknown key 'foo' in [dataset d] (known: kind, root, split, fne, labels)", NULL, 0);
     expect_error("[sweep]\npreprocess = bgr\n", "bad.ini:2: preprocess: expected caffe or raw, got 'bgr'", NULL, 0);
