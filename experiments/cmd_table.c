@@ -3,9 +3,13 @@
  * sd over seeds, beside the paper's values (docs/method.md §8). Several files (one
  * sweep process each, e.g. a dataset per machine) are read as one: a run in
  * more than one file counts once, and the same run with other scores is an
- * error (the files come from different jobs). O(R^2) in the runs R. */
+ * error (the files come from different jobs). With k-means runs (issue 16:
+ * the runs' method field) the methods go side by side, a column group each,
+ * and the difference FluidC - k-means; a file of FluidC runs only prints as
+ * before. O(R^2) in the runs R. */
 #include "cli.h"
 #include "commands.h"
+#include "fnegraph/kmeans.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/results.h"
 
@@ -25,6 +29,10 @@ static const char *HELP =
     "images, |V| (non-isolated vertices, as the paper counts them), |E|, and NMI and AMI\n"
     "as mean ± sd over the seeds (sd with n-1; 0 for a single seed), and, for the\n"
     "datasets named mit67, flowers102, textures and wood, the paper's values beside them.\n"
+    "When the files hold k-means runs (sweep.methods = fluidc, kmeans, kmeans-ternary)\n"
+    "the methods go side by side: NMI and AMI per method, the seeds of each\n"
+    "(fluidc/kmeans/... in that order), and the differences of the means FluidC -\n"
+    "k-means (dNMI, dAMI) for each k-means method; |V| and |E| are FluidC's graph.\n"
     "Every row read is checked (its check value, known variant, finite keys with\n"
     "lo < hi, counts >= 0, 0 <= NMI <= 1, AMI <= 1): a damaged file is refused\n"
     "naming the file, the table and the row.\n"
@@ -105,17 +113,18 @@ static fg_status read_more(const char *path, fg_graph_row **g, int64_t *ng, fg_r
         const fg_run_row *x = &r2[j];
         const fg_run_row *same = NULL;
         for (int64_t i = 0; i < old && !same; i++)
-            if (same_setting(&rr[i], x) && rr[i].seed == x->seed) same = &rr[i];
+            if (same_setting(&rr[i], x) && rr[i].seed == x->seed && !strcmp(rr[i].method, x->method)) same = &rr[i];
         if (!same) {
             rr[n++] = *x;
             continue;
         }
         if (memcmp(same->nmi, x->nmi, sizeof x->nmi) || memcmp(same->ami, x->ami, sizeof x->ami)) {
             st = FG_FAIL(FG_EINVAL,
-                         "%s: run (%s, %g:%g, k %g, %lld communities, %s, seed %lld) is also in an earlier "
+                         "%s: run (%s, %g:%g, k %g, %lld communities, %s, seed %lld%s%s) is also in an earlier "
                          "file with other scores: results of different jobs (weights, data or config)?",
                          path, x->dataset, x->lo, x->hi, x->k, (long long)x->communities, x->variant,
-                         (long long)x->seed);
+                         (long long)x->seed, strcmp(x->method, "fluidc") ? ", " : "",
+                         strcmp(x->method, "fluidc") ? x->method : "");
             goto done;
         }
         (*dups)++;
@@ -150,6 +159,93 @@ static void print_count(long v, bool latex)
     }
     out[o] = '\0';
     fputs(out, stdout);
+}
+
+/* The methods side by side (the runs hold k-means runs): per setting, a
+ * group of NMI and AMI per method present, seeds per method, and FluidC -
+ * k-means for each k-means method when FluidC is there. */
+static void table_methods(const fg_run_row *r, int64_t nr, const fg_graph_row *g, int64_t ng, int nmi_i, int ami_i,
+                          bool latex, char *done, double *nmi, double *ami)
+{
+    bool have[FG_METHOD_COUNT] = {false};
+    for (int64_t i = 0; i < nr; i++) {
+        fg_method m;
+        if (fg_method_parse(r[i].method, &m) == FG_OK) have[m] = true;
+    }
+    const char *sep = latex ? " & " : " | ";
+    if (latex) {
+        printf("\\begin{tabular}{lrrrrrrr");
+        for (int m = 0; m < FG_METHOD_COUNT; m++) if (have[m]) printf("|rr");
+        for (int m = 1; m < FG_METHOD_COUNT; m++) if (have[m] && have[0]) printf("|rr");
+        printf("}\n\\hline\ndataset & lo:hi & $k$ & comm. & images & $|V|$ & $|E|$ & seeds");
+    } else {
+        printf("| dataset | lo:hi | k | communities | variant | images | \\|V\\| | \\|E\\| | seeds");
+    }
+    for (int m = 0; m < FG_METHOD_COUNT; m++)
+        if (have[m]) printf("%sNMI %s%sAMI %s", sep, fg_method_name((fg_method)m), sep, fg_method_name((fg_method)m));
+    for (int m = 1; m < FG_METHOD_COUNT; m++)
+        if (have[m] && have[0])
+            printf("%s%sNMI fluidc%s%s%s%sAMI fluidc%s%s", sep, latex ? "$\\Delta$" : "Δ", latex ? "$-$" : " − ",
+                   fg_method_name((fg_method)m), sep, latex ? "$\\Delta$" : "Δ", latex ? "$-$" : " − ",
+                   fg_method_name((fg_method)m));
+    if (latex) {
+        printf(" \\\\\n\\hline\n");
+    } else {
+        printf(" |\n|---|---|---|---|---|---:|---:|---:|---:");
+        for (int m = 0; m < FG_METHOD_COUNT; m++) if (have[m]) printf("|---|---");
+        for (int m = 1; m < FG_METHOD_COUNT; m++) if (have[m] && have[0]) printf("|---:|---:");
+        printf("|\n");
+    }
+    for (int64_t i = 0; i < nr; i++) {
+        if (done[i]) continue;
+        double nm[FG_METHOD_COUNT], ns[FG_METHOD_COUNT], am[FG_METHOD_COUNT], as[FG_METHOD_COUNT];
+        int cnt[FG_METHOD_COUNT] = {0};
+        for (int m = 0; m < FG_METHOD_COUNT; m++) {
+            int n = 0;
+            for (int64_t j = i; j < nr; j++)
+                if (!done[j] && same_setting(&r[i], &r[j]) && !strcmp(r[j].method, fg_method_name((fg_method)m))) {
+                    done[j] = 1;
+                    nmi[n] = r[j].nmi[nmi_i];
+                    ami[n] = r[j].ami[ami_i];
+                    n++;
+                }
+            cnt[m] = n;
+            mean_sd(nmi, n, &nm[m], &ns[m]);
+            mean_sd(ami, n, &am[m], &as[m]);
+        }
+        const fg_graph_row *gr = find_graph(g, ng, &r[i]);
+        printf(latex ? "%s & %g:%g & %g & %lld & " : "| %s | %g:%g | %g | %lld | ", r[i].dataset, r[i].lo, r[i].hi,
+               r[i].k, (long long)r[i].communities);
+        if (!latex) printf("%s | ", r[i].variant);
+        if (gr) {
+            print_count((long)gr->n_images, latex);
+            printf("%s", sep);
+            print_count((long)gr->n_vertices_nonisolated, latex);
+            printf("%s", sep);
+            print_count((long)gr->n_edges, latex);
+        } else {
+            printf(latex ? "-- & -- & --" : "— | — | —");
+        }
+        printf("%s", sep);
+        for (int m = 0, first = 1; m < FG_METHOD_COUNT; m++)
+            if (have[m]) {
+                printf("%s%d", first ? "" : "/", cnt[m]);
+                first = 0;
+            }
+        for (int m = 0; m < FG_METHOD_COUNT; m++) {
+            if (!have[m]) continue;
+            if (!cnt[m]) printf(latex ? " & -- & --" : " | — | —");
+            else if (latex) printf(" & %.2f $\\pm$ %.2f & %.2f $\\pm$ %.2f", nm[m], ns[m], am[m], as[m]);
+            else printf(" | %.3f ± %.3f | %.3f ± %.3f", nm[m], ns[m], am[m], as[m]);
+        }
+        for (int m = 1; m < FG_METHOD_COUNT; m++) {
+            if (!have[m] || !have[0]) continue;
+            if (!cnt[m] || !cnt[0]) printf(latex ? " & -- & --" : " | — | —");
+            else printf(latex ? " & %+.2f & %+.2f" : " | %+.3f | %+.3f", nm[0] - nm[m], am[0] - am[m]);
+        }
+        printf(latex ? " \\\\\n" : " |\n");
+    }
+    if (latex) printf("\\hline\n\\end{tabular}\n");
 }
 
 int fg_cmd_table(int argc, char **argv)
@@ -209,6 +305,25 @@ int fg_cmd_table(int argc, char **argv)
     char *done = calloc((size_t)nr, 1);
     double *nmi = malloc((size_t)nr * sizeof *nmi), *ami = malloc((size_t)nr * sizeof *ami);
     const char *nn = fg_norm_name((fg_norm)nmi_i), *an = fg_norm_name((fg_norm)ami_i);
+    bool only_fluidc = true;
+    for (int64_t i = 0; i < nr; i++) only_fluidc &= !strcmp(r[i].method, "fluidc");
+    if (!only_fluidc) { /* the k-means baselines beside FluidC */
+        if (latex) {
+            printf("%% fnegraph table");
+            for (int a = optind; a < argc; a++) printf(" %s", argv[a]);
+            printf(": NMI (%s), AMI (%s), mean $\\pm$ sd over seeds, by method\n", nn, an);
+        } else {
+            printf("NMI: %s, AMI: %s, mean ± sd over seeds, by method (FluidC on the graph; k-means on the "
+                   "standardized FNE and on its ternary codes)\n\n", nn, an);
+        }
+        table_methods(r, nr, g, ng, nmi_i, ami_i, latex, done, nmi, ami);
+        free(done);
+        free(nmi);
+        free(ami);
+        fg_free(g);
+        fg_free(r);
+        return FG_EXIT_OK;
+    }
     if (latex) {
         printf("%% fnegraph table");
         for (int a = optind; a < argc; a++) printf(" %s", argv[a]);

@@ -82,15 +82,19 @@ static void count_rows(const fg_sweep_config *cfg, const fg_results *r, fg_sweep
     for (int t = 0; t < cfg->n_thresholds; t++)
         for (int kk = 0; kk < cfg->n_k; kk++) {
             const double lo = cfg->lo[t], hi = cfg->hi[t], k = cfg->k[kk];
-            pd->graphs_total++;
-            if (r && fg_results_has_graph(r, pd->cfg->name, lo, hi, k)) pd->graphs_done++;
-            for (int c = 0; c < pd->n_comm; c++)
-                for (int s = 0; s < cfg->n_seeds; s++) {
-                    pd->runs_total++;
-                    if (r && fg_results_has_run(r, pd->cfg->name, lo, hi, k, pd->comm[c], cfg->seeds[s],
-                                                fg_fluid_variant_name(cfg->variant)))
-                        pd->runs_done++;
-                }
+            if (fg_sweep_has_method(cfg, FG_METHOD_FLUIDC)) { /* only FluidC needs the graph */
+                pd->graphs_total++;
+                if (r && fg_results_has_graph(r, pd->cfg->name, lo, hi, k)) pd->graphs_done++;
+            }
+            for (int m = 0; m < cfg->n_methods; m++)
+                for (int c = 0; c < pd->n_comm; c++)
+                    for (int s = 0; s < cfg->n_seeds; s++) {
+                        pd->runs_total++;
+                        if (r && fg_results_has_run_method(r, pd->cfg->name, lo, hi, k, pd->comm[c], cfg->seeds[s],
+                                                           fg_fluid_variant_name(cfg->variant),
+                                                           fg_method_name(cfg->methods[m])))
+                            pd->runs_done++;
+                    }
         }
 }
 
@@ -165,10 +169,13 @@ void fg_sweep_plan_print(const fg_sweep_config *cfg, const fg_sweep_plan *p)
         r += d->runs_total;
         rd += d->runs_done;
     }
-    printf("grid: %d threshold pair%s x %d k x %d community setting%s x %d seed%s, variant %s\n",
+    printf("grid: %d threshold pair%s x %d k x %d community setting%s x %d seed%s, variant %s",
            cfg->n_thresholds, cfg->n_thresholds == 1 ? "" : "s", cfg->n_k, cfg->n_communities,
            cfg->n_communities == 1 ? "" : "s", cfg->n_seeds, cfg->n_seeds == 1 ? "" : "s",
            fg_fluid_variant_name(cfg->variant));
+    if (cfg->n_methods != 1 || cfg->methods[0] != FG_METHOD_FLUIDC) /* k-means baselines: say which */
+        for (int m = 0; m < cfg->n_methods; m++) printf("%s%s", m ? ", " : "; methods ", fg_method_name(cfg->methods[m]));
+    printf("\n");
     printf("total over the readable datasets: %lld graphs (%lld done), %lld runs (%lld done); results: %s\n", (long long)g, (long long)gd,
            (long long)r, (long long)rd, cfg->out);
 }

@@ -6,6 +6,7 @@
  * is sequential: O(sweeps x (V + E))). Rows are appended under a critical
  * section (HDF5 is not thread-safe) and flushed one by one. */
 #include "sweep.h"
+#include "sweep_kmeans.h"
 
 #include "cli.h"
 #include "fg_git_commit.h"
@@ -309,7 +310,9 @@ done:
 static bool threshold_pending(const run_ctx *c, const fg_sweep_plan_ds *pd, int t)
 {
     const fg_sweep_config *cfg = c->cfg;
-    for (int kk = 0; kk < cfg->n_k; kk++) {
+    const fg_sweep_kmeans_ctx kc = {cfg, c->res, c->sum, c->o->cancel, NULL, NULL, NULL};
+    if (fg_sweep_kmeans_pending(&kc, pd, FG_METHOD_KMEANS_TERNARY, t)) return true;
+    for (int kk = 0; kk < cfg->n_k && fg_sweep_has_method(cfg, FG_METHOD_FLUIDC); kk++) {
         if (!fg_results_has_graph(c->res, pd->cfg->name, cfg->lo[t], cfg->hi[t], cfg->k[kk])) return true;
         for (int ci = 0; ci < pd->n_comm; ci++)
             for (int s = 0; s < cfg->n_seeds; s++)
@@ -352,6 +355,9 @@ static fg_status do_dataset(run_ctx *c, const fg_sweep_plan_ds *pd)
     if (!quiet())
         fprintf(stderr, "[%s] FNE %lld x %d read in %.2f s, statistics %.2f s\n", pd->cfg->name, (long long)fne.n,
                 FG_FNE_DIM, t_read, t_stats);
+    /* the k-means baselines need no graph (sweep_kmeans.c) */
+    const fg_sweep_kmeans_ctx kc = {c->cfg, c->res, c->sum, c->o->cancel, &c->prog, &c->prog_started, &c->prog_done};
+    FG_CHECK_GOTO(st, fg_sweep_kmeans_standardized(&kc, pd, &fne, &stats));
     for (int t = 0; t < c->cfg->n_thresholds && !cancelled(c); t++) {
         if (!threshold_pending(c, pd, t)) continue;
         t0 = fg_cli_now();
@@ -362,7 +368,8 @@ static fg_status do_dataset(run_ctx *c, const fg_sweep_plan_ds *pd)
             goto done;
         }
         const double t_codes = t_stats + fg_cli_now() - t0;
-        for (int kk = 0; kk < c->cfg->n_k && !cancelled(c); kk++)
+        FG_CHECK_GOTO(st, fg_sweep_kmeans_ternary(&kc, pd, &fne, &codes, t));
+        for (int kk = 0; kk < c->cfg->n_k && !cancelled(c) && fg_sweep_has_method(c->cfg, FG_METHOD_FLUIDC); kk++)
             FG_CHECK_GOTO(st, do_graph(c, pd, &fne, &codes, t_codes, t, kk));
         fg_codes_destroy(&codes);
     }
