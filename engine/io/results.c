@@ -293,6 +293,8 @@ static fg_status load_table(fg_results *r, int which, int64_t file_size, int64_t
         while (n > 0 && all_zero((char *)t->rows + (size_t)(n - 1) * t->row_size, t->row_size)) n--;
     if (which == TR && r->runs_legacy) /* its runs are FluidC runs */
         for (int64_t i = 0; i < ne; i++) fg_i_results_run_defaults((fg_run_row *)t->rows + i);
+    else if (which == TR) /* what the check value does not cover, as the writer wrote it */
+        for (int64_t i = 0; i < ne; i++) fg_i_results_run_canonical((fg_run_row *)t->rows + i);
     for (int64_t i = 0; i < n; i++) {
         const void *row = (const char *)t->rows + (size_t)i * t->row_size;
         const char *why = which == TG ? fg_i_results_bad_graph(row) : fg_i_results_bad_run(row);

@@ -61,6 +61,13 @@ bool fg_i_results_run_plain(const fg_run_row *r)
            r->seconds_kmeans == 0;
 }
 
+void fg_i_results_run_canonical(fg_run_row *r)
+{
+    const size_t n = strnlen(r->method, sizeof r->method);
+    if (n < sizeof r->method) memset(r->method + n, 0, sizeof r->method - n);
+    if (fg_i_results_run_plain(r)) r->inertia = NAN;
+}
+
 void fg_run_row_init(fg_run_row *r)
 {
     memset(r, 0, sizeof *r);

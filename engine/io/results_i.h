@@ -27,6 +27,10 @@ bool fg_i_results_run_plain(const fg_run_row *r);
 /* Set the fields an older file does not have to what its runs were (plain
  * FluidC). */
 void fg_i_results_run_defaults(fg_run_row *r);
+/* The bytes of the method fields a check value does not cover made as the
+ * writer makes them: the method string's bytes after its terminator 0, a
+ * plain FluidC row's NaN inertia the NaN fg_run_row_init writes. */
+void fg_i_results_run_canonical(fg_run_row *r);
 /* s[0..cap) up to its terminator, control and non-ASCII bytes as \xNN */
 void fg_i_results_printable(const char *s, size_t cap, char *out, size_t n);
 
