@@ -51,6 +51,8 @@ def _rows(f, name):
         for n in names:
             v = rec[n]
             row[n] = _text(v) if ds.dtype[n].kind in "SOU" else v.item()
+        if name == "runs" and "method" not in row:  # written before the k-means baselines: FluidC runs
+            row.update(method="fluidc", inertia=math.nan, restarts=0, seconds_kmeans=0.0)
         out.append(row)
     return out
 
@@ -64,7 +66,15 @@ def read(path):
         return _rows(f, "graphs"), _rows(f, "runs"), attrs
 
 
-RUN_KEY = ("dataset", "lo", "hi", "k", "communities", "variant", "seed")
+RUN_KEY = ("dataset", "lo", "hi", "k", "communities", "variant", "method", "seed")
+
+# the clustering methods of a run (docs/method.md section 9), in the order tables and figures use
+METHODS = ("fluidc", "kmeans", "kmeans-ternary")
+
+
+def only_method(runs, method="fluidc"):
+    """The runs of one method (Table 2 and the parameter figures are FluidC's)."""
+    return [r for r in runs if r.get("method", "fluidc") == method]
 
 
 def read_many(paths):

@@ -9,7 +9,11 @@ For each swept parameter (threshold hi with lo = -hi or the pair as given, k,
 communities) that takes more than one value in the results, writes
 OUT_DIR/nmi_ami_vs_<parameter>.png and .pdf: one line per dataset, the other
 parameters held at their most common value; error bars are the sample sd
-over seeds. Needs only Debian's python3-h5py, python3-numpy, python3-matplotlib.
+over seeds. These figures are FluidC's runs. When the results hold k-means runs too (sweep.methods,
+docs/method.md section 9), also OUT_DIR/nmi_ami_by_method.png and .pdf: per dataset, a bar per
+method (FluidC, k-means, k-means on the ternary codes) of NMI and of AMI, mean over the seeds with
+sd error bars, at the dataset's most common setting (thresholds, k, communities).
+Needs only Debian's python3-h5py, python3-numpy, python3-matplotlib.
 """
 import argparse
 import collections
@@ -78,6 +82,43 @@ def figure(runs, param, nmi, ami, out_dir):
     return written
 
 
+def by_method(runs, nmi, ami, out_dir):
+    """Bars per method and dataset, at each dataset's most common setting."""
+    methods = [m for m in fgresults.METHODS if any(r["method"] == m for r in runs)]
+    if len(methods) < 2:
+        return []
+    datasets = sorted({r["dataset"] for r in runs})
+    fig, axes = plt.subplots(1, 2, figsize=(max(9, 2.5 * len(datasets) + 3), 4))
+    width = 0.8 / len(methods)
+    for ax, metric, name in zip(axes, ("nmi_" + nmi, "ami_" + ami), (f"NMI ({nmi})", f"AMI ({ami})")):
+        for j, m in enumerate(methods):
+            means, sds = [], []
+            for ds in datasets:
+                rs = [r for r in runs if r["dataset"] == ds]
+                fl = fgresults.only_method(rs) or rs  # the setting FluidC ran most (or any)
+                keep = most_common([(r["lo"], r["hi"], r["k"], r["communities"]) for r in fl])
+                vals = [r[metric] for r in rs
+                        if r["method"] == m and (r["lo"], r["hi"], r["k"], r["communities"]) == keep]
+                mu, sd = fgresults.mean_sd(vals)
+                means.append(mu)
+                sds.append(sd)
+            xs = [i + (j - (len(methods) - 1) / 2) * width for i in range(len(datasets))]
+            ax.bar(xs, means, width, yerr=sds, capsize=3, label=m)
+        ax.set_xticks(range(len(datasets)), datasets)
+        ax.set_ylabel(name)
+        ax.grid(alpha=0.3, axis="y")
+        ax.legend(fontsize="small")
+    fig.suptitle("FluidC on the graph vs k-means on the embedding (mean ± sd over seeds)", fontsize="medium")
+    fig.tight_layout()
+    written = []
+    for ext in ("png", "pdf"):
+        path = os.path.join(out_dir, f"nmi_ami_by_method.{ext}")
+        fig.savefig(path, dpi=150)
+        written.append(path)
+    plt.close(fig)
+    return written
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("results", nargs="+", help="fnegraph results .h5 files")
@@ -91,7 +132,8 @@ def main():
     os.makedirs(a.out_dir, exist_ok=True)
     written = []
     for param in PARAMS:
-        written += figure(runs, param, a.nmi, a.ami, a.out_dir)
+        written += figure(fgresults.only_method(runs), param, a.nmi, a.ami, a.out_dir)
+    written += by_method(runs, a.nmi, a.ami, a.out_dir)
     if not written:
         print("no parameter takes more than one value in these results: nothing to plot")
     for w in written:

@@ -26,6 +26,7 @@ def fmt_int(v, latex=False):
 def rows(paths, nmi, ami):
     out = []
     graphs, runs = fgresults.read_many(paths)
+    runs = fgresults.only_method(runs)  # Table 2 is FluidC's (the baselines: make_baselines.py)
     for key, group in fgresults.group_runs(runs).items():
         g = fgresults.graph_for(graphs, group[0])
         nm, ns = fgresults.mean_sd([r["nmi_" + nmi] for r in group])
