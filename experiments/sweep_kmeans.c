@@ -137,7 +137,7 @@ static fg_status runs_of(const fg_sweep_kmeans_ctx *kc, const fg_sweep_plan_ds *
         }
     if (impossible) {
         kc->sum->runs_impossible += impossible;
-        kc->prog->total -= (uint64_t)impossible;
+        if (*kc->prog_started) kc->prog->total -= (uint64_t)impossible; /* else its start counts them */
         fprintf(stderr, "fnegraph sweep: [%s] %s: %lld run%s not possible: more clusters than the %lld images\n",
                 name, fg_method_name(m), (long long)impossible, impossible == 1 ? "" : "s", (long long)fne->n);
     }

@@ -6,7 +6,8 @@
 # under every k of its thresholds, and each matches `fnegraph cluster
 # --method` for that seed; FluidC rows have inertia NaN; a second sweep
 # writes nothing; methods = kmeans alone builds no graph; the dry run says
-# the methods; today's config (no methods key) writes FluidC rows only.
+# the methods; more clusters than images is reported, not run; today's config
+# (no methods key) writes FluidC rows only.
 set -u
 fail=0
 check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; else echo "ok: $1"; fi; }
@@ -75,6 +76,11 @@ check "the table puts the methods side by side" 'grep -q "NMI kmeans-ternary" "$
 "$exe" sweep --config "$tmp/s.ini" --out "$tmp/k.h5" --set sweep.methods=kmeans >"$tmp/o3" 2>&1; rc=$?
 check "methods = kmeans: 16 runs, no graph built" \
   '[ $rc = 0 ] && grep -q "16 runs written" "$tmp/o3" && grep -q "0 graphs written" "$tmp/o3" && ! grep -q "feature-feature edges" "$tmp/o3"' || cat "$tmp/o3"
+
+"$exe" sweep --config "$tmp/s.ini" --out "$tmp/i.h5" --set sweep.methods=kmeans --set sweep.communities=3,20 \
+  >"$tmp/o6" 2>&1; rc=$?
+check "more clusters than images: those runs reported as not possible, the others written" \
+  '[ $rc = 0 ] && grep -q "8 runs written" "$tmp/o6" && grep -q "not possible: more clusters than the 12 images" "$tmp/o6"' || cat "$tmp/o6"
 
 "$exe" sweep --config "$tmp/s.ini" --out "$tmp/f.h5" --set "sweep.methods=fluidc" >"$tmp/o4" 2>&1
 sed '/^methods/d' "$tmp/s.ini" >"$tmp/plain.ini"
