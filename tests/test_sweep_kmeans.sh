@@ -79,8 +79,8 @@ check "methods = kmeans: 16 runs, no graph built" \
 
 "$exe" sweep --config "$tmp/s.ini" --out "$tmp/i.h5" --set sweep.methods=kmeans --set sweep.communities=3,20 \
   >"$tmp/o6" 2>&1; rc=$?
-check "more clusters than images: those runs reported as not possible, the others written" \
-  '[ $rc = 0 ] && grep -q "8 runs written" "$tmp/o6" && grep -q "not possible: more clusters than the 12 images" "$tmp/o6"' || cat "$tmp/o6"
+check "more clusters than images: exit 1 (as FluidC's impossible runs), those reported, the others written" \
+  '[ $rc = 1 ] && grep -q "8 runs written" "$tmp/o6" && grep -q "not possible: more clusters than the 12 images" "$tmp/o6"' || cat "$tmp/o6"
 
 "$exe" sweep --config "$tmp/s.ini" --out "$tmp/f.h5" --set "sweep.methods=fluidc" >"$tmp/o4" 2>&1
 sed '/^methods/d' "$tmp/s.ini" >"$tmp/plain.ini"
