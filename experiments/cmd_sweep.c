@@ -52,7 +52,9 @@ static const char *HELP =
     "                      graphs and runs the grid has and how many are done; run\n"
     "                      nothing, write nothing\n"
     "  -h, --help          this text\n"
-    "\n"
+    "\n";
+/* in two parts: C99 compilers need only support literals of 4095 characters */
+static const char *HELP_KEYS =
     "Keys of [sweep]: weights, out, thresholds (lo:hi list), k (list), communities\n"
     "(numbers, `classes`, `2*classes`, ...; `classes` = the classes with images in the\n"
     "dataset's split), seeds (ranges a-b and lists), variant (paper | standard),\n"
@@ -156,6 +158,7 @@ int fg_cmd_sweep(int argc, char **argv)
         case 'n': dry = true; break;
         case 'h':
             fputs(HELP, stdout);
+            fputs(HELP_KEYS, stdout);
             goto done;
         case ':': rc = fg_cli_usage_error("sweep", "option '%s' needs a value", argv[optind - 1]); goto done;
         default: rc = fg_cli_usage_error("sweep", "unknown option '%s'", argv[optind - 1]); goto done;
