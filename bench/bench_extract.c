@@ -134,7 +134,7 @@ static void bm_extract(bench_state *st, void *ctx)
      * first batch's decoding and the file's finish weigh as little as in a
      * long extraction) */
     fg_dataset ds = images;
-    ds.n = c->batch == 1 ? 8 : 64;
+    ds.n = c->batch == 1 ? bench_scaled(8, 1) : bench_scaled(64, c->batch);
     if (ds.n > images.n) ds.n = images.n;
     snprintf(out, sizeof out, "%s/fne.h5", dir);
     snprintf(partial, sizeof partial, "%s.partial", out);
@@ -185,7 +185,7 @@ static void make_images(void)
     fg_synth_options o;
     fg_synth_defaults(&o);
     o.classes = 4;
-    o.per_class = 16;
+    o.per_class = (int)bench_scaled(16, 1); /* FG_BENCH_SCALE: fewer images */
     o.min_side = 300;
     o.max_side = 500;
     o.seed = 3;
@@ -194,7 +194,7 @@ static void make_images(void)
     snprintf(root, sizeof root, "%s/images", dir);
     fg_synth_report rep;
     have_images = fg_synth_write(root, &o, NULL, NULL, &rep) == FG_OK && fg_dataset_folder(root, &images) == FG_OK &&
-                  images.n == 64;
+                  images.n == 4 * o.per_class;
     char note[160];
     snprintf(note, sizeof note, "%lld demo-data JPEGs, %dx%d..%dx%d px, %lld progressive, %lld grayscale",
              (long long)rep.images, rep.min_width, rep.min_height, rep.max_width, rep.max_height,

@@ -12,6 +12,17 @@
  * lane). A sink keeps the compiler honest. */
 double fg_bench_fma_flops(fg_isa isa, int64_t iters, int threads);
 
+/* The dot-product peaks oneDNN's bf16 and int8 convolutions run on:
+ * AVX512_BF16 vdpbf16ps (32 bf16 products an instruction, 64 flops) and
+ * AVX512_VNNI vpdpbusd (64 u8 x s8 products, 128 int ops), 12 independent
+ * accumulators a round on every thread. Each returns the operations done, or
+ * -1 when the CPU lacks the instruction (or FNEGRAPH_ISA caps below AVX-512). */
+double fg_bench_bf16_flops(int64_t iters, int threads);
+double fg_bench_vnni_ops(int64_t iters, int threads);
+/* Whether the CPU runs them (and FNEGRAPH_ISA allows AVX-512). */
+int fg_bench_has_bf16(void);
+int fg_bench_has_vnni(void);
+
 /* Measured peak GFLOP/s of the best ISA available, all threads (cached:
  * measured once a process, ~0.3 s). */
 double fg_bench_fma_peak_gflops(int threads);
