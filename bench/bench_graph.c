@@ -11,7 +11,8 @@
  * Every case also reports best_ms, the fastest of its iterations (the machine
  * may be shared: the best is the least disturbed), and ratios use it.
  * FG_BENCH_SCALE shrinks the images and the 512 MiB buffer (the names keep the
- * full sizes; the JSON context records the scale). */
+ * full sizes; the JSON context records the scale); FG_BENCH_READ_MIB=M sets
+ * the read buffer to M MiB (scripts/profile: 4 x the last-level caches). */
 #include "bench_common.h"
 #include "fne_random.h"
 #include "fnegraph/graph.h"
@@ -21,6 +22,7 @@
 
 #include <immintrin.h>
 #include <omp.h>
+#include <stdlib.h>
 #include <time.h>
 
 /* flowers102 sizes; FG_BENCH_SCALE shrinks them (main) */
@@ -127,6 +129,7 @@ static void bm_read(bench_state *st, void *ctx)
     bench_set_counter(st, "GBps_best", best, BENCH_COUNTER_DEFAULT);
     bench_set_counter(st, "threads", omp_get_max_threads(), BENCH_COUNTER_DEFAULT);
     bench_set_counter(st, "sink", sink > 0, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "buffer_MiB", (double)(bw_floats * sizeof(float)) / (1 << 20), BENCH_COUNTER_DEFAULT);
 }
 
 /* ---- the FNE: ReLU-like, many zeros, per-feature scale and shift ------------ */
@@ -416,6 +419,8 @@ int main(int argc, char **argv)
     void *scalar = (void *)(intptr_t)FG_ISA_SCALAR, *avx512 = (void *)(intptr_t)FG_ISA_AVX512;
     bench_context_fnegraph();
     n_images = (int)bench_scaled(n_images, 256);
+    const char *mib = getenv("FG_BENCH_READ_MIB"); /* scripts/profile: 4 x the last-level caches */
+    if (mib && atoll(mib) >= 16) bw_floats = (size_t)atoll(mib) << 18;
     bw_floats = (size_t)bench_scaled((int64_t)bw_floats, (int64_t)1 << 22) / 64 * 64;
     heavy(bench_register("memory/read/sse2/512MiB", bm_read, scalar), 10);
     heavy(bench_register("memory/read/avx512/512MiB", bm_read, avx512), 10);

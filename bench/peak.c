@@ -1,11 +1,14 @@
 /* Peak kernels. fp32 FMA: 12 independent accumulators hide the FMA latency
  * (4 cycles x 2 pipes on Zen 4 / Skylake-SP needs >= 8 in flight). Each
  * variant does 12 vector FMAs per round; flops = rounds * 12 * lanes * 2. */
+#define _DEFAULT_SOURCE /* syscall */
 #include "peak.h"
 
 #include <immintrin.h>
 #include <omp.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 static volatile float sink;
 
@@ -73,6 +76,62 @@ __attribute__((target("avx512f,avx512vnni"))) static double dot_vnni(int64_t ite
     for (int i = 1; i < 12; i++) s = _mm512_add_epi32(s, a[i]);
     sink = (float)_mm512_reduce_add_epi32(s);
     return (double)iters * 12 * 64 * 2;
+}
+
+/* AMX: the tile configuration (palette 1, 8 tiles of 16 rows x 64 bytes) */
+typedef struct amx_config {
+    uint8_t palette, start_row, reserved[14];
+    uint16_t colsb[16];
+    uint8_t rows[16];
+} amx_config;
+
+__attribute__((target("amx-tile,amx-bf16"))) static double amx_bf16(int64_t iters)
+{
+    _Alignas(64) uint16_t a[16 * 32], b[16 * 32];
+    _Alignas(64) float c[16 * 16];
+    for (int i = 0; i < 16 * 32; i++) a[i] = 0x3f80, b[i] = 0x3400;
+    amx_config cfg = {.palette = 1};
+    for (int i = 0; i < 8; i++) cfg.rows[i] = 16, cfg.colsb[i] = 64;
+    _tile_loadconfig(&cfg);
+    _tile_zero(0);
+    _tile_zero(1);
+    _tile_zero(2);
+    _tile_zero(3);
+    _tile_loadd(4, a, 64);
+    _tile_loadd(5, a, 64);
+    _tile_loadd(6, b, 64);
+    _tile_loadd(7, b, 64);
+    for (int64_t r = 0; r < iters; r++) {
+        _tile_dpbf16ps(0, 4, 6);
+        _tile_dpbf16ps(1, 4, 7);
+        _tile_dpbf16ps(2, 5, 6);
+        _tile_dpbf16ps(3, 5, 7);
+    }
+    _tile_stored(0, c, 64);
+    _tile_release();
+    sink = c[0];
+    return (double)iters * 4 * 16 * 16 * 32 * 2;
+}
+
+int fg_bench_has_amx_bf16(void)
+{
+    static int state = -1; /* asked once, before any parallel region uses it */
+    if (state < 0) {
+        enum { ARCH_REQ_XCOMP_PERM = 0x1023, XFEATURE_XTILEDATA = 18 };
+        state = fg_cpu_isa() >= FG_ISA_AVX512 && __builtin_cpu_supports("amx-bf16") &&
+                syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) == 0;
+    }
+    return state;
+}
+
+double fg_bench_amx_bf16_flops(int64_t iters, int threads)
+{
+    double total = 0;
+    if (!fg_bench_has_amx_bf16()) return -1;
+    if (threads <= 0) threads = omp_get_max_threads();
+#pragma omp parallel num_threads(threads) reduction(+ : total)
+    total += amx_bf16(iters);
+    return total;
 }
 
 int fg_bench_has_bf16(void)

@@ -108,7 +108,8 @@ INTENSITY_NOTES = {
     "vgg16_f32": "30.94 GFLOP an image over the least traffic: 134.26 M f32 weights once a batch, "
                  "the 224x224x3 f32 input and the 12,416-float FNE once an image",
     "vgg16_winograd": "as vgg16_f32 (the direct count: Winograd does fewer real flops, so it can pass the roof)",
-    "vgg16_bf16": "as vgg16_f32 with 2-byte weights; its roof is the bf16 dot peak",
+    "vgg16_bf16": "as vgg16_f32 with 2-byte weights; its roof is the bf16 peak (AMX tiles where the CPU has "
+                  "them, else the AVX512_BF16 dot)",
     "fne_reduce": "1 add per 4-byte float read: 0.25 flop/B",
     "standardize": "sum and sum of squares: 3 flops per float read, 0.75 flop/B",
     "ternarize": "subtract, scale, two compares: 4 flops per float read, 1 flop/B",
