@@ -77,7 +77,8 @@ static double rss_peak_mb(bool reset_ok)
     return (double)ru.ru_maxrss / 1024.0;
 }
 
-/* The forward pass alone: images/s, best of 3 after a warm-up. */
+/* The forward pass alone: images/s, best of 3 after a warm-up (fewer under
+ * FG_BENCH_MAX_ITERATIONS). */
 static double bare_forward(const mode_case *c, int threads)
 {
     fg_net *net = NULL;
@@ -92,7 +93,8 @@ static double bare_forward(const mode_case *c, int threads)
         fg_rng_seed(&r, 7);
         for (size_t i = 0; i < img * (size_t)c->batch; i++) in[i] = (float)(255.0 * fg_rng_uniform(&r) - 120.0);
         bool ok = fg_net_fne(net, in, c->batch, fne) == FG_OK;
-        for (int k = 0; ok && k < 3; k++) {
+        const int64_t cap = bench_env_max_iterations(), reps = cap > 0 && cap < 3 ? cap : 3;
+        for (int k = 0; ok && k < reps; k++) {
             double t0 = now();
             ok = fg_net_fne(net, in, c->batch, fne) == FG_OK;
             double s = now() - t0;

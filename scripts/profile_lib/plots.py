@@ -11,13 +11,16 @@ def scaling(profile, path):
     stages = report.by_stage(profile)
     fig, ax = plt.subplots(figsize=(8, 5.5))
     tmax = 1
-    for name, rows in stages.items():
+    colors = plt.get_cmap("tab20").colors
+    for i, (name, rows) in enumerate(stages.items()):
         if len(rows) < 2:
             continue
         eff = report.efficiency(rows)
         ts = [r["threads"] for r in rows]
         tmax = max(tmax, ts[-1])
-        ax.plot(ts, [eff[t][0] for t in ts], marker="o", label=name)
+        ax.plot(ts, [eff[t][0] for t in ts], marker="os^vD<>"[i % 7], color=colors[i % len(colors)],
+                ls="-" if rows[-1].get("parallel", True) else ":",
+                label=name + ("" if rows[-1].get("parallel", True) else " (sequential)"))
     t0 = min(s["threads"] for s in profile["stages"])
     ax.plot([t0, tmax], [1, tmax / t0], "k--", label="ideal")
     ax.set_xscale("log", base=2)
@@ -46,7 +49,7 @@ def roofline(profile, path):
         ax.plot([lo, ridge, hi], [lo * bw, peak, peak], "k-", label=f"f32 FMA {peak:.0f} GFLOP/s, read {bw:.1f} GB/s")
     bf = m.get("bf16_peak_gflops", {}).get(str(top))
     if bf and bw:
-        ax.plot([bf / bw, hi], [bf, bf], "k:", label=f"bf16 dot {bf:.0f} GFLOP/s")
+        ax.plot([lo, bf / bw, hi], [lo * bw, bf, bf], "k:", label=f"bf16 peak {bf:.0f} GFLOP/s (vgg16_bf16's roof)")
     for s in pts:
         ax.plot(s["intensity"], s["gflops"], "o")
         ax.annotate(s["name"], (s["intensity"], s["gflops"]), fontsize=8, xytext=(4, 4), textcoords="offset points")

@@ -50,6 +50,11 @@ def findings(profile, stages):
                      f"{pct(lo['fraction_of_roof'])} of the {'FMA peak' if lo['roof'] == 'fma' else 'read bandwidth'}; "
                      f"the closest is {hi['name']} at {pct(hi['fraction_of_roof'])} of its "
                      f"{'FMA peak' if hi['roof'] == 'fma' else 'read bandwidth'}.")
+        above = sorted(r["name"] for r in roofed if r["fraction_of_roof"] > 1)
+        if above:
+            parts.append(f"Above 100 % of their roof: {', '.join(above)} (a working set that fits in the caches "
+                         "beats the memory roof; Winograd does fewer flops than the direct count; a roof "
+                         "measured on a busy machine is low).")
     par = [(n, rows) for n, rows in stages.items() if len(rows) > 1 and rows[-1].get("parallel", True)]
     if par:
         name, rows = min(par, key=lambda nr: efficiency(nr[1])[nr[1][-1]["threads"]][1])
