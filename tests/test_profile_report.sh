@@ -26,6 +26,22 @@ diff -u "$fx/expected_compare.md" "$tmp/compare.md" || { echo "FAIL: --compare o
 bash "$src/scripts/profile" --compare "$tmp/a" "$tmp/b" | cmp -s - "$tmp/compare.md" ||
   { echo "FAIL: scripts/profile --compare differs from the driver's"; fail=1; }
 
+# with raw JSON in both directories, Google Benchmark's compare.py runs on each pair
+gin=/usr/share/benchmark/gbench/Inputs
+if [ -f "$gin/test1_run1.json" ] && "$py" -c 'import scipy' 2>/dev/null; then
+  mkdir -p "$tmp/a/raw" "$tmp/b/raw"
+  cp "$gin/test1_run1.json" "$tmp/a/raw/bench_x.t1.json"
+  cp "$gin/test1_run2.json" "$tmp/b/raw/bench_x.t1.json"
+  "$py" "$main" compare "$tmp/a" "$tmp/b" >"$tmp/compare_raw.md" || { echo "FAIL: --compare with raw"; fail=1; }
+  head -c "$(wc -c <"$fx/expected_compare.md")" "$tmp/compare_raw.md" | cmp -s - "$fx/expected_compare.md" ||
+    { echo "FAIL: the stage table changed with raw JSON present"; fail=1; }
+  grep -q '^### bench_x.t1.json' "$tmp/compare_raw.md" && grep -q 'BM_SameTimes' "$tmp/compare_raw.md" ||
+    { cat "$tmp/compare_raw.md"; echo "FAIL: no compare.py output for the raw pair"; fail=1; }
+  rm -rf "$tmp/a/raw" "$tmp/b/raw"
+else
+  echo "note: libbenchmark-tools or scipy absent: compare.py on raw JSON not exercised"
+fi
+
 # the checker refuses what breaks the schema (one fault a file)
 "$py" - "$fx/profile_a.json" "$tmp" <<'PY' || fail=1
 import copy, json, sys

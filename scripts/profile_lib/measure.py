@@ -134,9 +134,9 @@ def stage_entries(raw, threads, machine, batch):
 
 def vgg16_layers(raw, threads, batch, machine):
     t = max(threads)
-    for b in runs_matching(raw[("bench_vgg16", t)]["benchmarks"], f"nn/vgg16_fne/allcores/{batch}/"):
-        if b.get("error_occurred"):
-            continue
+    ok = [b for b in runs_matching(raw[("bench_vgg16", t)]["benchmarks"], f"nn/vgg16_fne/allcores/{batch}/")
+          if not b.get("error_occurred")]
+    for b in sorted(ok, key=lambda b: -b.get("GFLOPS", 0))[:1]:  # the best repetition
         layers = {k[:-7]: v for k, v in sorted(b.items())
                   if k.endswith("_GFLOPS") and k not in ("peak_GFLOPS",) and isinstance(v, (int, float))}
         return {"threads": t, "batch": batch, "gflops": layers, "whole_gflops": b.get("GFLOPS"),
@@ -159,10 +159,14 @@ def collect(bench_dir, topo, threads, quick, scale, bind, raw_dir):
     knobs = {"env": env_knobs, "flags": flags}
     raw = {}
     t0 = time.time()
+    isa = None
     for t in threads:
         print(f"scripts/profile: {t} thread(s)", flush=True)
-        for prog in S.PROGRAMS:
-            raw[(prog, t)] = run_program(bench_dir, prog, S.program_filter(prog, batch), t, knobs, raw_dir)
+        for prog in S.PROGRAMS:  # bench_core first: its context names the kernels' ISA
+            raw[(prog, t)] = run_program(bench_dir, prog, S.program_filter(prog, batch, isa or "scalar"), t, knobs,
+                                         raw_dir)
+            if isa is None:
+                isa = "avx512" if raw[(prog, t)].get("context", {}).get("kernels_isa") == "avx512" else "scalar"
     machine = {"cpu": topo["cpu"], "cores": topo["cores"], "numa_nodes": topo["numa_nodes"],
                "pus": topo["pus"], "packages": topo["packages"], "cache_bytes": topo["cache_bytes"],
                "memory_bytes": topo["memory_bytes"]}

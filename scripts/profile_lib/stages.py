@@ -8,10 +8,12 @@ VGG16_PARAMS = 134.26e6       # weights to fc7 (fc8 is not run)
 IMAGE_BYTES = 224 * 224 * 3 * 4
 FNE_BYTES = 12416 * 4
 
-# Programs and the cases of each; {b} is the batch (8 full, 1 --quick).
+# Programs and the cases of each; {b} is the batch (8 full, 1 --quick), {isa}
+# the graph kernels' best case on this CPU (avx512, else scalar).
 PROGRAMS = {
     "bench_core": r"peak/.*/allcores",
-    "bench_graph": r"memory/read/|standardize/stats/|ternarize/fused/|ff/total/|graph/csr_build/allcores|graph/summarize",
+    "bench_graph": r"memory/read/|standardize/stats/{isa}/|ternarize/fused/{isa}/|ff/total/{isa}/|graph/csr_build/allcores|"
+                   r"graph/summarize",
     "bench_image": r"image/decode/jpeg/500x375/allcores",
     "bench_vgg16": r"nn/vgg16_fne/allcores/{b}/|nn/fne_reduce/allcores/",
     "bench_extract": r"extract/whole/(f32_direct|f32_winograd|bf16_direct)/allcores/{b}/",
@@ -120,5 +122,5 @@ def case_regex(pattern, batch):
     return re.compile(pattern.replace("{b}", str(batch)))
 
 
-def program_filter(program, batch):
-    return PROGRAMS[program].replace("{b}", str(batch))
+def program_filter(program, batch, isa):
+    return PROGRAMS[program].replace("{b}", str(batch)).replace("{isa}", isa)

@@ -11,7 +11,7 @@ def read():
                              text=True).stdout
     except (OSError, subprocess.CalledProcessError) as e:
         raise SystemExit(f"scripts/profile: hwloc's lstopo-no-graphics failed ({e}); install Debian's hwloc "
-                         "(scripts/deps bench)")
+                         "(scripts/deps test)")
     return parse(xml)
 
 
