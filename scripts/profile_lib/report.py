@@ -72,6 +72,14 @@ def findings(profile, stages):
         n, r = max(slow, key=lambda nr: nr[1]["seconds"])
         parts.append(f"The longest single benchmark unit at {top} thread(s) is {n} ({r['seconds']:.3g} s, "
                      f"{r['benchmark'] if 'benchmark' in r else 'its case'}).")
+    v = profile.get("vgg16_layers") or {}
+    if v.get("gflops") and v.get("fma_peak_gflops"):
+        convs = {k: g for k, g in v["gflops"].items() if k.startswith("conv")} or v["gflops"]
+        lo, hi = min(convs, key=convs.get), max(convs, key=convs.get)
+        pk = v["fma_peak_gflops"]
+        parts.append(f"Per VGG16 layer (f32 direct, batch {v['batch']}, {v['threads']} thread(s)) the slowest "
+                     f"convolution is {lo} at {convs[lo]:.3g} GFLOP/s ({pct(convs[lo] / pk)} of the FMA peak), the "
+                     f"fastest {hi} at {convs[hi]:.3g} ({pct(convs[hi] / pk)}).")
     return " ".join(parts) if parts else "No stage was measured."
 
 
@@ -85,6 +93,15 @@ def binding_lines(m):
     return lines
 
 
+def oversubscribed(profile):
+    m = profile["machine"]
+    top = max(s["threads"] for s in profile["stages"])
+    if top > m["cores"]:
+        return [f"**Warning:** {top} threads on {m['cores']} cores: the largest counts share cores "
+                "(hardware threads or time slices), so their efficiency is not the cores' scaling."]
+    return []
+
+
 def render(profile):
     m = profile["machine"]
     stages = by_stage(profile)
@@ -96,7 +113,7 @@ def render(profile):
     caches = m.get("cache_bytes", {})
     if caches:
         out.append("Caches: " + ", ".join(f"{k} {v // 1024} KiB" for k, v in sorted(caches.items())) + ".")
-    out += binding_lines(m)
+    out += binding_lines(m) + oversubscribed(profile)
     if run:
         out.append(f"Run: {'--quick' if run.get('quick') else 'full'}"
                    f"{', inputs scaled by ' + str(run['scale']) if run.get('scale', 1) < 1 else ''}, "
