@@ -161,7 +161,7 @@ static void bm_reduce(bench_state *st, void *ctx)
 static void context_layers(void)
 {
     fg_net *net = NULL;
-    fg_net_opts o = {.batch = 8};
+    fg_net_opts o = {.batch = bench_env_scale() < 1.0 ? 1 : 8}; /* FG_BENCH_SCALE: the tests, cheaper */
     char key[64], val[256];
     if (!have_weights || fg_net_create(&weights, &o, &net) != FG_OK) {
         bench_add_context("vgg16_layers", fg_last_error());

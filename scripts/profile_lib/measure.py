@@ -12,7 +12,10 @@ import topology
 
 def thread_list(cores, arg):
     if arg:
-        ts = sorted({int(t) for t in arg.split(",") if t.strip()})
+        try:
+            ts = sorted({int(t) for t in arg.split(",") if t.strip()})
+        except ValueError:
+            ts = []
         if not ts or ts[0] < 1:
             raise SystemExit(f"scripts/profile: --threads {arg}: expected positive integers, e.g. 1,2,4")
         return ts
@@ -46,7 +49,10 @@ def run_program(bench_dir, prog, filt, threads, knobs, raw_dir):
            "--benchmark_out_format=json"] + knobs["flags"]
     t0 = time.time()
     with open(log, "w") as lf:
-        rc = subprocess.run(cmd, env=env, stdout=lf, stderr=subprocess.STDOUT).returncode
+        try:
+            rc = subprocess.run(cmd, env=env, stdout=lf, stderr=subprocess.STDOUT).returncode
+        except OSError as e:
+            raise SystemExit(f"scripts/profile: cannot run {cmd[0]}: {e.strerror} (is the release preset built?)")
     print(f"  {prog} at {threads} thread(s): {time.time() - t0:.1f} s", flush=True)
     if rc != 0 or not os.path.exists(out):
         raise SystemExit(f"scripts/profile: {' '.join(cmd)} failed (status {rc}); see {log}")
