@@ -21,7 +21,23 @@ static double env_number(const char *name, double lo, double hi, double dflt)
     errno = 0;
     double v = strtod(s, &end);
     if (errno || *end || !(v >= lo && v <= hi)) {
-        fprintf(stderr, "bench_env.c: %s=\"%s\": expected a number in [%g, %g]\n", name, s, lo, hi);
+        fprintf(stderr, "knobs.c: %s=\"%s\": expected a number in [%g, %g]\n", name, s, lo, hi);
+        exit(2);
+    }
+    return v;
+}
+
+/* a whole number in [lo, hi] or exit naming the variable */
+static int64_t env_int(const char *name, int64_t lo, int64_t hi, int64_t dflt)
+{
+    const char *s = getenv(name);
+    if (!s || !*s) return dflt;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < lo || v > hi) {
+        fprintf(stderr, "knobs.c: %s=\"%s\": expected a whole number in [%lld, %lld]\n", name, s, (long long)lo,
+                (long long)hi);
         exit(2);
     }
     return v;
@@ -32,7 +48,7 @@ static void read_env(void)
     if (read_done) return;
     read_done = 1;
     scale = env_number("FG_BENCH_SCALE", 1e-6, 1.0, 1.0);
-    max_iterations = (int64_t)env_number("FG_BENCH_MAX_ITERATIONS", 1, 1e9, 0);
+    max_iterations = env_int("FG_BENCH_MAX_ITERATIONS", 1, 1000000000, 0);
 }
 
 static const char *bind_name(omp_proc_bind_t b)
@@ -51,7 +67,7 @@ void bench_env_init(void)
 {
     char buf[64];
     read_env();
-    int threads = (int)env_number("FG_BENCH_THREADS", 1, 65536, 0);
+    int threads = (int)env_int("FG_BENCH_THREADS", 1, 65536, 0);
     /* one level of parallelism: a parallel kernel called from a parallel
      * region (oneDNN inside a net's team) runs on its caller's thread */
     omp_set_max_active_levels(1);

@@ -29,8 +29,11 @@ for t in 1 2; do
 done
 if FG_BENCH_THREADS=two "$bench/bench_core" --benchmark_filter=NONE >/dev/null 2>"$tmp/err"; then
   echo "FAIL: FG_BENCH_THREADS=two accepted"; fail=1
-elif ! grep -q 'FG_BENCH_THREADS="two": expected a number' "$tmp/err"; then
+elif ! grep -q 'knobs.c: FG_BENCH_THREADS="two": expected a whole number' "$tmp/err"; then
   cat "$tmp/err"; echo "FAIL: message for FG_BENCH_THREADS=two"; fail=1
 fi
+for bad in FG_BENCH_THREADS=2.5 FG_BENCH_THREADS=0 FG_BENCH_MAX_ITERATIONS=-1 FG_BENCH_SCALE=2; do
+  env "$bad" "$bench/bench_core" --benchmark_filter=NONE >/dev/null 2>&1 && { echo "FAIL: $bad accepted"; fail=1; }
+done
 [ $fail = 0 ] && echo "ok: FG_BENCH_THREADS honoured by OpenMP, the cases and oneDNN"
 exit $fail
