@@ -2,17 +2,20 @@
 #ifndef FNEGRAPH_BENCH_COMMON_H
 #define FNEGRAPH_BENCH_COMMON_H
 
+#include "knobs.h"
 #include "bench_shim.h"
 #include "fnegraph/cpu.h"
 #include "fnegraph/info.h"
 
 #include <stdio.h>
 
-/* Record the CPU, the kernels' ISA, oneDNN's ISA and the threads in the JSON. */
+/* Apply the FG_BENCH_* knobs (knobs.h), then record the CPU, the
+ * kernels' ISA, oneDNN's ISA and the threads in the JSON. */
 static inline void bench_context_fnegraph(void)
 {
     fg_build_info bi;
     char buf[32];
+    bench_env_init();
     fg_build_info_get(&bi);
     bench_add_context("fnegraph_version", bi.version);
     bench_add_context("cpu_model", fg_cpu_model());

@@ -292,6 +292,11 @@ int main(int argc, char **argv)
     static fluid_case sweep_cases[2][2][2][3], run_cases[2][2];
     char name[128];
     bench_context_fnegraph();
+    for (int g = 0; g < 2; g++) { /* FG_BENCH_SCALE: fewer images and feature-feature edges */
+        uint64_t m_ff = shapes[g].n_edges - (uint64_t)shapes[g].n_images * shapes[g].per_image;
+        shapes[g].n_images = (uint32_t)bench_scaled(shapes[g].n_images, 2 * shapes[g].classes);
+        shapes[g].n_edges = (uint64_t)shapes[g].n_images * shapes[g].per_image + (uint64_t)bench_scaled((int64_t)m_ff, 10000);
+    }
     bench_add_context("threads_used", "1 (FluidC is sequential; igraph too)");
     for (int g = 0; g < 2; g++)
         for (int v = 0; v < 2; v++) {

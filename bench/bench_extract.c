@@ -10,7 +10,8 @@
  *   images_per_s        whole extraction (images / processing seconds: after
  *                       the net is built, until the file is final)
  *   bare_images_per_s   the forward pass alone
- *   whole_over_bare     their ratio (1.0: decode, reduction and writes are hidden)
+ *   whole_over_bare     their ratio (1.0: decode, reduction and writes are hidden;
+ *                       both left out under FG_BENCH_SCALE, the profile's tests)
  *   setup_s             building the net (weight reorders) and opening the file
  *   peak_rss_MB         peak resident memory during the case (VmHWM after
  *                       resetting it through /proc/self/clear_refs; where that
@@ -77,7 +78,8 @@ static double rss_peak_mb(bool reset_ok)
     return (double)ru.ru_maxrss / 1024.0;
 }
 
-/* The forward pass alone: images/s, best of 3 after a warm-up. */
+/* The forward pass alone: images/s, best of 3 after a warm-up (fewer under
+ * FG_BENCH_MAX_ITERATIONS). */
 static double bare_forward(const mode_case *c, int threads)
 {
     fg_net *net = NULL;
@@ -92,7 +94,8 @@ static double bare_forward(const mode_case *c, int threads)
         fg_rng_seed(&r, 7);
         for (size_t i = 0; i < img * (size_t)c->batch; i++) in[i] = (float)(255.0 * fg_rng_uniform(&r) - 120.0);
         bool ok = fg_net_fne(net, in, c->batch, fne) == FG_OK;
-        for (int k = 0; ok && k < 3; k++) {
+        const int64_t cap = bench_env_max_iterations(), reps = cap > 0 && cap < 3 ? cap : 3;
+        for (int k = 0; ok && k < reps; k++) {
             double t0 = now();
             ok = fg_net_fne(net, in, c->batch, fne) == FG_OK;
             double s = now() - t0;
@@ -125,7 +128,9 @@ static void bm_extract(bench_state *st, void *ctx)
         return;
     }
     bool reset_ok = rss_reset();
-    double bare = bare_forward(c, threads);
+    /* under FG_BENCH_SCALE (the profile's tests) the bare forward is left out: 0 */
+    const bool tiny = bench_env_scale() < 1.0;
+    double bare = tiny ? 0 : bare_forward(c, threads);
     if (bare < 0) {
         bench_skip(st, fg_last_error());
         return;
@@ -134,7 +139,7 @@ static void bm_extract(bench_state *st, void *ctx)
      * first batch's decoding and the file's finish weigh as little as in a
      * long extraction) */
     fg_dataset ds = images;
-    ds.n = c->batch == 1 ? 8 : 64;
+    ds.n = c->batch == 1 ? bench_scaled(8, 1) : bench_scaled(64, c->batch);
     if (ds.n > images.n) ds.n = images.n;
     snprintf(out, sizeof out, "%s/fne.h5", dir);
     snprintf(partial, sizeof partial, "%s.partial", out);
@@ -161,8 +166,10 @@ static void bm_extract(bench_state *st, void *ctx)
     double flops = 30.94e9;
     bench_set_items(st, ds.n * iters);
     bench_set_counter(st, "images_per_s", ips, BENCH_COUNTER_DEFAULT);
-    bench_set_counter(st, "bare_images_per_s", bare, BENCH_COUNTER_DEFAULT);
-    bench_set_counter(st, "whole_over_bare", ips / bare, BENCH_COUNTER_DEFAULT);
+    if (!tiny) {
+        bench_set_counter(st, "bare_images_per_s", bare, BENCH_COUNTER_DEFAULT);
+        bench_set_counter(st, "whole_over_bare", ips / bare, BENCH_COUNTER_DEFAULT);
+    }
     bench_set_counter(st, "setup_s", (total - proc) / (double)iters, BENCH_COUNTER_DEFAULT);
     bench_set_counter(st, "images", (double)ds.n, BENCH_COUNTER_DEFAULT);
     bench_set_counter(st, "threads", threads, BENCH_COUNTER_DEFAULT);
@@ -175,7 +182,7 @@ static void bm_extract(bench_state *st, void *ctx)
         bench_set_counter(st, "peak_ratio", ips * flops / 1e9 / peak, BENCH_COUNTER_DEFAULT);
     }
     fprintf(stderr, "%s batch %d, %d thread(s): whole %.2f images/s (%lld images), bare %.2f, ratio %.3f, "
-            "peak RSS %.0f MB\n", c->name, c->batch, threads, ips, (long long)ds.n, bare, ips / bare,
+            "peak RSS %.0f MB\n", c->name, c->batch, threads, ips, (long long)ds.n, bare, bare > 0 ? ips / bare : 0,
             rss_peak_mb(reset_ok));
 }
 
@@ -185,7 +192,7 @@ static void make_images(void)
     fg_synth_options o;
     fg_synth_defaults(&o);
     o.classes = 4;
-    o.per_class = 16;
+    o.per_class = (int)bench_scaled(16, 1); /* FG_BENCH_SCALE: fewer images */
     o.min_side = 300;
     o.max_side = 500;
     o.seed = 3;
@@ -194,7 +201,7 @@ static void make_images(void)
     snprintf(root, sizeof root, "%s/images", dir);
     fg_synth_report rep;
     have_images = fg_synth_write(root, &o, NULL, NULL, &rep) == FG_OK && fg_dataset_folder(root, &images) == FG_OK &&
-                  images.n == 64;
+                  images.n == 4 * o.per_class;
     char note[160];
     snprintf(note, sizeof note, "%lld demo-data JPEGs, %dx%d..%dx%d px, %lld progressive, %lld grayscale",
              (long long)rep.images, rep.min_width, rep.min_height, rep.max_width, rep.max_height,

@@ -5,11 +5,14 @@
  *   standardize_ternarize/total  both passes (2 reads of the floats)
  *   ff/aggregate|edges|total     feature-feature edges of real-shape He weights, k = 1.5
  *                                                                  target total <= 0.2 s
- *   graph/csr_build/<threads>    CSR of 8,189 images x ~520 codes + the ff edges (~9.7 M edges)
+ *   graph/csr_build/<threads>    (1, 2, allcores = FG_BENCH_THREADS) CSR of 8,189 images x ~520 codes + the ff edges (~9.7 M edges)
  *                                                                  target <= 0.3 s on 2 cores
  *   graph/summarize              edge kinds and components of that graph
  * Every case also reports best_ms, the fastest of its iterations (the machine
- * may be shared: the best is the least disturbed), and ratios use it. */
+ * may be shared: the best is the least disturbed), and ratios use it.
+ * FG_BENCH_SCALE shrinks the images and the 512 MiB buffer (the names keep the
+ * full sizes; the JSON context records the scale); FG_BENCH_READ_MIB=M sets
+ * the read buffer to M MiB (scripts/profile: 4 x the last-level caches). */
 #include "bench_common.h"
 #include "fne_random.h"
 #include "fnegraph/graph.h"
@@ -19,10 +22,13 @@
 
 #include <immintrin.h>
 #include <omp.h>
+#include <stdlib.h>
 #include <time.h>
 
-enum { N_IMAGES = 8189, CODES_PER_IMAGE = 520 };
-static const size_t BW_FLOATS = (size_t)128 << 20; /* 512 MiB */
+/* flowers102 sizes; FG_BENCH_SCALE shrinks them (main) */
+enum { CODES_PER_IMAGE = 520 };
+static int n_images = 8189;
+static size_t bw_floats = (size_t)128 << 20; /* 512 MiB */
 
 static double now(void)
 {
@@ -63,9 +69,9 @@ static float *bw_array(void)
 {
     static float *a;
     if (!a) {
-        a = fg_alloc(BW_FLOATS, sizeof *a);
+        a = fg_alloc(bw_floats, sizeof *a);
 #pragma omp parallel for schedule(static)
-        for (size_t i = 0; i < BW_FLOATS; i++) a[i] = 1.0f;
+        for (size_t i = 0; i < bw_floats; i++) a[i] = 1.0f;
     }
     return a;
 }
@@ -79,13 +85,13 @@ static double read_pass(fg_isa isa, float *sink)
 #pragma omp parallel reduction(+ : total)
     {
         size_t nt = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
-        size_t chunk = (BW_FLOATS / nt + 63) / 64 * 64, b = t * chunk;
-        size_t e = b + chunk < BW_FLOATS ? b + chunk : BW_FLOATS;
+        size_t chunk = (bw_floats / nt + 63) / 64 * 64, b = t * chunk;
+        size_t e = b + chunk < bw_floats ? b + chunk : bw_floats;
         if (b < e) total += isa == FG_ISA_AVX512 ? sum_avx512(a + b, e - b) : sum_sse2(a + b, e - b);
     }
     double s = now() - t0;
     *sink += total;
-    return (double)BW_FLOATS * sizeof(float) / s / 1e9;
+    return (double)bw_floats * sizeof(float) / s / 1e9;
 }
 
 /* the best read bandwidth of any ISA available, GB/s, measured once */
@@ -119,10 +125,11 @@ static void bm_read(bench_state *st, void *ctx)
         double g = read_pass(isa, &sink);
         if (g > best) best = g;
     }
-    bench_set_bytes(st, bench_iterations(st) * (int64_t)(BW_FLOATS * sizeof(float)));
+    bench_set_bytes(st, bench_iterations(st) * (int64_t)(bw_floats * sizeof(float)));
     bench_set_counter(st, "GBps_best", best, BENCH_COUNTER_DEFAULT);
     bench_set_counter(st, "threads", omp_get_max_threads(), BENCH_COUNTER_DEFAULT);
     bench_set_counter(st, "sink", sink > 0, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "buffer_MiB", (double)(bw_floats * sizeof(float)) / (1 << 20), BENCH_COUNTER_DEFAULT);
 }
 
 /* ---- the FNE: ReLU-like, many zeros, per-feature scale and shift ------------ */
@@ -130,16 +137,17 @@ static void bm_read(bench_state *st, void *ctx)
 static float *fne(void)
 {
     static float *x;
-    if (!x) x = bench_fne_random(N_IMAGES, 102);
+    if (!x) x = bench_fne_random(n_images, 102);
     return x;
 }
 
-static const double FNE_BYTES = (double)N_IMAGES * FG_FNE_DIM * sizeof(float);
+
+static double fne_bytes(void) { return (double)n_images * FG_FNE_DIM * sizeof(float); }
 
 static void report_pass(bench_state *st, double best, double passes)
 {
-    double gbs = passes * FNE_BYTES / best / 1e9, bw = read_bw_gbs();
-    bench_set_bytes(st, (int64_t)(passes * FNE_BYTES) * bench_iterations(st));
+    double gbs = passes * fne_bytes() / best / 1e9, bw = read_bw_gbs();
+    bench_set_bytes(st, (int64_t)(passes * fne_bytes()) * bench_iterations(st));
     bench_set_counter(st, "best_ms", best * 1e3, BENCH_COUNTER_DEFAULT);
     bench_set_counter(st, "GBps_best", gbs, BENCH_COUNTER_DEFAULT);
     bench_set_counter(st, "read_bw_GBps", bw, BENCH_COUNTER_DEFAULT);
@@ -164,7 +172,7 @@ static void bm_stats(bench_state *st, void *ctx)
     while (bench_keep_running(st)) {
         fg_fne_stats s;
         double t0 = now();
-        fg_status rc = fg_i_fne_stats_compute(x, N_IMAGES, FG_FNE_DIM, NULL, 0, NULL, isa, &s);
+        fg_status rc = fg_i_fne_stats_compute(x, n_images, FG_FNE_DIM, NULL, 0, NULL, isa, &s);
         double t = now() - t0;
         if (t < best) best = t;
         fg_fne_stats_destroy(&s);
@@ -183,7 +191,7 @@ static void bm_ternarize(bench_state *st, void *ctx)
     const float *x = fne();
     read_bw_gbs();
     fg_fne_stats s;
-    if (fg_fne_stats_compute(x, N_IMAGES, FG_FNE_DIM, NULL, 0, NULL, &s) != FG_OK) {
+    if (fg_fne_stats_compute(x, n_images, FG_FNE_DIM, NULL, 0, NULL, &s) != FG_OK) {
         bench_skip(st, fg_last_error());
         return;
     }
@@ -192,7 +200,7 @@ static void bm_ternarize(bench_state *st, void *ctx)
     while (bench_keep_running(st)) {
         fg_codes c;
         double t0 = now();
-        fg_status rc = fg_i_codes_ternarize(x, N_IMAGES, FG_FNE_DIM, &s, -2, 2, NULL, isa, &c);
+        fg_status rc = fg_i_codes_ternarize(x, n_images, FG_FNE_DIM, &s, -2, 2, NULL, isa, &c);
         double t = now() - t0;
         if (t < best) best = t;
         fg_codes_count(&c, &np, &nn);
@@ -204,7 +212,7 @@ static void bm_ternarize(bench_state *st, void *ctx)
     }
     fg_fne_stats_destroy(&s);
     report_pass(st, best, 1);
-    bench_set_counter(st, "codes_per_image", (double)(np + nn) / N_IMAGES, BENCH_COUNTER_DEFAULT);
+    bench_set_counter(st, "codes_per_image", (double)(np + nn) / n_images, BENCH_COUNTER_DEFAULT);
 }
 
 static void bm_stats_ternarize(bench_state *st, void *ctx)
@@ -218,8 +226,8 @@ static void bm_stats_ternarize(bench_state *st, void *ctx)
         fg_fne_stats s;
         fg_codes c;
         double t0 = now();
-        fg_status rc = fg_i_fne_stats_compute(x, N_IMAGES, FG_FNE_DIM, NULL, 0, NULL, isa, &s);
-        if (rc == FG_OK) rc = fg_i_codes_ternarize(x, N_IMAGES, FG_FNE_DIM, &s, -2, 2, NULL, isa, &c);
+        fg_status rc = fg_i_fne_stats_compute(x, n_images, FG_FNE_DIM, NULL, 0, NULL, isa, &s);
+        if (rc == FG_OK) rc = fg_i_codes_ternarize(x, n_images, FG_FNE_DIM, &s, -2, 2, NULL, isa, &c);
         double t = now() - t0;
         if (t < best) best = t;
         fg_fne_stats_destroy(&s);
@@ -311,16 +319,16 @@ static graph_input *graph_input_get(void)
     fg_ff_weights_destroy(&a);
     if (rc != FG_OK) return NULL;
     /* ~520 codes an image at random features, random signs */
-    g.codes.n = N_IMAGES;
+    g.codes.n = n_images;
     g.codes.d = FG_FNE_DIM;
     g.codes.words = FG_CODE_WORDS;
     g.codes.lo = -2;
     g.codes.hi = 2;
-    g.codes.bits = fg_calloc((size_t)N_IMAGES * 2 * FG_CODE_WORDS, sizeof(uint64_t));
+    g.codes.bits = fg_calloc((size_t)n_images * 2 * FG_CODE_WORDS, sizeof(uint64_t));
     if (!g.codes.bits) return NULL;
     fg_rng r;
     fg_rng_seed(&r, 8189);
-    for (int i = 0; i < N_IMAGES; i++) {
+    for (int i = 0; i < n_images; i++) {
         uint64_t *pos = g.codes.bits + (size_t)i * 2 * FG_CODE_WORDS, *neg = pos + FG_CODE_WORDS;
         for (int k = 0; k < CODES_PER_IMAGE; k++) {
             uint64_t f = fg_rng_below(&r, FG_FNE_DIM), b = 1ull << (f % 64);
@@ -334,7 +342,7 @@ static graph_input *graph_input_get(void)
 
 static void bm_csr_build(bench_state *st, void *ctx)
 {
-    int threads = (int)(intptr_t)ctx, saved = omp_get_max_threads();
+    int saved = omp_get_max_threads(), threads = ctx ? (int)(intptr_t)ctx : saved; /* 0: all (FG_BENCH_THREADS) */
     graph_input *in = graph_input_get();
     if (!in) {
         bench_skip(st, "could not make the input graph");
@@ -410,6 +418,10 @@ int main(int argc, char **argv)
                                  "ff/total/scalar/k1.5",      "ff/total/avx512/k1.5"};
     void *scalar = (void *)(intptr_t)FG_ISA_SCALAR, *avx512 = (void *)(intptr_t)FG_ISA_AVX512;
     bench_context_fnegraph();
+    n_images = (int)bench_scaled(n_images, 256);
+    const char *mib = getenv("FG_BENCH_READ_MIB"); /* scripts/profile: 4 x the last-level caches */
+    if (mib && atoll(mib) >= 16) bw_floats = (size_t)atoll(mib) << 18;
+    bw_floats = (size_t)bench_scaled((int64_t)bw_floats, (int64_t)1 << 22) / 64 * 64;
     heavy(bench_register("memory/read/sse2/512MiB", bm_read, scalar), 10);
     heavy(bench_register("memory/read/avx512/512MiB", bm_read, avx512), 10);
     heavy(bench_register("standardize/stats/scalar/8189", bm_stats, scalar), 5);
@@ -421,6 +433,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < 6; i++) heavy(bench_register(ffn[i], bm_ff, &ffc[i]), 5);
     heavy(bench_register("graph/csr_build/1thread/8189", bm_csr_build, (void *)(intptr_t)1), 5);
     heavy(bench_register("graph/csr_build/2threads/8189", bm_csr_build, (void *)(intptr_t)2), 10);
+    heavy(bench_register("graph/csr_build/allcores/8189", bm_csr_build, (void *)(intptr_t)0), 10);
     heavy(bench_register("graph/summarize/8189", bm_summarize, NULL), 5);
     return bench_main(argc, argv);
 }

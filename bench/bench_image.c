@@ -1,6 +1,7 @@
 /* Benchmarks of the image stage, one core (decoding runs beside the CNN, one
  * image per worker): decoding, resize + preprocessing, and the whole
- * decode -> network input path, in images/s (items_per_second).
+ * decode -> network input path, in images/s (items_per_second); one
+ * decoding case on every thread of the run (.../allcores, FG_BENCH_THREADS).
  *   image/decode/real/...        the hymenoptera photos (skipped when absent), from their files
  *   image/input/real/{full,dct}  decode + 224x224 caffe input, without / with DCT scaling
  *   image/decode/jpeg/WxH[/...]  generated JPEGs decoded from memory
@@ -14,6 +15,7 @@
 #include "fnegraph/mem.h"
 #include "fnegraph/synth.h"
 
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +126,33 @@ static void bm_jpeg(bench_state *st, void *ctx, int to_input)
 }
 
 static void bm_jpeg_decode(bench_state *st, void *ctx) { bm_jpeg(st, ctx, 0); }
+
+/* Every thread of the run (FG_BENCH_THREADS) decodes its own copy of the
+ * image, 4 an iteration each: the throughput of a decoding team. */
+static void bm_jpeg_decode_team(bench_state *st, void *ctx)
+{
+    jpeg_case *c = ctx;
+    if (!c->data) {
+        bench_skip(st, "could not make the JPEG");
+        return;
+    }
+    const int threads = omp_get_max_threads();
+    int bad = 0;
+    while (bench_keep_running(st)) {
+#pragma omp parallel num_threads(threads) reduction(| : bad)
+        for (int k = 0; k < 4; k++) {
+            fg_image img;
+            if (fg_image_decode_memory(c->data, c->size, "bench.jpg", 0, &img) != FG_OK) bad = 1;
+            else fg_image_destroy(&img);
+        }
+        if (bad) {
+            bench_skip(st, "a decode failed");
+            return;
+        }
+    }
+    bench_set_items(st, bench_iterations(st) * threads * 4);
+    bench_set_counter(st, "threads", threads, BENCH_COUNTER_DEFAULT);
+}
 static void bm_jpeg_input(bench_state *st, void *ctx) { bm_jpeg(st, ctx, 1); }
 
 typedef struct resize_case {
@@ -169,6 +198,7 @@ int main(int argc, char **argv)
     for (int k = 0; k < 5; k++) {
         make_jpeg(&jc[k]);
         if (dec_names[k]) bench_register(dec_names[k], bm_jpeg_decode, &jc[k]);
+        if (k == 0) bench_case_real_time(bench_register("image/decode/jpeg/500x375/allcores", bm_jpeg_decode_team, &jc[k]));
         bench_register(in_names[k], bm_jpeg_input, &jc[k]);
     }
 

@@ -213,7 +213,8 @@ static void bm_fne_read(bench_state *st, void *ctx)
 
 /* The edge list of a ring lattice shaped like a flowers102 graph: vertex u
  * joined to u + 1 .. u + J (mod V), every pair once, as (min, max). */
-enum { EDGE_V = 33021, EDGE_IMAGES = 8189, EDGE_J = 291 };
+enum { EDGE_J = 291 };
+static uint32_t EDGE_V = 33021, EDGE_IMAGES = 8189; /* FG_BENCH_SCALE shrinks them (main) */
 static uint32_t *edge_list;
 static uint64_t edge_m;
 static char edges_path[600];
@@ -285,6 +286,8 @@ int main(int argc, char **argv)
     static int ref_twin = 1;
     static fne_ctx put_only = {0}, put_finish = {1};
     bench_context_fnegraph();
+    EDGE_V = (uint32_t)bench_scaled(EDGE_V, 2 * EDGE_J + 2);
+    EDGE_IMAGES = (uint32_t)bench_scaled(EDGE_IMAGES, 1);
     if (!mkdtemp(tmpdir)) {
         perror("mkdtemp");
         return 1;

@@ -1,5 +1,6 @@
 // The C shim over Google Benchmark: bench_state * is a benchmark::State &.
 #include "bench_shim.h"
+#include "knobs.h"
 
 #include <benchmark/benchmark.h>
 
@@ -42,7 +43,8 @@ bench_case *bench_case_real_time(bench_case *c)
 
 bench_case *bench_case_iterations(bench_case *c, int64_t n)
 {
-    B(c)->Iterations(n);
+    int64_t cap = bench_env_max_iterations(); /* FG_BENCH_MAX_ITERATIONS */
+    B(c)->Iterations(cap > 0 && n > cap ? cap : n);
     return c;
 }
 

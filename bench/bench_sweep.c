@@ -27,7 +27,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
-enum { N_IMAGES = 8189, N_CLASSES = 102, N_SEEDS = 10 };
+enum { N_CLASSES = 102, N_SEEDS = 10 };
+static int n_images = 8189; /* FG_BENCH_SCALE shrinks it (main) */
 
 static double now(void)
 {
@@ -50,10 +51,10 @@ static input *input_get(void)
     static int tried;
     if (tried) return in.ok ? &in : NULL;
     tried = 1;
-    in.x = bench_fne_random(N_IMAGES, 102);
-    in.label = fg_alloc(N_IMAGES, sizeof *in.label);
+    in.x = bench_fne_random(n_images, 102);
+    in.label = fg_alloc(n_images, sizeof *in.label);
     if (!in.x || !in.label) return NULL;
-    for (int i = 0; i < N_IMAGES; i++) in.label[i] = i % N_CLASSES;
+    for (int i = 0; i < n_images; i++) in.label[i] = i % N_CLASSES;
     fg_weights w;
     fg_ff_weights a;
     memset(&a, 0, sizeof a);
@@ -94,9 +95,9 @@ static int one_config(const input *in, int threads, stage_times *t)
     int bad = 0;
     double sweeps = 0;
     double t0 = now(), t1;
-    bad |= fg_fne_stats_compute(in->x, N_IMAGES, FG_FNE_DIM, NULL, 0, NULL, &s) != FG_OK;
+    bad |= fg_fne_stats_compute(in->x, n_images, FG_FNE_DIM, NULL, 0, NULL, &s) != FG_OK;
     t1 = now(), t->stats = t1 - t0, t0 = t1;
-    bad |= bad || fg_codes_ternarize(in->x, N_IMAGES, FG_FNE_DIM, &s, -2.0, 2.0, NULL, &c) != FG_OK;
+    bad |= bad || fg_codes_ternarize(in->x, n_images, FG_FNE_DIM, &s, -2.0, 2.0, NULL, &c) != FG_OK;
     t1 = now(), t->codes = t1 - t0, t0 = t1;
     const fg_graph_task task = {.codes = &c,
                                 .ff = &in->ff,
@@ -122,8 +123,8 @@ static int one_config(const input *in, int threads, stage_times *t)
 
 static void bm_config(bench_state *st, void *ctx)
 {
-    const int threads = (int)(intptr_t)ctx;
-    if (threads > omp_get_num_procs()) {
+    const int threads = ctx ? (int)(intptr_t)ctx : omp_get_max_threads(); /* 0: FG_BENCH_THREADS */
+    if (ctx && threads > omp_get_num_procs()) {
         bench_skip(st, "more threads than cores");
         return;
     }
@@ -163,9 +164,12 @@ static void bm_config(bench_state *st, void *ctx)
 int main(int argc, char **argv)
 {
     bench_context_fnegraph();
+    n_images = (int)bench_scaled(n_images, 256);
     bench_case_unit_ms(bench_case_iterations(
         bench_case_real_time(bench_register("sweep/config/flowers102-shaped/1thread", bm_config, (void *)1)), 3));
     bench_case_unit_ms(bench_case_iterations(
         bench_case_real_time(bench_register("sweep/config/flowers102-shaped/2threads", bm_config, (void *)2)), 3));
+    bench_case_unit_ms(bench_case_iterations(
+        bench_case_real_time(bench_register("sweep/config/flowers102-shaped/allcores", bm_config, NULL)), 3));
     return bench_main(argc, argv);
 }

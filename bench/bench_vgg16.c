@@ -119,17 +119,20 @@ done:
     fg_net_destroy(net);
 }
 
-/* The reduction alone on one core: a batch of 8 conv1_2 (224x224x64) or
+/* The reduction alone on one core (and, .../allcores/..., with the best kernel on
+ * every thread of the run): a batch of 8 conv1_2 (224x224x64) or
  * conv4_3 (28x28x512) outputs in nhwc, the layout oneDNN picks here. */
 typedef struct reduce_case {
     bool avx512;
     int c, hw;
+    bool all_cores; /* the threads of the run (FG_BENCH_THREADS) instead of one */
 } reduce_case;
 
 static void bm_reduce(bench_state *st, void *ctx)
 {
     const reduce_case *rc = ctx;
-    if (rc->avx512 && fg_cpu_isa() < FG_ISA_AVX512) {
+    const bool avx512 = rc->all_cores ? fg_cpu_isa() >= FG_ISA_AVX512 : rc->avx512; /* allcores: the best kernel */
+    if (avx512 && fg_cpu_isa() < FG_ISA_AVX512) {
         bench_skip(st, "the CPU (or FNEGRAPH_ISA) does not allow AVX-512");
         return;
     }
@@ -144,7 +147,8 @@ static void bm_reduce(bench_state *st, void *ctx)
     } else {
         fill_input(p, count);
         while (bench_keep_running(st))
-            fg_i_fne_means(&y, p, n, part, out, c, 1, rc->avx512 ? fg_i_fne_sum_avx512 : fg_i_fne_sum_ref);
+            fg_i_fne_means(&y, p, n, part, out, c, rc->all_cores ? omp_get_max_threads() : 1,
+                           avx512 ? fg_i_fne_sum_avx512 : fg_i_fne_sum_ref);
         bench_set_items(st, bench_iterations(st) * (int64_t)count);
         bench_set_bytes(st, bench_iterations(st) * (int64_t)(count * sizeof *p));
     }
@@ -157,7 +161,7 @@ static void bm_reduce(bench_state *st, void *ctx)
 static void context_layers(void)
 {
     fg_net *net = NULL;
-    fg_net_opts o = {.batch = 8};
+    fg_net_opts o = {.batch = bench_env_scale() < 1.0 ? 1 : 8}; /* FG_BENCH_SCALE: the tests, cheaper */
     char key[64], val[256];
     if (!have_weights || fg_net_create(&weights, &o, &net) != FG_OK) {
         bench_add_context("vgg16_layers", fg_last_error());
@@ -180,7 +184,8 @@ int main(int argc, char **argv)
 {
     static net_case cases[] = {{1, true}, {8, true}, {32, true}, {1, false}, {8, false}, {32, false}};
     static const int64_t iters[] = {24, 4, 1, 8, 2, 1};
-    static reduce_case reds[] = {{false, 64, 224}, {true, 64, 224}, {false, 512, 28}, {true, 512, 28}};
+    static reduce_case reds[] = {{false, 64, 224, false}, {true, 64, 224, false}, {false, 512, 28, false},
+                                 {true, 512, 28, false},  {true, 64, 224, true},   {true, 512, 28, true}};
     char name[96];
     bench_context_fnegraph();
     have_weights = fg_weights_generate(1, false, &weights) == FG_OK;
@@ -192,8 +197,9 @@ int main(int argc, char **argv)
         bench_case *b = bench_register(name, bm_fne, &cases[i]);
         bench_case_unit_ms(bench_case_iterations(bench_case_real_time(b), iters[i]));
     }
-    for (int i = 0; i < 4; i++) {
-        snprintf(name, sizeof name, "nn/fne_reduce/%s/8x%dx%dx%d", reds[i].avx512 ? "avx512" : "ref",
+    for (int i = 0; i < 6; i++) {
+        snprintf(name, sizeof name, "nn/fne_reduce/%s/8x%dx%dx%d",
+                 reds[i].all_cores ? "allcores" : reds[i].avx512 ? "avx512" : "ref",
                  reds[i].hw, reds[i].hw, reds[i].c);
         bench_case_real_time(bench_register(name, bm_reduce, &reds[i]));
     }

@@ -20,7 +20,9 @@ float *bench_fne_random(int64_t n, uint64_t seed)
         shift[f] = (float)(fg_rng_normal(&r) - 0.5);
         scale[f] = (float)(0.2 + 2 * fg_rng_uniform(&r));
     }
-#pragma omp parallel for schedule(dynamic, 16)
+    /* static: each thread first-touches the rows it reads in the row-split
+     * passes (ternarize), on its own NUMA node; values do not depend on it */
+#pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < n; i++) {
         fg_rng ri;
         fg_rng_seed_stream(&ri, seed, (uint64_t)i);
