@@ -53,6 +53,7 @@ check "one part of one is the whole sweep" \
   '"$exe" sweep --config s.ini --part 1/1 --out all.h5 >/dev/null 2>&1 && /usr/bin/python3 "$src/tests/support/sweep_rows.py" serial.h5 -- all.h5'
 check "the results file says which part" \
   '/usr/bin/python3 -c "import h5py,sys; c=h5py.File(\"p2.h5\",\"r\").attrs[\"config\"]; c=c.decode() if isinstance(c,bytes) else c; sys.exit(\"part 2/3\" not in c)"'
+check "the README's Slurm script parses" 'bash -n "$src/scripts/slurm-sweep.sbatch"'
 for bad in 0/3 4/3 3 1/0 a/b 1/2x; do
   "$exe" sweep --config s.ini --part "$bad" --out x.h5 >out.txt 2>&1
   check "--part $bad is a usage error" '[ $? = 2 ] && grep -q "expected I/N" out.txt'
