@@ -201,6 +201,10 @@ void fg_mpi_worker_run(fg_mpi_worker_args *a)
             break;
         }
         if (t->kind == FG_UNIT_STOP) {
+            /* the error went to rank 0 with the request it answered: rank 0
+             * prints it and fails the job (a rank ending non-zero first
+             * would make mpirun kill rank 0 before it says why) */
+            if (st != FG_OK) a->reported = true;
             free(t);
             break;
         }
@@ -309,9 +313,9 @@ fg_status fg_sweep_mpi_execute(fg_sweep_config *cfg, const fg_sweep_exec_opts *o
         st = fg_mpi_coordinate(cfg, o, size, hosts ? hosts : me, sum);
     } else {
         setenv("FNEGRAPH_QUIET", "1", 1); /* progress lines come from rank 0 only */
-        fg_mpi_worker_args a = {cfg, NULL, o, NULL, FG_OK};
+        fg_mpi_worker_args a = {cfg, NULL, o, NULL, FG_OK, false};
         fg_mpi_worker_run(&a);
-        st = a.st;
+        st = a.reported ? FG_OK : a.st;
     }
 done:
     free(names);

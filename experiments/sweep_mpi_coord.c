@@ -128,10 +128,12 @@ static int64_t pick(const coord *c, int r)
     return any;
 }
 
+/* Can a rank still get work? (units not handed out yet; those in flight
+ * make no new ones) */
 static bool work_left(const coord *c)
 {
     for (int64_t u = 0; u < c->n_units; u++)
-        if (c->ustate[u] != U_DONE) return true;
+        if (c->ustate[u] == U_PENDING) return true;
     return false;
 }
 
@@ -395,7 +397,7 @@ fg_status fg_mpi_coordinate(fg_sweep_config *cfg, const fg_sweep_exec_opts *o, i
                c.plan.n, c.plan.n == 1 ? "" : "s", (long long)sum->graphs_total, (long long)sum->graphs_before,
                (long long)sum->runs_total, (long long)sum->runs_before, (long long)n_pending, cfg->out);
         fflush(stdout);
-        wa = (fg_mpi_worker_args){cfg, &c.plan, &lo, &c.local, FG_OK};
+        wa = (fg_mpi_worker_args){cfg, &c.plan, &lo, &c.local, FG_OK, false};
         if (pthread_create(&th, NULL, fg_mpi_worker_thread, &wa) == 0) thread = true;
         else fail_rank(&c, 0, FG_EBACKEND, "cannot start rank 0's worker thread");
     }

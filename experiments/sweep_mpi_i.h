@@ -60,6 +60,7 @@ typedef struct fg_mpi_worker_args {
     const fg_sweep_exec_opts *o;
     fg_mpi_local *local;
     fg_status st;                  /* how the worker ended */
+    bool reported;                 /* st went to rank 0, which reports it */
 } fg_mpi_worker_args;
 
 /* The worker loop: ask, do, send rows, ask again, until STOP. */

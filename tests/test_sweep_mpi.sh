@@ -31,7 +31,7 @@ out         = out/r.h5
 thresholds  = -2:2, -1:1
 k           = 1.5, 2
 communities = classes, 2*classes
-seeds       = 1-4
+seeds       = 1-3
 threads     = 1
 batch       = 4
 
@@ -47,13 +47,40 @@ fne   = cache/two_fne.h5
 INI
 check "serial sweep" '"$exe" sweep --config s.ini --out serial.h5 >serial.log 2>&1'
 rows() { /usr/bin/python3 "$src/tests/support/sweep_rows.py" serial.h5 -- "$@"; }
+# every dataset and attribute of two HDF5 files equal
+same_h5() {
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import sys, h5py, numpy as np
+a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+def items(f):
+    out = {}
+    f.visititems(lambda n, o: out.__setitem__(n, o))
+    return out
+ia, ib = items(a), items(b)
+assert set(ia) == set(ib), (sorted(ia), sorted(ib))
+for n in ia:
+    assert dict(ia[n].attrs) .keys() == dict(ib[n].attrs).keys(), n
+    if isinstance(ia[n], h5py.Dataset):
+        assert ia[n].shape == ib[n].shape and np.array_equal(ia[n][()], ib[n][()]), n
+assert {k: str(v) for k, v in a.attrs.items()} == {k: str(v) for k, v in b.attrs.items()}
+PY
+}
+mv cache serial_cache
 for n in 1 2 3; do
-  rm -rf cache # every run extracts: the datasets go to different ranks
+  # -n 1 extracts everything on rank 0; -n 2 and 3 reuse those caches (-n 3 after a fresh
+  # extraction below too)
+  [ $n = 1 ] && rm -rf cache
   check "mpirun -n $n exits 0" 'mpi -n $n "$exe" sweep --config s.ini --out m$n.h5 >m$n.log 2>&1'
   check "mpirun -n $n: the serial rows" 'rows m$n.h5'
   check "mpirun -n $n: attributes mpi_ranks = $n, threads_per_rank = 1, hosts" \
     '/usr/bin/python3 -c "import h5py,sys; a=h5py.File(\"m$n.h5\",\"r\").attrs; sys.exit(not (a[\"mpi_ranks\"]==\"$n\" and a[\"threads_per_rank\"]==\"1\" and len(a[\"hosts\"])>0))"'
 done
+check "the caches of mpirun -n 1 are the serial ones (every dataset and attribute)" \
+  'same_h5 cache/tiny_fne.h5 serial_cache/tiny_fne.h5 && same_h5 cache/two_fne.h5 serial_cache/two_fne.h5'
+rm -rf cache
+check "mpirun -n 3, fresh caches (one dataset a rank)" 'mpi -n 3 "$exe" sweep --config s.ini --out f3.h5 >f3.log 2>&1 && rows f3.h5'
+check "the caches of mpirun -n 3 are the serial ones" \
+  'same_h5 cache/tiny_fne.h5 serial_cache/tiny_fne.h5 && same_h5 cache/two_fne.h5 serial_cache/two_fne.h5'
 check "progress and the summary come from rank 0 alone" '[ $(grep -c "^sweep done" m3.log) = 1 ]'
 check "a dry run under mpirun prints the plan once" \
   '[ $(mpi -n 2 "$exe" sweep --config s.ini --out m3.h5 --dry-run 2>/dev/null | grep -c "^total over") = 1 ]'
@@ -66,7 +93,7 @@ victim=
 for _ in $(seq 1 600); do
   if grep -q " lo .* hi .* k .*runs\? to do" k.log 2>/dev/null; then
     for c in $(descendants $mp); do
-      tr '\0' '\n' </proc/$c/environ 2>/dev/null | grep -qx OMPI_COMM_WORLD_RANK=1 && victim=$c
+      tr '\0' '\n' 2>/dev/null </proc/$c/environ | grep -qx OMPI_COMM_WORLD_RANK=1 && victim=$c
     done
     break
   fi
@@ -81,5 +108,18 @@ check "the job ends when a rank is killed (mpirun exit $rc)" '[ $rc != 0 ] || gr
 check "the same command completes" 'mpi -n 3 "$exe" sweep --config s.ini --out k.h5 >k2.log 2>&1'
 check "after the kill and the rerun: the serial rows, none twice" 'rows k.h5'
 check "a third run writes nothing" 'mpi -n 2 "$exe" sweep --config s.ini --out k.h5 2>&1 | grep -q "sweep done: 0 runs written"'
+# a rank's error ends the job, its message printed once (by rank 0, naming the rank)
+mkdir -p cache2/two_fne.h5 # a directory where dataset two's cache should be: its extraction fails
+mpi -n 3 "$exe" sweep --config s.ini --set "dataset two.fne=cache2/two_fne.h5" --out e.h5 >e.log 2>&1
+rc=$?
+check "an extraction that fails on a rank fails the job (exit $rc)" '[ $rc != 0 ]'
+check "its message is printed once, naming the rank and the cache" \
+  '[ $(grep -c "^fnegraph sweep: error: rank [0-9]: .*two_fne.h5" e.log) = 1 ] || { cat e.log; false; }'
+check "the other dataset's rows made before the failure are kept" '/usr/bin/python3 -c "import h5py; h5py.File(\"e.h5\",\"r\")"'
+mkdir -p outdir.h5
+mpi -n 2 "$exe" sweep --config s.ini --out outdir.h5 >o.log 2>&1
+rc=$?
+check "rank 0 unable to open the results file fails the job once (exit $rc)" \
+  '[ $rc != 0 ] && [ $(grep -c "^fnegraph sweep: .*outdir.h5" o.log) = 1 ] || { cat o.log; false; }'
 check "--part under mpirun is a usage error" '! mpi -n 1 "$exe" sweep --config s.ini --part 1/2 --out x.h5 >/dev/null 2>&1'
 exit $fail
