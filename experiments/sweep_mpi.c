@@ -7,6 +7,7 @@
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "sweep_mpi.h"
 #include "sweep_mpi_i.h"
+#include "sweep_worker_shard.h"
 
 #include "cli.h"
 #include "fnegraph/mem.h"
@@ -221,6 +222,12 @@ void fg_mpi_worker_run(fg_mpi_worker_args *a)
             if (st == FG_OK) st = FG_FAIL(FG_EFORMAT, "a task from rank 0 names no unit of the config");
         } else if (t->kind == FG_UNIT_EXTRACT) {
             st = fg_sweep_worker_extract(&sw, t->di);
+        } else if (t->kind == FG_UNIT_SHARD) {
+            char path[4096];
+            fg_sweep_shard_path(w.plan->d[t->di].cfg->fne, t->first, t->count, path, sizeof path);
+            st = fg_sweep_i_extract_range(c, &w.plan->d[t->di], path, t->first, t->count);
+        } else if (t->kind == FG_UNIT_MERGE) {
+            st = fg_sweep_shards_merge(&w.plan->d[t->di], t->count);
         } else {
             st = fg_sweep_worker_graph(&sw, t->di, t->t, t->kk);
         }

@@ -5,6 +5,7 @@
  * local queue, woken by its worker at once, bounded by a back-off of up to
  * 2 ms for MPI's). */
 #include "sweep_mpi_i.h"
+#include "sweep_worker_shard.h"
 
 #include "cli.h"
 #include "fnegraph/community.h"
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 enum { U_PENDING = 0, U_FLIGHT = 1, U_DONE = 2 };
@@ -31,7 +33,13 @@ typedef struct coord {
     signed char *ustate;   /* [n_units] */
     signed char *estate;   /* [datasets]: extraction U_PENDING / U_FLIGHT / U_DONE */
     int *di, *t;           /* [n_ranks]: what a rank has loaded */
-    int64_t *busy;         /* [n_ranks]: its unit (-1 none; -2 - di: extraction of di) */
+    int64_t *busy;         /* [n_ranks]: its graph task (-1 none) */
+    int *bkind, *bdi;      /* [n_ranks]: its extraction unit (FG_UNIT_EXTRACT/SHARD/MERGE, 0 none) */
+    int64_t *bshard;       /* [n_ranks]: the shard */
+    int64_t *shard_size;   /* [datasets]: 0 the dataset is extracted whole */
+    int64_t *n_shards;
+    signed char **sstate;  /* [datasets][n_shards] */
+    signed char *mstate;   /* [datasets]: the merge */
     bool *waiting, *stopped;
     fg_progress prog;
     bool prog_started;
@@ -65,7 +73,7 @@ static void send_task(coord *c, int r, const fg_mpi_task *t, const fg_mpi_pair *
             abort();
         }
         memcpy(m, t, sizeof *t);
-        if (t->n_runs) memcpy(m + 1, pairs, (size_t)t->n_runs * sizeof *pairs);
+        if (t->n_runs && pairs) memcpy(m + 1, pairs, (size_t)t->n_runs * sizeof *pairs);
         pthread_mutex_lock(&c->local.mu);
         c->local.task = m;
         c->local.task_len = n;
@@ -77,7 +85,7 @@ static void send_task(coord *c, int r, const fg_mpi_task *t, const fg_mpi_pair *
     int rc = MPI_ERR_OTHER;
     if (buf) {
         memcpy(buf, t, sizeof *t);
-        if (t->n_runs) memcpy(buf + sizeof *t, pairs, (size_t)t->n_runs * sizeof *pairs);
+        if (t->n_runs && pairs) memcpy(buf + sizeof *t, pairs, (size_t)t->n_runs * sizeof *pairs);
         rc = MPI_Send(buf, (int)n, MPI_BYTE, r, FG_TAG_TASK, MPI_COMM_WORLD);
         free(buf);
     }
@@ -87,7 +95,7 @@ static void send_task(coord *c, int r, const fg_mpi_task *t, const fg_mpi_pair *
 static void stop_rank(coord *c, int r)
 {
     if (c->stopped[r]) return;
-    const fg_mpi_task t = {FG_UNIT_STOP, 0, 0, 0, 0, 0};
+    const fg_mpi_task t = {FG_UNIT_STOP, 0, 0, 0, 0, 0, 0, 0};
     send_task(c, r, &t, NULL);
     c->stopped[r] = true;
     c->waiting[r] = false;
@@ -105,10 +113,23 @@ static bool any_flight_on(const coord *c, int r, int di, int t)
     return false;
 }
 
-/* The unit for rank r: its loaded (dataset, threshold), its dataset, an
- * extraction to start, a (dataset, threshold) no other rank is on, any.
- * -1: nothing ready now; returns extraction of di as -2 - di. */
-static int64_t pick(const coord *c, int r)
+typedef struct pick_t {
+    int kind, di;
+    int64_t u; /* graph task, or shard index */
+} pick_t;
+
+static bool shards_done(const coord *c, int d)
+{
+    for (int64_t s = 0; s < c->n_shards[d]; s++)
+        if (c->sstate[d][s] != U_DONE) return false;
+    return true;
+}
+
+/* The unit for rank r: a graph task of its loaded (dataset, threshold), of
+ * its dataset, a merge whose shards are done, a shard or a whole extraction
+ * to start, a (dataset, threshold) no other rank is on, any graph task.
+ * kind FG_UNIT_NONE: nothing ready now. */
+static pick_t pick(const coord *c, int r)
 {
     int64_t same_ds = -1, free_grp = -1, any = -1;
     for (int64_t u = 0; u < c->n_units; u++) {
@@ -116,16 +137,27 @@ static int64_t pick(const coord *c, int r)
         int di, t, kk;
         fg_sweep_unit_keys(c->cfg, u, &di, &t, &kk);
         if (c->estate[di] != U_DONE) continue;
-        if (di == c->di[r] && t == c->t[r]) return u;
+        if (di == c->di[r] && t == c->t[r]) return (pick_t){FG_UNIT_GRAPH, di, u};
         if (di == c->di[r] && same_ds < 0 && !any_flight_on(c, r, di, t)) same_ds = u;
         if (free_grp < 0 && !any_flight_on(c, r, di, t)) free_grp = u;
         if (any < 0) any = u;
     }
-    if (same_ds >= 0) return same_ds;
+    if (same_ds >= 0) return (pick_t){FG_UNIT_GRAPH, 0, same_ds};
     for (int d = 0; d < c->plan.n; d++)
-        if (c->estate[d] == U_PENDING) return -2 - d;
-    if (free_grp >= 0) return free_grp;
-    return any;
+        if (c->estate[d] == U_FLIGHT && c->shard_size[d] && c->mstate[d] == U_PENDING && shards_done(c, d))
+            return (pick_t){FG_UNIT_MERGE, d, 0};
+    for (int d = 0; d < c->plan.n; d++) {
+        if (c->estate[d] == U_DONE) continue;
+        if (!c->shard_size[d]) {
+            if (c->estate[d] == U_PENDING) return (pick_t){FG_UNIT_EXTRACT, d, 0};
+            continue;
+        }
+        for (int64_t s = 0; s < c->n_shards[d]; s++)
+            if (c->sstate[d][s] == U_PENDING) return (pick_t){FG_UNIT_SHARD, d, s};
+    }
+    if (free_grp >= 0) return (pick_t){FG_UNIT_GRAPH, 0, free_grp};
+    if (any >= 0) return (pick_t){FG_UNIT_GRAPH, 0, any};
+    return (pick_t){FG_UNIT_NONE, 0, -1};
 }
 
 /* Can a rank still get work? (units not handed out yet; those in flight
@@ -143,21 +175,33 @@ static void serve(coord *c, int r)
         stop_rank(c, r);
         return;
     }
-    int64_t u = pick(c, r);
-    if (u == -1) {
+    const pick_t p = pick(c, r);
+    if (p.kind == FG_UNIT_NONE) {
         if (work_left(c)) c->waiting[r] = true; /* answered when an extraction ends */
         else stop_rank(c, r);
         return;
     }
     c->waiting[r] = false;
-    if (u <= -2) {
-        const int di = (int)(-2 - u);
-        c->estate[di] = U_FLIGHT;
-        c->busy[r] = u;
-        const fg_mpi_task t = {FG_UNIT_EXTRACT, di, 0, 0, 0, 0};
-        send_task(c, r, &t, NULL);
+    if (p.kind != FG_UNIT_GRAPH) {
+        const int d = p.di;
+        fg_mpi_task m = {p.kind, d, 0, 0, 0, 0, 0, 0};
+        c->estate[d] = U_FLIGHT;
+        if (p.kind == FG_UNIT_SHARD) {
+            const int64_t n = c->plan.d[d].ds.n, S = c->shard_size[d];
+            m.first = p.u * S;
+            m.count = m.first + S < n ? S : n - m.first;
+            c->sstate[d][p.u] = U_FLIGHT;
+        } else if (p.kind == FG_UNIT_MERGE) {
+            m.count = c->shard_size[d];
+            c->mstate[d] = U_FLIGHT;
+        }
+        c->bkind[r] = p.kind;
+        c->bdi[r] = d;
+        c->bshard[r] = p.u;
+        send_task(c, r, &m, NULL);
         return;
     }
+    const int64_t u = p.u;
     int di, t, kk;
     fg_sweep_unit_keys(c->cfg, u, &di, &t, &kk);
     const fg_sweep_plan_ds *pd = &c->plan.d[di];
@@ -169,7 +213,7 @@ static void serve(coord *c, int r)
         stop_rank(c, r);
         return;
     }
-    fg_mpi_task m = {FG_UNIT_GRAPH, di, t, kk, 0, 0};
+    fg_mpi_task m = {FG_UNIT_GRAPH, di, t, kk, 0, 0, 0, 0};
     m.have_graph = fg_results_has_graph(c->res, name, cfg->lo[t], cfg->hi[t], cfg->k[kk]);
     for (int ci = 0; ci < pd->n_comm; ci++)
         for (int s = 0; s < cfg->n_seeds; s++)
@@ -247,11 +291,18 @@ static void on_ask(coord *c, int r, unsigned char *data, size_t n)
     memcpy(msg, data + sizeof a, ml);
     msg[ml] = '\0';
     const int64_t was = c->busy[r];
+    const int bk = c->bkind[r], bd = c->bdi[r];
+    const bool ok = a.status == FG_OK;
     c->busy[r] = -1;
+    c->bkind[r] = 0;
     c->di[r] = a.loaded_di;
     c->t[r] = a.loaded_t;
-    if (was <= -2) c->estate[-2 - was] = a.status == FG_OK ? U_DONE : U_PENDING;
-    else if (was >= 0) c->ustate[was] = U_DONE;
+    if (bk == FG_UNIT_EXTRACT) c->estate[bd] = ok ? U_DONE : U_PENDING;
+    else if (bk == FG_UNIT_SHARD) c->sstate[bd][c->bshard[r]] = ok ? U_DONE : U_PENDING;
+    else if (bk == FG_UNIT_MERGE) {
+        c->mstate[bd] = ok ? U_DONE : U_PENDING;
+        if (ok) c->estate[bd] = U_DONE;
+    } else if (was >= 0) c->ustate[was] = U_DONE;
     if (a.impossible > 0) {
         c->sum->runs_impossible += a.impossible;
         if (c->prog_started) c->prog.total -= (uint64_t)a.impossible;
@@ -259,7 +310,33 @@ static void on_ask(coord *c, int r, unsigned char *data, size_t n)
     if (a.status == FG_EINTERRUPTED) c->cancelled = true;
     else if (a.status != FG_OK) fail_rank(c, r, (fg_status)a.status, ml ? msg : "failed (no message)");
     serve(c, r);
-    if (was <= -2 || c->failing || c->cancelled || !work_left(c)) serve_waiting(c);
+    if (bk || c->failing || c->cancelled || !work_left(c)) serve_waiting(c);
+}
+
+static bool exists(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0;
+}
+
+/* Shards for dataset d when its cache is to be made and holds more images
+ * than a shard: not when the cache exists (it is checked, reused or resumed
+ * whole), nor when a serial extraction left its work file without shards. */
+static void plan_shards(coord *c, int d)
+{
+    const fg_sweep_plan_ds *pd = &c->plan.d[d];
+    if (c->estate[d] != U_PENDING || !pd->have_listing || exists(pd->cfg->fne)) return;
+    const int64_t n = pd->ds.n, S = fg_sweep_shard_size(n, c->cfg->batch);
+    if (S >= n) return;
+    char partial[4200], shard0[4200];
+    snprintf(partial, sizeof partial, "%s.partial", pd->cfg->fne);
+    fg_sweep_shard_path(pd->cfg->fne, 0, S, shard0, sizeof shard0);
+    if (exists(partial) && !exists(shard0)) return;
+    signed char *st = fg_calloc((size_t)((n + S - 1) / S), 1);
+    if (!st) return; /* whole, then */
+    c->sstate[d] = st;
+    c->n_shards[d] = (n + S - 1) / S;
+    c->shard_size[d] = S;
 }
 
 /* One message from rank 0's worker or from MPI; false: none came in time. */
@@ -342,7 +419,15 @@ fg_status fg_mpi_coordinate(fg_sweep_config *cfg, const fg_sweep_exec_opts *o, i
     c.busy = fg_calloc((size_t)n_ranks, sizeof *c.busy);
     c.waiting = fg_calloc((size_t)n_ranks, sizeof *c.waiting);
     c.stopped = fg_calloc((size_t)n_ranks, sizeof *c.stopped);
-    if (!c.ustate || !c.estate || !c.di || !c.t || !c.busy || !c.waiting || !c.stopped) {
+    c.bkind = fg_calloc((size_t)n_ranks, sizeof *c.bkind);
+    c.bdi = fg_calloc((size_t)n_ranks, sizeof *c.bdi);
+    c.bshard = fg_calloc((size_t)n_ranks, sizeof *c.bshard);
+    c.shard_size = fg_calloc((size_t)cfg->n_datasets + 1, sizeof *c.shard_size);
+    c.n_shards = fg_calloc((size_t)cfg->n_datasets + 1, sizeof *c.n_shards);
+    c.sstate = fg_calloc((size_t)cfg->n_datasets + 1, sizeof *c.sstate);
+    c.mstate = fg_calloc((size_t)cfg->n_datasets + 1, 1);
+    if (!c.ustate || !c.estate || !c.di || !c.t || !c.busy || !c.waiting || !c.stopped || !c.bkind || !c.bdi ||
+        !c.bshard || !c.shard_size || !c.n_shards || !c.sstate || !c.mstate) {
         fail_rank(&c, 0, FG_ENOMEM, "out of memory for the coordinator's state");
     } else {
         for (int r = 0; r < n_ranks; r++) c.di[r] = c.t[r] = -1, c.busy[r] = -1;
@@ -390,6 +475,7 @@ fg_status fg_mpi_coordinate(fg_sweep_config *cfg, const fg_sweep_exec_opts *o, i
                 need |= di == d && c.ustate[u] == U_PENDING;
             }
             c.estate[d] = need ? U_PENDING : U_DONE;
+            plan_shards(&c, d);
         }
         printf("sweep %s over %d MPI rank%s x %d thread%s (%s): %d dataset%s, %lld graphs (%lld done), %lld runs "
                "(%lld done), %lld graph tasks to do; results %s\n",
@@ -433,6 +519,14 @@ fg_status fg_mpi_coordinate(fg_sweep_config *cfg, const fg_sweep_exec_opts *o, i
     fg_free(c.busy);
     fg_free(c.waiting);
     fg_free(c.stopped);
+    for (int d = 0; c.sstate && d < cfg->n_datasets; d++) fg_free(c.sstate[d]);
+    fg_free(c.sstate);
+    fg_free(c.bkind);
+    fg_free(c.bdi);
+    fg_free(c.bshard);
+    fg_free(c.shard_size);
+    fg_free(c.n_shards);
+    fg_free(c.mstate);
     pthread_mutex_destroy(&c.local.mu);
     pthread_cond_destroy(&c.local.to_coord);
     pthread_cond_destroy(&c.local.to_worker);

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 enum { FG_TAG_ASK = 11, FG_TAG_TASK = 12, FG_TAG_GRAPH = 13, FG_TAG_RUN = 14 };
-enum { FG_UNIT_NONE = 0, FG_UNIT_EXTRACT = 1, FG_UNIT_GRAPH = 2, FG_UNIT_STOP = 3 };
+enum { FG_UNIT_NONE = 0, FG_UNIT_EXTRACT = 1, FG_UNIT_GRAPH = 2, FG_UNIT_STOP = 3, FG_UNIT_SHARD = 4, FG_UNIT_MERGE = 5 };
 
 /* worker -> 0: the unit it finished (kind NONE at the start) and how, what
  * it has loaded, then msg_len bytes of error message. */
@@ -29,6 +29,7 @@ typedef struct fg_mpi_task {
     int32_t kind, di, t, kk;
     int32_t have_graph;
     int32_t n_runs;
+    int64_t first, count;  /* SHARD: its images; MERGE: count = the shard size */
 } fg_mpi_task;
 
 typedef struct fg_mpi_pair {

@@ -576,3 +576,39 @@ fg_status fg_sweep_i_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne 
 {
     return do_graph(c, pd, fne, codes, t_codes, t, kk);
 }
+
+fg_status fg_sweep_i_extract_range(run_ctx *c, const fg_sweep_plan_ds *pd, const char *path, int64_t first,
+                                   int64_t count)
+{
+    const fg_sweep_config *cfg = c->cfg;
+    const fg_sweep_dataset *d = pd->cfg;
+    fg_status st = need_weights(c);
+    if (st != FG_OK) return st;
+    if ((st = fg_cli_mkdir_parent(path)) != FG_OK) return st;
+    fg_extract_opts eo;
+    memset(&eo, 0, sizeof eo);
+    eo.resize = cfg->resize;
+    eo.preprocess = cfg->preprocess;
+    eo.batch = cfg->batch;
+    eo.threads = cfg->threads;
+    eo.conv = c->mode.conv;
+    eo.precision = c->mode.precision;
+    eo.split = fg_split_name(d->split);
+    eo.cancel = c->o->cancel;
+    eo.first = first;
+    eo.count = count;
+    fg_extract_result er;
+    memset(&er, 0, sizeof er);
+    st = fg_extract_run(&pd->ds, &c->w, path, &eo, &er);
+    if (st == FG_OK)
+        printf("[%s] images %lld-%lld extracted into %s (%lld resumed, %lld undecodable) in %.1f s\n", d->name,
+               (long long)first, (long long)(first + count - 1), path, (long long)er.n_resumed,
+               (long long)er.n_failed, er.seconds);
+    else if (st != FG_EINTERRUPTED)
+        st = FG_FAIL(st, "[dataset %s]: extraction of images %lld-%lld into %s: %s", d->name, (long long)first,
+                     (long long)(first + count - 1), path, fg_last_error());
+    for (int64_t i = 0; i < er.n_failed; i++) fprintf(stderr, "  skipped: %s\n", er.failed[i]);
+    fflush(stdout);
+    fg_extract_result_destroy(&er);
+    return st;
+}

@@ -40,6 +40,10 @@ void fg_sweep_i_attrs(const fg_sweep_config *cfg, const fg_net_mode_plan *mode, 
 const fg_net_mode_plan *fg_sweep_i_mode(const run_ctx *c);
 /* Make, resume or check one dataset's FNE cache. */
 fg_status fg_sweep_i_extract(run_ctx *c, const fg_sweep_plan_ds *pd);
+/* Extract the images [first, first + count) of a dataset into path (a
+ * resumable shard file; its rows are those rows of the whole cache). */
+fg_status fg_sweep_i_extract_range(run_ctx *c, const fg_sweep_plan_ds *pd, const char *path, int64_t first,
+                                   int64_t count);
 /* One graph task: its graph row and runs, those the rows say are missing. */
 fg_status fg_sweep_i_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *fne, const fg_codes *codes,
                            double t_codes, int t, int kk);

@@ -2,10 +2,14 @@
 # mpirun -n N fnegraph sweep (issue 14), on one machine over loopback: -n 1,
 # 2 and 3 write exactly the rows of the serial sweep (keys, none twice, every
 # field but the timings bit for bit: tests/support/sweep_rows.py) with the
-# attributes mpi_ranks, threads_per_rank and hosts; a rank killed with
-# SIGKILL during the graph phase (its pid found among mpirun's children by
-# its OMPI_COMM_WORLD_RANK) ends the job, and the same command then
-# completes to the same rows, none twice. Skipped without mpirun, without
+# attributes mpi_ranks, threads_per_rank and hosts, and FNE caches equal to
+# the serial ones, also when extracted in shards over the ranks and merged
+# (byte for byte); a shard of another oneDNN implementation is refused; a
+# rank killed with SIGKILL during the sharded extraction, and one
+# during the graph phase (its pid found among mpirun's descendants by its
+# OMPI_COMM_WORLD_RANK), end the job, and the same command then completes to
+# the same rows, none twice, reusing the finished shards. A rank's error is
+# printed once. Skipped without mpirun, without
 # h5py, or in a build without MPI (`fnegraph info --json`: "mpi": null).
 set -u
 exe=${FG_EXE:?}
@@ -84,10 +88,14 @@ for n in 1 2 3; do
 done
 check "the caches of mpirun -n 1 are the serial ones (every dataset and attribute)" \
   'same_h5 cache/tiny_fne.h5 serial_cache/tiny_fne.h5 && same_h5 cache/two_fne.h5 serial_cache/two_fne.h5'
+# extraction in shards of 4 images (a multiple of the batch) over the ranks, merged in order
 rm -rf cache
-check "mpirun -n 3, fresh caches (one dataset a rank)" 'mpi -n 3 "$exe" sweep --config s.ini --out f3.h5 >f3.log 2>&1 && rows f3.h5'
-check "the caches of mpirun -n 3 are the serial ones" \
-  'same_h5 cache/tiny_fne.h5 serial_cache/tiny_fne.h5 && same_h5 cache/two_fne.h5 serial_cache/two_fne.h5'
+check "mpirun -n 3 with extraction shards of 4 images" \
+  'FNEGRAPH_SHARD_IMAGES=4 mpi -n 3 "$exe" sweep --config s.ini --out s3.h5 >s3.log 2>&1 && rows s3.h5'
+check "4 + 2 shards made and merged" \
+  'grep -q "\[tiny\] 4 shards merged" s3.log && grep -q "\[two\] 2 shards merged" s3.log && ! ls cache | grep -q shard'
+check "the merged caches are byte for byte the serial ones" \
+  'cmp cache/tiny_fne.h5 serial_cache/tiny_fne.h5 && cmp cache/two_fne.h5 serial_cache/two_fne.h5'
 check "progress and the summary come from rank 0 alone" '[ $(grep -c "^sweep done" m3.log) = 1 ]'
 check "a dry run under mpirun prints the plan once" \
   '[ $(mpi -n 2 "$exe" sweep --config s.ini --out m3.h5 --dry-run 2>/dev/null | grep -c "^total over") = 1 ]'
@@ -115,6 +123,58 @@ check "the job ends when a rank is killed (mpirun exit $rc)" '[ $rc != 0 ] || gr
 check "the same command completes" 'mpi -n 3 "$exe" sweep --config s.ini --out k.h5 >k2.log 2>&1'
 check "after the kill and the rerun: the serial rows, none twice" 'rows k.h5'
 check "a third run writes nothing" 'mpi -n 2 "$exe" sweep --config s.ini --out k.h5 2>&1 | grep -q "sweep done: 0 runs written"'
+# kill -9 of a rank during the sharded extraction: the rerun reuses the finished shards
+rm -rf cache
+FNEGRAPH_SHARD_IMAGES=4 mpi -n 2 "$exe" sweep --config s.ini --out x.h5 >x.log 2>&1 &
+mp=$!
+victim=
+for _ in $(seq 1 1200); do
+  if grep -q "extracted into" x.log 2>/dev/null; then
+    for c in $(descendants $mp); do
+      tr '\0' '\n' 2>/dev/null </proc/$c/environ | grep -qx OMPI_COMM_WORLD_RANK=1 && victim=$c
+    done
+    break
+  fi
+  kill -0 $mp 2>/dev/null || break
+  sleep 0.05
+done
+check "rank 1 found (pid ${victim:-none}) during the extraction" '[ -n "$victim" ]'
+[ -n "$victim" ] && kill -9 "$victim"
+wait $mp
+check "the job ends" '! grep -q "^sweep done" x.log'
+check "finished shards are kept for the rerun" 'ls cache | grep -q shard'
+check "the same command completes, the caches byte for byte the serial ones and the rows the serial rows" \
+  'FNEGRAPH_SHARD_IMAGES=4 mpi -n 2 "$exe" sweep --config s.ini --out x.h5 >x2.log 2>&1 && rows x.h5 &&
+   cmp cache/tiny_fne.h5 serial_cache/tiny_fne.h5 && cmp cache/two_fne.h5 serial_cache/two_fne.h5'
+check "the rerun reused a finished shard" 'grep -q "extracted into .*([1-9][0-9]* resumed\|complete" x2.log || grep -q "4 resumed" x2.log'
+
+# shards of another oneDNN implementation are refused: shard 0 made with oneDNN capped at AVX2
+# (on a CPU where that changes the implementation), the others natively
+if "$exe" info --json | grep -q '"onednn_isa": "avx512'; then
+  rm -rf cache
+  ONEDNN_MAX_CPU_ISA=AVX2 FNEGRAPH_SHARD_IMAGES=4 mpi -n 1 "$exe" sweep --config s.ini --out y.h5 >y.log 2>&1 &
+  mp=$!
+  victim=
+  for _ in $(seq 1 1200); do
+    if grep -q "images 0-3 extracted into" y.log 2>/dev/null; then
+      for c in $(descendants $mp); do
+        tr '\0' '\n' 2>/dev/null </proc/$c/environ | grep -qx OMPI_COMM_WORLD_RANK=0 && victim=$c
+      done
+      break
+    fi
+    kill -0 $mp 2>/dev/null || break
+    sleep 0.05
+  done
+  [ -n "$victim" ] && kill -9 "$victim"
+  wait $mp
+  FNEGRAPH_SHARD_IMAGES=4 mpi -n 2 "$exe" sweep --config s.ini --out y.h5 >y2.log 2>&1
+  rc=$?
+  check "a shard of another oneDNN implementation is refused, not merged (exit $rc)" \
+    '[ -n "$victim" ] && [ $rc != 0 ] && grep -q "another oneDNN implementation.*not merged" y2.log && [ ! -e cache/tiny_fne.h5 ] || { cat y.log y2.log; false; }'
+else
+  echo "note: oneDNN's ISA is not avx512 here: the refusal of another implementation's shard is not checked"
+fi
+
 # a rank's error ends the job, its message printed once (by rank 0, naming the rank)
 mkdir -p cache2/two_fne.h5 # a directory where dataset two's cache should be: its extraction fails
 mpi -n 3 "$exe" sweep --config s.ini --set "dataset two.fne=cache2/two_fne.h5" --out e.h5 >e.log 2>&1
