@@ -1,8 +1,9 @@
 /* `mpirun -n N fnegraph sweep ...` (builds with MPI only: FNEGRAPH_HAVE_MPI).
  * Rank 0 plans (what the results file holds is skipped), is the only
  * process that opens the results file, and hands out units on request:
- * first each dataset's extraction (a whole dataset to one rank), then the
- * graph tasks of a dataset once its cache is made, preferring for a rank
+ * first the extractions (a whole dataset, or its shards and then their
+ * merge: sweep_worker_shard.h), then the graph tasks of a dataset once its
+ * cache is made, preferring for a rank
  * the tasks of the dataset and threshold pair it has loaded. Workers send
  * each row to rank 0 as it is made (MPI_BYTE of fg_graph_row/fg_run_row);
  * rank 0 appends and flushes it unless the file has it already. Rank 0
