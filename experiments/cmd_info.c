@@ -4,6 +4,9 @@
 #include "fnegraph/cpu.h"
 #include "fnegraph/info.h"
 #include "fnegraph/net.h"
+#ifdef FNEGRAPH_HAVE_MPI
+#include "sweep_mpi.h"
+#endif
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -16,7 +19,8 @@ static const char *HELP =
     "fnegraph's own kernels use (cap it with FNEGRAPH_ISA=scalar|avx2|avx512), the\n"
     "oneDNN version and the ISA its JIT selected (cap it with ONEDNN_MAX_CPU_ISA),\n"
     "the default thread count (OMP_NUM_THREADS), and the versions of HDF5,\n"
-    "libjpeg-turbo, libpng, giflib and matio.\n"
+    "libjpeg-turbo, libpng, giflib and matio, and the MPI library `mpirun fnegraph\n"
+    "sweep` uses (\"none\": a build without MPI; JSON key \"mpi\": null).\n"
     "\n"
     "Options:\n"
     "  --json     one JSON object on stdout instead of the text report\n"
@@ -114,6 +118,12 @@ int fg_cmd_info(int argc, char **argv)
     if (!verbose && (conv != FG_CONV_DIRECT || prec != FG_PRECISION_F32))
         return fg_cli_usage_error("info", "--conv and --precision go with --verbose");
     const int other = conv != FG_CONV_DIRECT || prec != FG_PRECISION_F32;
+    /* MPI lives in the CLI only (the sweep over ranks), not in libfnegraph */
+    char mpi[256] = "";
+    int mpi_v = 0, mpi_sv = 0;
+#ifdef FNEGRAPH_HAVE_MPI
+    fg_sweep_mpi_library(mpi, sizeof mpi, &mpi_v, &mpi_sv);
+#endif
 
     fg_build_info bi;
     fg_build_info_get(&bi);
@@ -132,7 +142,14 @@ int fg_cmd_info(int argc, char **argv)
         json_str("libjpeg_turbo_version", bi.jpeg, 0);
         json_str("libpng_version", bi.png, 0);
         json_str("giflib_version", bi.gif, 0);
-        json_str("matio_version", bi.matio, !verbose);
+        json_str("matio_version", bi.matio, 0);
+        if (mpi[0]) {
+            printf("  \"mpi\": {\"library\": ");
+            fg_cli_json_string(mpi);
+            printf(", \"standard\": \"%d.%d\"}%s\n", mpi_v, mpi_sv, verbose ? "," : "");
+        } else {
+            printf("  \"mpi\": null%s\n", verbose ? "," : "");
+        }
         if (verbose) {
             printf("  \"vgg16_modes\": [\n");
             show_mode(FG_CONV_DIRECT, FG_PRECISION_F32, 1, !other);
@@ -154,6 +171,8 @@ int fg_cmd_info(int argc, char **argv)
     printf("  libpng           %s\n", bi.png);
     printf("  giflib           %s\n", bi.gif);
     printf("  matio            %s\n", bi.matio);
+    if (mpi[0]) printf("  MPI              %s (MPI %d.%d): mpirun -n N fnegraph sweep\n", mpi, mpi_v, mpi_sv);
+    else printf("  MPI              none (built without it: sweeps over processes with --part)\n");
     if (verbose) {
         printf("VGG16 steps on oneDNN (batch 8):\n");
         show_mode(FG_CONV_DIRECT, FG_PRECISION_F32, 0, 0);

@@ -3,6 +3,10 @@
 #include "cli.h"
 #include "commands.h"
 #include "sweep.h"
+#include "sweep_part.h"
+#ifdef FNEGRAPH_HAVE_MPI
+#include "sweep_mpi.h"
+#endif
 
 #include <getopt.h>
 #include <signal.h>
@@ -11,7 +15,8 @@
 
 static const char *HELP =
     "Usage: fnegraph sweep --config X.ini [--out R.h5] [--set section.key=value]...\n"
-    "                      [--dataset NAME]... [--dry-run]\n"
+    "                      [--dataset NAME]... [--part I/N] [--dry-run]\n"
+    "       mpirun -n N fnegraph sweep --config X.ini [...]   (builds with MPI)\n"
     "\n"
     "Runs the grid of a sweep configuration: for every [dataset NAME] of the config,\n"
     "every threshold pair lo:hi and every k, the graph (one row in /graphs of the\n"
@@ -33,7 +38,9 @@ static const char *HELP =
     "run the same command again. One sweep writes a results file at a time: a second\n"
     "one on the same file is refused (\"in use by another process (pid N)\"), also\n"
     "with HDF5_USE_FILE_LOCKING=FALSE; the lock is R.h5.lock beside it.\n"
-    "\n"
+    "\n";
+
+static const char *HELP_OPTIONS =
     "Options:\n"
     "  --config X.ini      the sweep configuration (required); relative paths in it are\n"
     "                      relative to its folder. Format: docs/formats.md, and the examples\n"
@@ -48,6 +55,12 @@ static const char *HELP =
     "                      machines can share one config this way, a dataset each,\n"
     "                      each with its own --out (one writer a results file);\n"
     "                      `fnegraph table` reads their files together\n"
+    "  --part I/N          run only part I (1..N) of the config's graph tasks, for job\n"
+    "                      arrays: (dataset, lo, hi, k) numbered dataset-major and cut\n"
+    "                      into N contiguous ranges; give each part its own --out\n"
+    "                      (`fnegraph table` reads the files together). A part\n"
+    "                      extracts the FNE caches its tasks need; parts sharing a\n"
+    "                      cache take turns (one waits on the other's lock)\n"
     "  --dry-run           list the datasets, their classes and images, and how many\n"
     "                      graphs and runs the grid has and how many are done; run\n"
     "                      nothing, write nothing\n"
@@ -68,6 +81,14 @@ static const char *HELP_KEYS =
     "mit67 | flowers102 | textures | wood), root, split (all | train | val | test), fne (the\n"
     "cache file), labels (wood's label list). A dataset whose root is absent is run\n"
     "from its FNE cache when that is complete and of the same job.\n"
+    "\n"
+    "Under mpirun (builds with MPI, `fnegraph info` names it) the same command runs\n"
+    "over the ranks: rank 0 plans, writes the results file and hands out the datasets'\n"
+    "extractions and then the graph tasks; the rows are those of the serial sweep.\n"
+    "A rank lost ends the job; the same command again continues (README \"Cluster\").\n"
+    "The k-means baselines (methods other than fluidc) are not distributed yet: under\n"
+    "mpirun or --part the methods must be fluidc alone; run the baselines afterwards\n"
+    "with a serial sweep on the same --out (it skips the rows already there).\n"
     "\n"
     "Progress (runs done/total, rate, ETA) goes to stderr; set FNEGRAPH_QUIET=1 to\n"
     "silence it. Exit status: 0 done, 1 failed (or some runs were impossible: more\n"
@@ -127,6 +148,43 @@ static bool keep_datasets(fg_sweep_config *cfg, const char *const *only, int n)
     return true;
 }
 
+/* The sweep as this process runs it: one of the ranks under mpirun, one
+ * part of it, or the whole of it. */
+static fg_status run_sweep(fg_sweep_config *cfg, const fg_sweep_exec_opts *eo, int part, int n_parts,
+                           fg_sweep_summary *sum, bool *report)
+{
+#ifdef FNEGRAPH_HAVE_MPI
+    if (fg_sweep_mpi_launched()) return fg_sweep_mpi_execute(cfg, eo, sum, report);
+#endif
+    *report = true;
+    if (n_parts > 0 && !eo->dry_run) return fg_sweep_part_execute(cfg, eo, part, n_parts, sum);
+    return fg_sweep_execute(cfg, eo, sum);
+}
+
+/* Started by mpirun (a build with MPI)? */
+static bool distributed(void)
+{
+#ifdef FNEGRAPH_HAVE_MPI
+    return fg_sweep_mpi_launched();
+#else
+    return false;
+#endif
+}
+
+/* The results file's copy of the config says which part this process ran. */
+static bool add_part_note(fg_sweep_config *cfg, int part, int n_parts)
+{
+    size_t len = cfg->text ? strlen(cfg->text) : 0;
+    char *t = realloc(cfg->text, len + 64);
+    if (!t) {
+        fg_cli_fail("sweep", FG_FAIL(FG_ENOMEM, "out of memory"));
+        return false;
+    }
+    cfg->text = t;
+    snprintf(t + len, 64, "\n; only part %d/%d of the graph tasks (--part)\n", part, n_parts);
+    return true;
+}
+
 int fg_cmd_sweep(int argc, char **argv)
 {
     static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
@@ -134,12 +192,13 @@ int fg_cmd_sweep(int argc, char **argv)
                                          {"set", required_argument, NULL, 's'},
                                          {"dry-run", no_argument, NULL, 'n'},
                                          {"dataset", required_argument, NULL, 'd'},
+                                         {"part", required_argument, NULL, 'p'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *config = NULL, *out = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     const char **only = calloc((size_t)argc + 1, sizeof *only);
-    int n_sets = 0, n_only = 0, c, rc = FG_EXIT_OK;
+    int n_sets = 0, n_only = 0, c, rc = FG_EXIT_OK, part = 0, n_parts = 0;
     bool dry = false;
     fg_sweep_config cfg;
     memset(&cfg, 0, sizeof cfg);
@@ -156,8 +215,17 @@ int fg_cmd_sweep(int argc, char **argv)
         case 's': sets[n_sets++] = optarg; break;
         case 'd': only[n_only++] = optarg; break;
         case 'n': dry = true; break;
+        case 'p': {
+            char tail = 0;
+            if (sscanf(optarg, "%d/%d%c", &part, &n_parts, &tail) != 2 || n_parts < 1 || part < 1 || part > n_parts) {
+                rc = fg_cli_usage_error("sweep", "--part: expected I/N with 1 <= I <= N, got '%s'", optarg);
+                goto done;
+            }
+            break;
+        }
         case 'h':
             fputs(HELP, stdout);
+            fputs(HELP_OPTIONS, stdout);
             fputs(HELP_KEYS, stdout);
             goto done;
         case ':': rc = fg_cli_usage_error("sweep", "option '%s' needs a value", argv[optind - 1]); goto done;
@@ -183,11 +251,34 @@ int fg_cmd_sweep(int argc, char **argv)
         rc = FG_EXIT_USAGE;
         goto done;
     }
+    if (n_parts > 0 && !dry && !add_part_note(&cfg, part, n_parts)) {
+        rc = FG_EXIT_FAIL;
+        goto done;
+    }
+    if ((n_parts > 0 || distributed()) && (cfg.n_methods != 1 || cfg.methods[0] != FG_METHOD_FLUIDC)) {
+        rc = fg_cli_usage_error("sweep",
+                                "%s: methods other than fluidc (the k-means baselines) run only in a serial sweep "
+                                "for now, not under %s: set sweep.methods=fluidc here, then run the baselines with "
+                                "a serial sweep on the same --out (it skips the rows already there)",
+                                cfg.path, n_parts > 0 ? "--part" : "mpirun");
+        goto done;
+    }
     fg_sweep_exec_opts eo = {dry, &interrupted};
     fg_sweep_summary sum;
+    bool report = true; /* false: an MPI rank other than 0 (rank 0 reports) */
+#ifdef FNEGRAPH_HAVE_MPI
+    if (fg_sweep_mpi_launched() && n_parts > 0) {
+        rc = fg_cli_usage_error("sweep", "--part is for separate processes (job arrays), not for mpirun");
+        goto done;
+    }
+#endif
     fg_cli_interrupt_catch(&interrupted);
-    st = fg_sweep_execute(&cfg, &eo, &sum);
+    st = run_sweep(&cfg, &eo, part, n_parts, &sum, &report);
     fg_cli_interrupt_release();
+    if (!report) {
+        rc = st == FG_OK ? FG_EXIT_OK : FG_EXIT_FAIL;
+        goto done;
+    }
     if (st != FG_OK) {
         rc = fg_cli_fail("sweep", st);
         goto done;

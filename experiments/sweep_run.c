@@ -7,6 +7,7 @@
  * section (HDF5 is not thread-safe) and flushed one by one. */
 #include "sweep.h"
 #include "sweep_kmeans.h"
+#include "sweep_run_i.h"
 
 #include "cli.h"
 #include "fg_git_commit.h"
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct run_ctx {
     const fg_sweep_config *cfg;
@@ -45,7 +47,21 @@ typedef struct run_ctx {
     bool prog_started;
     uint64_t prog_done;
     fg_net_mode_plan mode;  /* the extraction mode as this machine runs it */
+    const fg_sweep_rows *rows; /* NULL: the rows are those of res */
 } run_ctx;
+
+/* What is done and where rows go: the results file, or c->rows. */
+static bool rows_has_graph(const run_ctx *c, const char *ds, double lo, double hi, double k)
+{
+    return c->rows ? c->rows->has_graph(c->rows->ctx, ds, lo, hi, k) : fg_results_has_graph(c->res, ds, lo, hi, k);
+}
+
+static bool rows_has_run(const run_ctx *c, const char *ds, double lo, double hi, double k, int64_t comm,
+                         int64_t seed, const char *variant)
+{
+    return c->rows ? c->rows->has_run(c->rows->ctx, ds, lo, hi, k, comm, seed, variant)
+                   : fg_results_has_run(c->res, ds, lo, hi, k, comm, seed, variant);
+}
 
 static bool cancelled(const run_ctx *c)
 {
@@ -200,7 +216,7 @@ static fg_status on_graph(void *ctx, const fg_graph_summary *sm, double t_build)
         row.largest_component = sm->largest_component;
         row.largest_component_images = sm->largest_component_images;
         row.seconds_graph = j->t_codes + t_build;
-        fg_status st = fg_results_add_graph(c->res, &row);
+        fg_status st = c->rows ? c->rows->add_graph(c->rows->ctx, &row) : fg_results_add_graph(c->res, &row);
         if (st != FG_OK) return st;
         c->sum->graphs_written++;
     }
@@ -246,7 +262,7 @@ static fg_status on_run(void *ctx, fg_cluster_outcome *o)
     memcpy(row.ami, o->scores.ami, sizeof row.ami);
     row.seconds_fluidc = o->seconds_fluidc;
     row.seconds_score = o->seconds_score;
-    fg_status st = fg_results_add_run(c->res, &row);
+    fg_status st = c->rows ? c->rows->add_run(c->rows->ctx, &row) : fg_results_add_run(c->res, &row);
     if (st != FG_OK) return st;
     c->sum->runs_written++;
     fg_progress_update(&c->prog, ++c->prog_done);
@@ -263,14 +279,14 @@ static fg_status do_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *
     const char *name = pd->cfg->name;
     fg_status st = FG_OK;
     fg_cluster_run *pr = NULL;
-    j.have_graph = fg_results_has_graph(c->res, name, j.lo, j.hi, j.k);
+    j.have_graph = rows_has_graph(c, name, j.lo, j.hi, j.k);
 
     pr = fg_alloc((size_t)(pd->n_comm * cfg->n_seeds) + 1, sizeof *pr);
     if (!pr) return FG_FAIL(FG_ENOMEM, "run list");
     for (int ci = 0; ci < pd->n_comm; ci++)
         for (int s = 0; s < cfg->n_seeds; s++)
-            if (!fg_results_has_run(c->res, name, j.lo, j.hi, j.k, pd->comm[ci], cfg->seeds[s],
-                                    fg_fluid_variant_name(cfg->variant)))
+            if (!rows_has_run(c, name, j.lo, j.hi, j.k, pd->comm[ci], cfg->seeds[s],
+                              fg_fluid_variant_name(cfg->variant)))
                 pr[j.np++] = (fg_cluster_run){pd->comm[ci], (uint64_t)cfg->seeds[s]};
     if (j.have_graph && j.np == 0) goto done;
 
@@ -310,14 +326,16 @@ done:
 static bool threshold_pending(const run_ctx *c, const fg_sweep_plan_ds *pd, int t)
 {
     const fg_sweep_config *cfg = c->cfg;
-    const fg_sweep_kmeans_ctx kc = {cfg, c->res, c->sum, c->o->cancel, NULL, NULL, NULL};
-    if (fg_sweep_kmeans_pending(&kc, pd, FG_METHOD_KMEANS_TERNARY, t)) return true;
+    if (c->res) { /* k-means rows: a serial sweep only (cmd_sweep.c refuses them under --part and mpirun) */
+        const fg_sweep_kmeans_ctx kc = {cfg, c->res, c->sum, c->o->cancel, NULL, NULL, NULL};
+        if (fg_sweep_kmeans_pending(&kc, pd, FG_METHOD_KMEANS_TERNARY, t)) return true;
+    }
     for (int kk = 0; kk < cfg->n_k && fg_sweep_has_method(cfg, FG_METHOD_FLUIDC); kk++) {
-        if (!fg_results_has_graph(c->res, pd->cfg->name, cfg->lo[t], cfg->hi[t], cfg->k[kk])) return true;
+        if (!rows_has_graph(c, pd->cfg->name, cfg->lo[t], cfg->hi[t], cfg->k[kk])) return true;
         for (int ci = 0; ci < pd->n_comm; ci++)
             for (int s = 0; s < cfg->n_seeds; s++)
-                if (!fg_results_has_run(c->res, pd->cfg->name, cfg->lo[t], cfg->hi[t], cfg->k[kk], pd->comm[ci],
-                                        cfg->seeds[s], fg_fluid_variant_name(cfg->variant)))
+                if (!rows_has_run(c, pd->cfg->name, cfg->lo[t], cfg->hi[t], cfg->k[kk], pd->comm[ci],
+                                  cfg->seeds[s], fg_fluid_variant_name(cfg->variant)))
                     return true;
     }
     return false;
@@ -432,22 +450,9 @@ fg_status fg_sweep_execute(const fg_sweep_config *cfg, const fg_sweep_exec_opts 
     }
     if (c.mode.warning[0]) fprintf(stderr, "fnegraph sweep: warning: %s\n", c.mode.warning);
     FG_CHECK_GOTO(st, fg_cli_mkdir_parent(cfg->out));
-    fg_build_info bi;
-    fg_build_info_get(&bi);
-    char impl[2048] = "";
-    fg_net *plan_net = NULL;
-    fg_net_opts no = {.batch = cfg->batch, .conv = conv, .precision = prec, .plan_only = true};
-    if (fg_net_create(NULL, &no, &plan_net) == FG_OK) fg_net_impl_string(plan_net, impl, sizeof impl);
-    fg_net_destroy(plan_net);
-    fg_results_attrs attrs = {cfg->text,
-                              FNEGRAPH_GIT_COMMIT,
-                              fg_cpu_model(),
-                              bi.onednn_isa,
-                              fg_isa_name(fg_cpu_isa()),
-                              c.threads,
-                              fg_conv_algo_name(c.mode.conv),
-                              fg_precision_name(c.mode.precision),
-                              impl};
+    char impl[2048];
+    fg_results_attrs attrs;
+    fg_sweep_i_attrs(cfg, &c.mode, c.threads, impl, sizeof impl, &attrs);
     FG_CHECK_GOTO(st, fg_results_open(cfg->out, &attrs, &c.res));
     fg_sweep_plan_count(cfg, c.res, &plan);
     for (int i = 0; i < plan.n; i++) {
@@ -483,5 +488,136 @@ done:
     fg_free(c.have_ff);
     if (c.have_ffw) fg_ff_weights_destroy(&c.ffw);
     if (c.have_w) fg_weights_destroy(&c.w);
+    return st;
+}
+
+/* ---- the pieces for --part and mpirun (sweep_run_i.h) ---- */
+
+void fg_sweep_i_attrs(const fg_sweep_config *cfg, const fg_net_mode_plan *mode, int threads, char *impl, size_t n,
+                      fg_results_attrs *out)
+{
+    static fg_build_info bi;
+    static char host[256];
+    fg_build_info_get(&bi);
+    if (gethostname(host, sizeof host - 1) != 0) snprintf(host, sizeof host, "unknown");
+    impl[0] = '\0';
+    fg_net *plan_net = NULL;
+    fg_net_opts no = {.batch = cfg->batch, .conv = cfg->conv, .precision = cfg->precision, .plan_only = true};
+    if (fg_net_create(NULL, &no, &plan_net) == FG_OK) fg_net_impl_string(plan_net, impl, n);
+    fg_net_destroy(plan_net);
+    *out = (fg_results_attrs){cfg->text,
+                              FNEGRAPH_GIT_COMMIT,
+                              fg_cpu_model(),
+                              bi.onednn_isa,
+                              fg_isa_name(fg_cpu_isa()),
+                              threads,
+                              fg_conv_algo_name(mode->conv),
+                              fg_precision_name(mode->precision),
+                              impl,
+                              1,
+                              threads,
+                              host};
+}
+
+fg_status fg_sweep_i_ctx_new(const fg_sweep_config *cfg, const fg_sweep_exec_opts *o, fg_sweep_summary *sum,
+                             fg_results *res, const fg_sweep_rows *rows, bool progress, run_ctx **out)
+{
+    *out = NULL;
+    run_ctx *c = fg_calloc(1, sizeof *c);
+    if (!c) return FG_FAIL(FG_ENOMEM, "%s: the sweep's state", cfg->path);
+    c->cfg = cfg;
+    c->o = o;
+    c->sum = sum;
+    c->res = res;
+    c->rows = rows;
+    c->threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
+    if (cfg->threads > 0) omp_set_num_threads(cfg->threads);
+    if (!progress) { /* another process (rank 0) prints the progress */
+        c->prog.quiet = true;
+        c->prog_started = true;
+    }
+    c->ff = fg_calloc((size_t)cfg->n_k + 1, sizeof *c->ff);
+    c->have_ff = fg_calloc((size_t)cfg->n_k + 1, sizeof *c->have_ff);
+    fg_status st = FG_OK;
+    if (!c->ff || !c->have_ff)
+        st = FG_FAIL(FG_ENOMEM, "%s: the feature-feature edges of %d values of k", cfg->path, cfg->n_k);
+    else if ((st = fg_net_check_mode(cfg->conv, cfg->precision, &c->mode)) != FG_OK)
+        st = FG_FAIL(st, "%s: conv = %s, precision = %s: %s", cfg->path, fg_conv_algo_name(cfg->conv),
+                     fg_precision_name(cfg->precision), fg_last_error());
+    if (st != FG_OK) {
+        fg_sweep_i_ctx_free(c);
+        return st;
+    }
+    *out = c;
+    return FG_OK;
+}
+
+void fg_sweep_i_ctx_free(run_ctx *c)
+{
+    if (!c) return;
+    if (c->prog_started && !c->prog.quiet) fg_progress_finish(&c->prog);
+    for (int kk = 0; c->have_ff && kk < c->cfg->n_k; kk++)
+        if (c->have_ff[kk]) fg_ff_edges_destroy(&c->ff[kk]);
+    fg_free(c->ff);
+    fg_free(c->have_ff);
+    if (c->have_ffw) fg_ff_weights_destroy(&c->ffw);
+    if (c->have_w) fg_weights_destroy(&c->w);
+    fg_free(c);
+}
+
+int fg_sweep_i_threads(const run_ctx *c)
+{
+    return c->threads;
+}
+
+const fg_net_mode_plan *fg_sweep_i_mode(const run_ctx *c)
+{
+    return &c->mode;
+}
+
+fg_status fg_sweep_i_extract(run_ctx *c, const fg_sweep_plan_ds *pd)
+{
+    return ensure_fne(c, pd);
+}
+
+fg_status fg_sweep_i_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *fne, const fg_codes *codes,
+                           double t_codes, int t, int kk)
+{
+    return do_graph(c, pd, fne, codes, t_codes, t, kk);
+}
+
+fg_status fg_sweep_i_extract_range(run_ctx *c, const fg_sweep_plan_ds *pd, const char *path, int64_t first,
+                                   int64_t count)
+{
+    const fg_sweep_config *cfg = c->cfg;
+    const fg_sweep_dataset *d = pd->cfg;
+    fg_status st = need_weights(c);
+    if (st != FG_OK) return st;
+    if ((st = fg_cli_mkdir_parent(path)) != FG_OK) return st;
+    fg_extract_opts eo;
+    memset(&eo, 0, sizeof eo);
+    eo.resize = cfg->resize;
+    eo.preprocess = cfg->preprocess;
+    eo.batch = cfg->batch;
+    eo.threads = cfg->threads;
+    eo.conv = c->mode.conv;
+    eo.precision = c->mode.precision;
+    eo.split = fg_split_name(d->split);
+    eo.cancel = c->o->cancel;
+    eo.first = first;
+    eo.count = count;
+    fg_extract_result er;
+    memset(&er, 0, sizeof er);
+    st = fg_extract_run(&pd->ds, &c->w, path, &eo, &er);
+    if (st == FG_OK)
+        printf("[%s] images %lld-%lld extracted into %s (%lld resumed, %lld undecodable) in %.1f s\n", d->name,
+               (long long)first, (long long)(first + count - 1), path, (long long)er.n_resumed,
+               (long long)er.n_failed, er.seconds);
+    else if (st != FG_EINTERRUPTED)
+        st = FG_FAIL(st, "[dataset %s]: extraction of images %lld-%lld into %s: %s", d->name, (long long)first,
+                     (long long)(first + count - 1), path, fg_last_error());
+    for (int64_t i = 0; i < er.n_failed; i++) fprintf(stderr, "  skipped: %s\n", er.failed[i]);
+    fflush(stdout);
+    fg_extract_result_destroy(&er);
     return st;
 }

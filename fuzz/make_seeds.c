@@ -232,7 +232,7 @@ static void results(void)
 {
     const char *p = seed("fuzz_results", "one_run.h5");
     unlink(p);
-    fg_results_attrs a = {CONFIG, "0123abc", "seed cpu", "avx2", "scalar", 2, "direct", "f32", "conv1_1:ref"};
+    fg_results_attrs a = {CONFIG, "0123abc", "seed cpu", "avx2", "scalar", 2, "direct", "f32", "conv1_1:ref", 1, 2, "seedhost"};
     fg_results *r = NULL;
     fg_status st = fg_results_open(p, &a, &r);
     fg_graph_row g = {"wood", -2, 2, 1.5, 10, 50, 40, 100, 60, 40, 3, 38, 9, 0.5};

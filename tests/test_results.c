@@ -39,7 +39,7 @@ int main(void)
     snprintf(path, sizeof path, "%s/r.h5", dir);
 
     fg_results_attrs at = {"[sweep]\nk = 1.5\n", "abc123", "test cpu", "avx512_core", "avx512", 2, "winograd", "f32",
-                           "conv1_1:jit_wino_4x3:avx512_core"};
+                           "conv1_1:jit_wino_4x3:avx512_core", 2, 1, "node1,node2"};
     fg_results *r;
     CHECK_OK(fg_results_open(path, &at, &r));
     fg_graph_row g;
@@ -123,7 +123,8 @@ int main(void)
                  "assert abs(r['nmi_geometric'][1]-0.202)<1e-12; assert f.attrs['git_commit']==b'abc123' or "
                  "f.attrs['git_commit']=='abc123'; assert 'n_edges_ff' in f['graphs'].dtype.names; "
                  "assert f.attrs['conv']=='winograd' and f.attrs['precision']=='f32' and "
-                 "f.attrs['impl'].startswith('conv1_1:')\"",
+                 "f.attrs['impl'].startswith('conv1_1:') and f.attrs['mpi_ranks']=='2' and "
+                 "f.attrs['threads_per_rank']=='1' and f.attrs['hosts']=='node1,node2'\"",
                  path);
         CHECK(system(cmd) == 0, "h5py reads the tables with the documented field names");
     } else {

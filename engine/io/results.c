@@ -525,6 +525,14 @@ static fg_status create_file(const char *tmp, const char *path, const fg_results
         FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(f, "conv", attrs->conv ? attrs->conv : "direct", path));
         FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(f, "precision", attrs->precision ? attrs->precision : "f32", path));
         FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(f, "impl", or_empty(attrs->impl), path));
+        if (attrs->mpi_ranks > 0) {
+            char ranks[16], tpr[16];
+            snprintf(ranks, sizeof ranks, "%d", attrs->mpi_ranks);
+            snprintf(tpr, sizeof tpr, "%d", attrs->threads_per_rank);
+            FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(f, "mpi_ranks", ranks, path));
+            FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(f, "threads_per_rank", tpr, path));
+            FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(f, "hosts", or_empty(attrs->hosts), path));
+        }
     }
     FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(f, "fnegraph_version", FNEGRAPH_VERSION, path));
     FG_CHECK_GOTO(st, fg_i_h5_write_attr_str(f, LAYOUT_ATTR, LAYOUT_VALUE, path));

@@ -88,6 +88,11 @@ typedef struct fg_results_attrs {
     const char *conv;          /* extraction mode: direct | winograd */
     const char *precision;     /* f32 | bf16 */
     const char *impl;          /* oneDNN implementation of every step, "conv1_1:brgconv:...; ..." */
+    /* where the sweep ran (written when mpi_ranks > 0): processes (1 without
+     * mpirun), threads each, and the distinct host names, comma-separated */
+    int mpi_ranks;
+    int threads_per_rank;
+    const char *hosts;
 } fg_results_attrs;
 
 FG_API fg_status fg_results_open(const char *path, const fg_results_attrs *attrs, fg_results **out);

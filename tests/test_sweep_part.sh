@@ -1,0 +1,61 @@
+#!/bin/bash
+# fnegraph sweep --part I/N (issue 14): the parts of a sweep, each into its
+# own results file, run at the same time on shared FNE caches (a part waits
+# for another's lock on a cache, then reuses it), together hold exactly the
+# rows of the serial sweep: the same keys, none twice, every field but the
+# timings bit for bit (tests/support/sweep_rows.py, h5py). A part run again
+# adds nothing; bad --part values are usage errors.
+set -u
+exe=${FG_EXE:?}
+src=${FG_SOURCE_DIR:?}
+fail=0
+check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
+/usr/bin/python3 -c 'import h5py' 2>/dev/null || { echo "skip: no python3-h5py to read the rows"; exit 77; }
+tmp=$(mktemp -d); trap 'kill -9 $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+export FNEGRAPH_QUIET=1 HDF5_USE_FILE_LOCKING=FALSE
+cd "$tmp" || exit 1
+"$exe" gen-weights --out w.h5 --seed 3 --no-fc8 >/dev/null 2>&1 || { echo "FAIL: gen-weights"; exit 1; }
+"$exe" demo-data --out imgs --classes 3 --per-class 5 --seed 2 >/dev/null 2>&1 || { echo "FAIL: demo-data"; exit 1; }
+"$exe" demo-data --out imgs2 --classes 2 --per-class 4 --seed 5 >/dev/null 2>&1 || { echo "FAIL: demo-data"; exit 1; }
+cat > s.ini <<'INI'
+[sweep]
+weights     = w.h5
+out         = out/r.h5
+thresholds  = -2:2, -1:1
+k           = 1.5, 2
+communities = classes, 2*classes
+seeds       = 1-3
+threads     = 1
+batch       = 4
+
+[dataset tiny]
+kind  = folder
+root  = imgs
+fne   = cache/tiny_fne.h5
+
+[dataset two]
+kind  = folder
+root  = imgs2
+fne   = cache/two_fne.h5
+INI
+check "serial sweep" '"$exe" sweep --config s.ini --out serial.h5 >serial.log 2>&1'
+rm -rf cache
+# three parts at once: parts 1 and 2 both need dataset tiny's cache
+for i in 1 2 3; do "$exe" sweep --config s.ini --part $i/3 --out p$i.h5 >p$i.log 2>&1 & pids[$i]=$!; done
+for i in 1 2 3; do check "part $i/3 exits 0" 'wait ${pids[$i]}'; done
+check "part 1 covers graph tasks 0-1, part 3 tasks 5-7" \
+  'grep -q "part 1/3: graph tasks 0-1 of 8" p1.log && grep -q "part 3/3: graph tasks 5-7 of 8" p3.log'
+check "the parts together are the serial rows" '/usr/bin/python3 "$src/tests/support/sweep_rows.py" serial.h5 -- p1.h5 p2.h5 p3.h5'
+check "the FNE caches the parts made are the serial ones' (same rows from them)" 'test -s cache/tiny_fne.h5 -a -s cache/two_fne.h5'
+check "a part run again writes nothing" \
+  '"$exe" sweep --config s.ini --part 2/3 --out p2.h5 2>&1 | grep -q "sweep done: 0 runs written (18 were already there), 0 graphs"'
+check "one part of one is the whole sweep" \
+  '"$exe" sweep --config s.ini --part 1/1 --out all.h5 >/dev/null 2>&1 && /usr/bin/python3 "$src/tests/support/sweep_rows.py" serial.h5 -- all.h5'
+check "the results file says which part" \
+  '/usr/bin/python3 -c "import h5py,sys; c=h5py.File(\"p2.h5\",\"r\").attrs[\"config\"]; c=c.decode() if isinstance(c,bytes) else c; sys.exit(\"part 2/3\" not in c)"'
+check "the README's Slurm script parses" 'bash -n "$src/scripts/slurm-sweep.sbatch"'
+for bad in 0/3 4/3 3 1/0 a/b 1/2x; do
+  "$exe" sweep --config s.ini --part "$bad" --out x.h5 >out.txt 2>&1
+  check "--part $bad is a usage error" '[ $? = 2 ] && grep -q "expected I/N" out.txt'
+done
+exit $fail
