@@ -58,4 +58,8 @@ for bad in 0/3 4/3 3 1/0 a/b 1/2x; do
   "$exe" sweep --config s.ini --part "$bad" --out x.h5 >out.txt 2>&1
   check "--part $bad is a usage error" '[ $? = 2 ] && grep -q "expected I/N" out.txt'
 done
+# the k-means baselines are not cut into parts: refused before any work, saying what to do
+"$exe" sweep --config s.ini --part 1/2 --out km.h5 --set sweep.methods=fluidc,kmeans >out.txt 2>&1
+check "--part with the k-means baselines is a usage error naming the way out" \
+  '[ $? = 2 ] && grep -q "serial sweep" out.txt && grep -q "sweep.methods=fluidc" out.txt && [ ! -e km.h5 ]'
 exit $fail
