@@ -114,6 +114,20 @@ static void on_extract_progress(void *ctx, int64_t done, int64_t total)
 }
 
 /* Make (or resume, or reuse) the FNE cache of one dataset. */
+/* The extraction options of dataset d in this sweep (the rest of eo as it was). */
+static void extract_opts(const run_ctx *c, const fg_sweep_dataset *d, fg_extract_opts *eo)
+{
+    const fg_sweep_config *cfg = c->cfg;
+    eo->resize = cfg->resize;
+    eo->preprocess = cfg->preprocess;
+    eo->batch = cfg->batch;
+    eo->threads = cfg->threads;
+    eo->conv = c->mode.conv;
+    eo->precision = c->mode.precision;
+    eo->split = fg_split_name(d->split);
+    eo->cancel = c->o->cancel;
+}
+
 static fg_status ensure_fne(run_ctx *c, const fg_sweep_plan_ds *pd)
 {
     const fg_sweep_config *cfg = c->cfg;
@@ -149,18 +163,11 @@ static fg_status ensure_fne(run_ctx *c, const fg_sweep_plan_ds *pd)
         goto done;
     }
     FG_CHECK_GOTO(st, fg_cli_mkdir_parent(d->fne));
-    eo.resize = cfg->resize;
-    eo.preprocess = cfg->preprocess;
-    eo.batch = cfg->batch;
-    eo.threads = cfg->threads;
-    eo.conv = c->mode.conv;
-    eo.precision = c->mode.precision;
-    eo.split = fg_split_name(d->split);
+    extract_opts(c, d, &eo);
     fg_progress ep;
     fg_progress_start(&ep, "images", (uint64_t)pd->ds.n, 0);
     eo.progress = on_extract_progress;
     eo.progress_ctx = &ep;
-    eo.cancel = c->o->cancel;
     st = fg_extract_run(&pd->ds, &c->w, d->fne, &eo, &er);
     if (er.n_done) fg_progress_finish(&ep);
     if (st == FG_EINTERRUPTED) goto done;
@@ -589,21 +596,13 @@ fg_status fg_sweep_i_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne 
 fg_status fg_sweep_i_extract_range(run_ctx *c, const fg_sweep_plan_ds *pd, const char *path, int64_t first,
                                    int64_t count)
 {
-    const fg_sweep_config *cfg = c->cfg;
     const fg_sweep_dataset *d = pd->cfg;
     fg_status st = need_weights(c);
     if (st != FG_OK) return st;
     if ((st = fg_cli_mkdir_parent(path)) != FG_OK) return st;
     fg_extract_opts eo;
     memset(&eo, 0, sizeof eo);
-    eo.resize = cfg->resize;
-    eo.preprocess = cfg->preprocess;
-    eo.batch = cfg->batch;
-    eo.threads = cfg->threads;
-    eo.conv = c->mode.conv;
-    eo.precision = c->mode.precision;
-    eo.split = fg_split_name(d->split);
-    eo.cancel = c->o->cancel;
+    extract_opts(c, d, &eo);
     eo.first = first;
     eo.count = count;
     fg_extract_result er;

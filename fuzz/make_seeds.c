@@ -16,6 +16,7 @@
 #include "native_layouts.h"
 
 #include <hdf5.h>
+#include <math.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,7 +238,7 @@ static void results(void)
     fg_status st = fg_results_open(p, &a, &r);
     fg_graph_row g = {"wood", -2, 2, 1.5, 10, 50, 40, 100, 60, 40, 3, 38, 9, 0.5};
     fg_run_row run = {"wood", -2, 2, 1.5, 7, 1, "paper", 9, 1, 12, 1, {0.5, 0.4, 0.4, 0.3}, {0.2, 0.2, 0.2, 0.1},
-                      0.01, 0.001};
+                      0.01, 0.001, "fluidc", NAN, 0, 0};
     if (st == FG_OK) st = fg_results_add_graph(r, &g);
     if (st == FG_OK) st = fg_results_add_run(r, &run);
     run.seed = 2;

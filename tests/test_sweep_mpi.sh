@@ -32,30 +32,8 @@ if [ "${FG_SANITIZE:-0}" = 1 ]; then
   mpi() { ASAN_OPTIONS="${ASAN_OPTIONS:-}:fast_unwind_on_malloc=0" timeout 240 mpirun --oversubscribe --bind-to none "$@"; }
 fi
 cd "$tmp" || exit 1
-"$exe" gen-weights --out w.h5 --seed 3 --no-fc8 >/dev/null 2>&1 || { echo "FAIL: gen-weights"; exit 1; }
-"$exe" demo-data --out imgs --classes 3 --per-class 3 --seed 2 >/dev/null 2>&1 || { echo "FAIL: demo-data"; exit 1; }
-"$exe" demo-data --out imgs2 --classes 2 --per-class 3 --seed 5 >/dev/null 2>&1 || { echo "FAIL: demo-data"; exit 1; }
-cat > s.ini <<'INI'
-[sweep]
-weights     = w.h5
-out         = out/r.h5
-thresholds  = -2:2, -1:1
-k           = 1.5, 2
-communities = classes, 2*classes
-seeds       = 1-3
-threads     = 1
-batch       = 4
-
-[dataset tiny]
-kind  = folder
-root  = imgs
-fne   = cache/tiny_fne.h5
-
-[dataset two]
-kind  = folder
-root  = imgs2
-fne   = cache/two_fne.h5
-INI
+. "$src/tests/support/two_datasets.sh"
+make_two_datasets 3 3 || exit 1
 check "serial sweep" '"$exe" sweep --config s.ini --out serial.h5 >serial.log 2>&1'
 rows() { /usr/bin/python3 "$src/tests/support/sweep_rows.py" serial.h5 -- "$@"; }
 # every dataset and attribute of two HDF5 files equal

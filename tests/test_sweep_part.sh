@@ -14,30 +14,8 @@ check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
 tmp=$(mktemp -d); trap 'kill -9 $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
 export FNEGRAPH_QUIET=1 HDF5_USE_FILE_LOCKING=FALSE
 cd "$tmp" || exit 1
-"$exe" gen-weights --out w.h5 --seed 3 --no-fc8 >/dev/null 2>&1 || { echo "FAIL: gen-weights"; exit 1; }
-"$exe" demo-data --out imgs --classes 3 --per-class 5 --seed 2 >/dev/null 2>&1 || { echo "FAIL: demo-data"; exit 1; }
-"$exe" demo-data --out imgs2 --classes 2 --per-class 4 --seed 5 >/dev/null 2>&1 || { echo "FAIL: demo-data"; exit 1; }
-cat > s.ini <<'INI'
-[sweep]
-weights     = w.h5
-out         = out/r.h5
-thresholds  = -2:2, -1:1
-k           = 1.5, 2
-communities = classes, 2*classes
-seeds       = 1-3
-threads     = 1
-batch       = 4
-
-[dataset tiny]
-kind  = folder
-root  = imgs
-fne   = cache/tiny_fne.h5
-
-[dataset two]
-kind  = folder
-root  = imgs2
-fne   = cache/two_fne.h5
-INI
+. "$src/tests/support/two_datasets.sh"
+make_two_datasets 5 4 || exit 1
 check "serial sweep" '"$exe" sweep --config s.ini --out serial.h5 >serial.log 2>&1'
 rm -rf cache
 # three parts at once: parts 1 and 2 both need dataset tiny's cache
