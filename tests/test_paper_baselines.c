@@ -91,6 +91,19 @@ int main(void)
     snprintf(f, sizeof f, "%s/b2.md", dir);
     CHECK(!strstr(slurp(f), "Template, not a result"), "no notice without --generated-weights");
 
+    /* a results file with no run (a sweep that failed early) is refused, not reported as an empty table */
+    char empty[256];
+    snprintf(empty, sizeof empty, "%s/empty.h5", dir);
+    CHECK_OK(fg_results_open(empty, &attrs, &r));
+    fg_results_close(r);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/paper/make_baselines.py %s --out %s/b3.md 2>%s/b3.err", FG_SOURCE_DIR,
+             empty, dir, dir);
+    CHECK(system(cmd) != 0, "make_baselines.py refuses a file without runs");
+    snprintf(f, sizeof f, "%s/b3.err", dir);
+    CHECK(strstr(slurp(f), "empty.h5: no runs"), "its message names the file:\n%s", slurp(f));
+    snprintf(f, sizeof f, "%s/b3.md", dir);
+    CHECK(file_size(f) < 0, "and writes no report");
+
     snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/paper/make_figures.py %s --out-dir %s/fig >/dev/null", FG_SOURCE_DIR,
              path, dir);
     CHECK(system(cmd) == 0, "make_figures.py runs on the methods file");

@@ -66,7 +66,7 @@ static void child(fg_i_child_fn fn, void *ctx, const fg_i_child_limits *lim, uns
     struct rlimit core = {0, 0};
     setrlimit(RLIMIT_CORE, &core);
     if (!lim->unlimited) {
-        struct rlimit cpu = {seconds + 1, seconds + 2};
+        struct rlimit cpu = {seconds, seconds + 1}; /* SIGXCPU at the limit, SIGKILL 1 s after */
         setrlimit(RLIMIT_CPU, &cpu);
         if (!CHILD_ASAN) { /* ASan reserves terabytes of address space: no limit there */
             FILE *f = fopen("/proc/self/statm", "r");
@@ -78,7 +78,7 @@ static void child(fg_i_child_fn fn, void *ctx, const fg_i_child_limits *lim, uns
             }
             if (f) fclose(f);
         }
-        alarm(seconds);
+        alarm(fg_i_child_wall(seconds));
     }
     void *out = NULL;
     size_t size = 0;
@@ -154,7 +154,7 @@ fg_status fg_i_child_start(fg_i_child_fn fn, void *ctx, const fg_i_child_limits 
     close(p[1]);
     p[1] = -1;
     /* the child's own alarm and CPU limit come first; the parent's deadline is a second guard */
-    const double deadline = seconds ? now_s() + seconds + 2.0 : 0;
+    const double deadline = seconds ? now_s() + fg_i_child_wall(seconds) + 2.0 : 0;
     int32_t code = -1;
     uint64_t n = 0;
     bool have = read_until(p[0], &code, sizeof code, deadline, &late) &&

@@ -26,8 +26,15 @@
  * or an error with its message. */
 typedef fg_status (*fg_i_child_fn)(void *ctx, void **out, size_t *out_size);
 
+/* The wall-clock limit of a child with a CPU limit of `seconds`: 4x + 10 s
+ * (1 s: 14 s, 5 s: 30 s). A child that spins is stopped by its CPU limit; one
+ * blocked or starved by other processes by this one. */
+#define fg_i_child_wall(seconds) ((seconds) * 4u + 10u)
+
 typedef struct fg_i_child_limits {
-    unsigned seconds;      /* wall and CPU time of the child (0: 10 s) */
+    unsigned seconds;      /* CPU time of the child (0: 10 s); its wall time may be
+                            * fg_i_child_wall(seconds), so that a child slowed by a
+                            * loaded machine (not spinning) is not taken as hung */
     uint64_t memory;       /* address space the child may add (0: 1 GiB); not under ASan */
     size_t max_out;        /* largest result accepted */
     bool unlimited;        /* no time and no memory limit (a write of any size) */
