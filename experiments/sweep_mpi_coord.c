@@ -238,36 +238,36 @@ static void serve_waiting(coord *c)
         if (c->waiting[r] && !c->stopped[r]) serve(c, r);
 }
 
+/* A row of `size` bytes, as this build's? (otherwise rank r fails the job) */
+static bool row_size_ok(coord *c, int r, const char *what, size_t n, size_t size)
+{
+    if (n == size) return true;
+    char m[160];
+    snprintf(m, sizeof m, "sent a %s row of %zu bytes, this build's are %zu (another fnegraph build?)", what, n, size);
+    fail_rank(c, r, FG_EFORMAT, m);
+    return false;
+}
+
 static void on_row(coord *c, int r, int tag, unsigned char *data, size_t n)
 {
     fg_status st = FG_OK;
     if (tag == FG_TAG_GRAPH) {
         fg_graph_row row;
-        if (n != sizeof row) {
-            char m[160];
-            snprintf(m, sizeof m, "sent a graph row of %zu bytes, this build's are %zu (another fnegraph build?)", n,
-                     sizeof row);
-            fail_rank(c, r, FG_EFORMAT, m);
-            return;
-        }
+        if (!row_size_ok(c, r, "graph", n, sizeof row)) return;
         memcpy(&row, data, sizeof row);
         row.dataset[sizeof row.dataset - 1] = '\0';
         if (fg_results_has_graph(c->res, row.dataset, row.lo, row.hi, row.k)) return; /* never a row twice */
         if ((st = fg_results_add_graph(c->res, &row)) == FG_OK) c->sum->graphs_written++;
     } else {
         fg_run_row row;
-        if (n != sizeof row) {
-            char m[160];
-            snprintf(m, sizeof m, "sent a run row of %zu bytes, this build's are %zu (another fnegraph build?)", n,
-                     sizeof row);
-            fail_rank(c, r, FG_EFORMAT, m);
-            return;
-        }
+        if (!row_size_ok(c, r, "run", n, sizeof row)) return;
         memcpy(&row, data, sizeof row);
         row.dataset[sizeof row.dataset - 1] = '\0';
         row.variant[sizeof row.variant - 1] = '\0';
-        if (fg_results_has_run(c->res, row.dataset, row.lo, row.hi, row.k, row.communities, row.seed, row.variant))
-            return;
+        row.method[sizeof row.method - 1] = '\0';
+        if (fg_results_has_run_method(c->res, row.dataset, row.lo, row.hi, row.k, row.communities, row.seed,
+                                      row.variant, row.method[0] ? row.method : "fluidc"))
+            return; /* never a row twice */
         if ((st = fg_results_add_run(c->res, &row)) == FG_OK) {
             c->sum->runs_written++;
             if (c->prog_started) fg_progress_update(&c->prog, ++c->prog_done);

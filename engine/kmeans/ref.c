@@ -30,6 +30,21 @@ static double sqdist_ff(const float *x, const float *c, int64_t d)
     return s;
 }
 
+/* Each point to its nearest centre (ties: the lower index). */
+static void assign(const float *x, const double *cent, int64_t n, int64_t d, int64_t k, int32_t *lab)
+{
+    for (int64_t i = 0; i < n; i++) {
+        double best = INFINITY;
+        for (int64_t j = 0; j < k; j++) {
+            const double v = sqdist(x + i * d, cent + j * d, d);
+            if (v < best) {
+                best = v;
+                lab[i] = (int32_t)j;
+            }
+        }
+    }
+}
+
 fg_status fg_i_kmeans_seed_pp_ref(const float *x, int64_t n, int64_t d, int64_t k, fg_rng *rng, float *centers,
                                   int64_t *idx)
 {
@@ -98,16 +113,7 @@ fg_status fg_i_kmeans_lloyd_ref(const float *x, int64_t n, int64_t d, const floa
     const double tol = fg_i_kmeans_abs_tol(x, n, d, o->tol);
     bool strict = false, conv = false;
     for (int it = 0; it < max_iter && !strict; it++) {
-        for (int64_t i = 0; i < n; i++) { /* assignment */
-            double best = INFINITY;
-            for (int64_t j = 0; j < k; j++) {
-                const double v = sqdist(x + i * d, cent + j * d, d);
-                if (v < best) {
-                    best = v;
-                    lab[i] = (int32_t)j;
-                }
-            }
-        }
+        assign(x, cent, n, d, k, lab);
         memset(sum, 0, kd * sizeof *sum); /* update */
         memset(cnt, 0, (size_t)k * sizeof *cnt);
         for (int64_t i = 0; i < n; i++) {
@@ -147,17 +153,7 @@ fg_status fg_i_kmeans_lloyd_ref(const float *x, int64_t n, int64_t d, const floa
         memcpy(old, lab, (size_t)n * sizeof *lab);
     }
     out->converged = strict || conv;
-    if (!strict)
-        for (int64_t i = 0; i < n; i++) {
-            double best = INFINITY;
-            for (int64_t j = 0; j < k; j++) {
-                const double v = sqdist(x + i * d, cent + j * d, d);
-                if (v < best) {
-                    best = v;
-                    lab[i] = (int32_t)j;
-                }
-            }
-        }
+    if (!strict) assign(x, cent, n, d, k, lab);
     for (int64_t i = 0; i < n; i++) dist[i] = sqdist(x + i * d, cent + (int64_t)lab[i] * d, d);
     out->inertia = fg_i_sum_blocked(dist, n);
     out->labels = fg_alloc((size_t)n, sizeof *out->labels);
