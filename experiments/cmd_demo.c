@@ -180,7 +180,7 @@ int fg_cmd_demo(int argc, char **argv)
     printf("3. sweep %s -> %s\n", ini, results);
     fflush(stdout);
     FG_CHECK_GOTO(st, fg_sweep_config_load(ini, NULL, 0, results, &cfg));
-    fg_sweep_exec_opts eo = {false, &interrupted};
+    const fg_sweep_exec_opts eo = {.dry_run = false, .cancel = &interrupted};
     fg_sweep_summary sum;
     fg_cli_interrupt_catch(&interrupted);
     st = fg_sweep_execute(&cfg, &eo, &sum);

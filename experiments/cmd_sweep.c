@@ -15,7 +15,7 @@
 
 static const char *HELP =
     "Usage: fnegraph sweep --config X.ini [--out R.h5] [--set section.key=value]...\n"
-    "                      [--dataset NAME]... [--part I/N] [--dry-run]\n"
+    "                      [--dataset NAME]... [--part I/N] [--timeline T.json] [--dry-run]\n"
     "       mpirun -n N fnegraph sweep --config X.ini [...]   (builds with MPI)\n"
     "\n"
     "Runs the grid of a sweep configuration: for every [dataset NAME] of the config,\n"
@@ -61,6 +61,11 @@ static const char *HELP_OPTIONS =
     "                      (`fnegraph table` reads the files together). A part\n"
     "                      extracts the FNE caches its tasks need; parts sharing a\n"
     "                      cache take turns (one waits on the other's lock)\n"
+    "  --timeline T.json   write when each unit of work ran and where: extractions\n"
+    "                      (shards, merges), FNE loads, codes, ff edges, graph tasks,\n"
+    "                      with start and end seconds and the rank; under mpirun rank 0\n"
+    "                      writes it, with its coordination's CPU seconds\n"
+    "                      (docs/formats.md \"Sweep timeline\"; bench/bench_mpi.py)\n"
     "  --dry-run           list the datasets, their classes and images, and how many\n"
     "                      graphs and runs the grid has and how many are done; run\n"
     "                      nothing, write nothing\n"
@@ -193,9 +198,10 @@ int fg_cmd_sweep(int argc, char **argv)
                                          {"dry-run", no_argument, NULL, 'n'},
                                          {"dataset", required_argument, NULL, 'd'},
                                          {"part", required_argument, NULL, 'p'},
+                                         {"timeline", required_argument, NULL, 't'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *config = NULL, *out = NULL;
+    const char *config = NULL, *out = NULL, *timeline = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     const char **only = calloc((size_t)argc + 1, sizeof *only);
     int n_sets = 0, n_only = 0, c, rc = FG_EXIT_OK, part = 0, n_parts = 0;
@@ -215,6 +221,7 @@ int fg_cmd_sweep(int argc, char **argv)
         case 's': sets[n_sets++] = optarg; break;
         case 'd': only[n_only++] = optarg; break;
         case 'n': dry = true; break;
+        case 't': timeline = optarg; break;
         case 'p': {
             char tail = 0;
             if (sscanf(optarg, "%d/%d%c", &part, &n_parts, &tail) != 2 || n_parts < 1 || part < 1 || part > n_parts) {
@@ -263,7 +270,7 @@ int fg_cmd_sweep(int argc, char **argv)
                                 cfg.path, n_parts > 0 ? "--part" : "mpirun");
         goto done;
     }
-    fg_sweep_exec_opts eo = {dry, &interrupted};
+    const fg_sweep_exec_opts eo = {.dry_run = dry, .cancel = &interrupted, .timeline = dry ? NULL : timeline};
     fg_sweep_summary sum;
     bool report = true; /* false: an MPI rank other than 0 (rank 0 reports) */
 #ifdef FNEGRAPH_HAVE_MPI

@@ -28,6 +28,7 @@
 typedef struct fg_sweep_exec_opts {
     bool dry_run;                    /* print the plan and what is done; change nothing */
     volatile sig_atomic_t *cancel;   /* non-zero: stop after the work in flight */
+    const char *timeline;            /* non-NULL: write the sweep's timeline there (sweep_timeline.h) */
 } fg_sweep_exec_opts;
 
 typedef struct fg_sweep_summary {

@@ -8,7 +8,7 @@
  * each row to rank 0 as it is made (MPI_BYTE of fg_graph_row/fg_run_row);
  * rank 0 appends and flushes it unless the file has it already. Rank 0
  * works too: a thread of it is a worker, its main thread coordinates
- * (MPI_Iprobe and a sleep that backs off to 2 ms: OpenMPI's blocking calls
+ * (MPI_Iprobe and a sleep that backs off to 10 ms: OpenMPI's blocking calls
  * poll at full speed, which would cost a core). */
 #ifndef FNEGRAPH_EXPERIMENTS_SWEEP_MPI_H
 #define FNEGRAPH_EXPERIMENTS_SWEEP_MPI_H

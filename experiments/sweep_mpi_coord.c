@@ -3,8 +3,11 @@
  * come from the ranks over MPI and from rank 0's own worker thread through
  * memory; between them the coordinator sleeps (a condition wait on the
  * local queue, woken by its worker at once, bounded by a back-off of up to
- * 2 ms for MPI's). */
+ * 10 ms for MPI's: at 2 ms the wake-ups alone were ~1 % of a core, at 10 ms
+ * they are ~0.2 %, and a rank's request waits at most 10 ms, against units
+ * of seconds; measured with bench/bench_mpi.py). */
 #include "sweep_mpi_i.h"
+#include "sweep_timeline.h"
 #include "sweep_worker_shard.h"
 
 #include "cli.h"
@@ -20,6 +23,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+enum { COORD_MAX_SLEEP_US = 10000 }; /* the coordinator's longest sleep between polls */
 enum { U_PENDING = 0, U_FLIGHT = 1, U_DONE = 2 };
 
 typedef struct coord {
@@ -50,6 +54,10 @@ typedef struct coord {
     char errmsg[2048];
     int n_err;
     fg_mpi_local local;
+    fg_sweep_timeline *tl;  /* --timeline: NULL none */
+    fg_tl_event *ev;        /* [n_ranks]: the unit in hand, as the timeline will say */
+    bool *ev_on;
+    int64_t n_msgs;         /* messages handled */
 } coord;
 
 static void fail_rank(coord *c, int r, fg_status st, const char *msg)
@@ -169,6 +177,41 @@ static bool work_left(const coord *c)
     return false;
 }
 
+/* The unit m handed to rank r starts now (on the timeline). */
+static void tl_begin(coord *c, int r, const fg_mpi_task *m)
+{
+    if (!c->tl) return;
+    static const fg_tl_kind kinds[] = {[FG_UNIT_EXTRACT] = FG_TL_EXTRACT, [FG_UNIT_GRAPH] = FG_TL_GRAPH,
+                                       [FG_UNIT_SHARD] = FG_TL_SHARD, [FG_UNIT_MERGE] = FG_TL_MERGE};
+    const fg_sweep_plan_ds *pd = &c->plan.d[m->di];
+    fg_tl_event e = fg_tl_event_init(kinds[m->kind], pd->cfg->name);
+    e.rank = r;
+    e.start = fg_sweep_timeline_now(c->tl);
+    if (m->kind == FG_UNIT_SHARD) {
+        e.first = m->first;
+        e.images = m->count;
+    } else if (m->kind != FG_UNIT_GRAPH) {
+        e.images = pd->ds.n;
+    } else {
+        e.lo = c->cfg->lo[m->t];
+        e.hi = c->cfg->hi[m->t];
+        e.k = c->cfg->k[m->kk];
+        e.runs = m->n_runs;
+    }
+    c->ev[r] = e;
+    c->ev_on[r] = true;
+}
+
+/* Rank r's unit ended now, well or not. */
+static void tl_end(coord *c, int r, bool ok)
+{
+    if (!c->tl || !c->ev_on[r]) return;
+    c->ev[r].end = fg_sweep_timeline_now(c->tl);
+    c->ev[r].ok = ok;
+    fg_sweep_timeline_add(c->tl, &c->ev[r]);
+    c->ev_on[r] = false;
+}
+
 static void serve(coord *c, int r)
 {
     if (c->failing || c->cancelled) {
@@ -198,6 +241,7 @@ static void serve(coord *c, int r)
         c->bkind[r] = p.kind;
         c->bdi[r] = d;
         c->bshard[r] = p.u;
+        tl_begin(c, r, &m);
         send_task(c, r, &m, NULL);
         return;
     }
@@ -228,6 +272,7 @@ static void serve(coord *c, int r)
         c->prog_done = (uint64_t)c->sum->runs_before;
         c->prog_started = true;
     }
+    tl_begin(c, r, &m);
     send_task(c, r, &m, pairs);
     fg_free(pairs);
 }
@@ -293,6 +338,7 @@ static void on_ask(coord *c, int r, unsigned char *data, size_t n)
     const int64_t was = c->busy[r];
     const int bk = c->bkind[r], bd = c->bdi[r];
     const bool ok = a.status == FG_OK;
+    tl_end(c, r, ok);
     c->busy[r] = -1;
     c->bkind[r] = 0;
     c->di[r] = a.loaded_di;
@@ -351,6 +397,7 @@ static bool next_message(coord *c, long *us)
     }
     pthread_mutex_unlock(&c->local.mu);
     if (m) {
+        c->n_msgs++;
         if (m->tag == FG_TAG_ASK) on_ask(c, 0, m->data, m->len);
         else on_row(c, 0, m->tag, m->data, m->len);
         free(m);
@@ -361,6 +408,7 @@ static bool next_message(coord *c, long *us)
         MPI_Status s;
         MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &s);
         if (flag) {
+            c->n_msgs++;
             int n = 0;
             MPI_Get_count(&s, MPI_BYTE, &n);
             unsigned char *buf = malloc((size_t)n + 1);
@@ -389,13 +437,16 @@ static bool next_message(coord *c, long *us)
     pthread_mutex_lock(&c->local.mu);
     if (!c->local.head) pthread_cond_timedwait(&c->local.to_coord, &c->local.mu, &ts);
     pthread_mutex_unlock(&c->local.mu);
-    *us = *us * 2 > 2000 ? 2000 : *us * 2;
+    *us = *us * 2 > COORD_MAX_SLEEP_US ? COORD_MAX_SLEEP_US : *us * 2;
     return false;
 }
 
 fg_status fg_mpi_coordinate(fg_sweep_config *cfg, const fg_sweep_exec_opts *o, int n_ranks, const char *hosts,
                             fg_sweep_summary *sum)
 {
+    struct timespec cpu0;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu0); /* this thread is the coordinator: its CPU is its cost */
+    const double wall0 = fg_cli_now();
     coord c;
     memset(&c, 0, sizeof c);
     c.cfg = cfg;
@@ -411,7 +462,7 @@ fg_status fg_mpi_coordinate(fg_sweep_config *cfg, const fg_sweep_exec_opts *o, i
     pthread_t th;
     fg_mpi_worker_args wa;
     memset(&wa, 0, sizeof wa);
-    const fg_sweep_exec_opts lo = {false, &c.local_cancel};
+    const fg_sweep_exec_opts lo = {.dry_run = false, .cancel = &c.local_cancel};
     c.ustate = fg_calloc((size_t)c.n_units + 1, 1);
     c.estate = fg_calloc((size_t)cfg->n_datasets + 1, 1);
     c.di = fg_calloc((size_t)n_ranks, sizeof *c.di);
@@ -426,9 +477,13 @@ fg_status fg_mpi_coordinate(fg_sweep_config *cfg, const fg_sweep_exec_opts *o, i
     c.n_shards = fg_calloc((size_t)cfg->n_datasets + 1, sizeof *c.n_shards);
     c.sstate = fg_calloc((size_t)cfg->n_datasets + 1, sizeof *c.sstate);
     c.mstate = fg_calloc((size_t)cfg->n_datasets + 1, 1);
+    c.ev = fg_calloc((size_t)n_ranks, sizeof *c.ev);
+    c.ev_on = fg_calloc((size_t)n_ranks, sizeof *c.ev_on);
     if (!c.ustate || !c.estate || !c.di || !c.t || !c.busy || !c.waiting || !c.stopped || !c.bkind || !c.bdi ||
-        !c.bshard || !c.shard_size || !c.n_shards || !c.sstate || !c.mstate) {
+        !c.bshard || !c.shard_size || !c.n_shards || !c.sstate || !c.mstate || !c.ev || !c.ev_on) {
         fail_rank(&c, 0, FG_ENOMEM, "out of memory for the coordinator's state");
+    } else if (o->timeline && (st = fg_sweep_timeline_open(o->timeline, &c.tl)) != FG_OK) {
+        fail_rank(&c, 0, st, fg_last_error());
     } else {
         for (int r = 0; r < n_ranks; r++) c.di[r] = c.t[r] = -1, c.busy[r] = -1;
         if ((st = fg_sweep_plan_make(cfg, NULL, &c.plan)) != FG_OK) {
@@ -510,6 +565,23 @@ fg_status fg_mpi_coordinate(fg_sweep_config *cfg, const fg_sweep_exec_opts *o, i
     if (c.local.task) free(c.local.task);
     if (c.prog_started) fg_progress_finish(&c.prog);
     sum->interrupted = c.cancelled && !c.failing;
+    struct timespec cpu1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu1);
+    const double cpu = (double)(cpu1.tv_sec - cpu0.tv_sec) + 1e-9 * (double)(cpu1.tv_nsec - cpu0.tv_nsec),
+                 wall = fg_cli_now() - wall0;
+    if (n_ranks > 1)
+        printf("rank 0's coordination: %.2f s of CPU in %.1f s (%.2f %% of a core, %.3f %% of the job's %d cores), "
+               "%lld messages\n",
+               cpu, wall, wall > 0 ? 100 * cpu / wall : 0.0,
+               wall > 0 ? 100 * cpu / (wall * n_ranks * (cfg->threads > 0 ? cfg->threads : 1)) : 0.0,
+               n_ranks * (cfg->threads > 0 ? cfg->threads : 1), (long long)c.n_msgs);
+    if (c.tl) {
+        for (int r = 0; r < n_ranks; r++) tl_end(&c, r, false); /* units in flight at a failure */
+        const fg_tl_info ti = {cfg->path, n_ranks, cfg->threads, hosts, cpu, c.n_msgs};
+        fg_sweep_timeline_set_info(c.tl, &ti);
+        fg_status ts = fg_sweep_timeline_close(c.tl);
+        if (ts != FG_OK) fail_rank(&c, 0, ts, fg_last_error());
+    }
     fg_results_close(c.res);
     fg_sweep_plan_destroy(&c.plan);
     fg_free(c.ustate);
@@ -527,6 +599,8 @@ fg_status fg_mpi_coordinate(fg_sweep_config *cfg, const fg_sweep_exec_opts *o, i
     fg_free(c.shard_size);
     fg_free(c.n_shards);
     fg_free(c.mstate);
+    fg_free(c.ev);
+    fg_free(c.ev_on);
     pthread_mutex_destroy(&c.local.mu);
     pthread_cond_destroy(&c.local.to_coord);
     pthread_cond_destroy(&c.local.to_worker);

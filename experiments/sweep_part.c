@@ -30,6 +30,7 @@ fg_status fg_sweep_part_execute(const fg_sweep_config *cfg, const fg_sweep_exec_
     fg_sweep_plan plan;
     fg_results *res = NULL;
     run_ctx *c = NULL;
+    fg_sweep_timeline *tl = NULL;
     fg_sweep_worker w;
     memset(&w, 0, sizeof w);
     w.di = w.t = -1;
@@ -43,6 +44,7 @@ fg_status fg_sweep_part_execute(const fg_sweep_config *cfg, const fg_sweep_exec_
     FG_CHECK_GOTO(st, fg_sweep_i_ctx_new(cfg, o, &mine, NULL, NULL, false, &c));
     const fg_net_mode_plan *mode = fg_sweep_i_mode(c);
     if (mode->warning[0]) fprintf(stderr, "fnegraph sweep: warning: %s\n", mode->warning);
+    if (o->timeline) FG_CHECK_GOTO(st, fg_sweep_timeline_open(o->timeline, &tl));
     FG_CHECK_GOTO(st, fg_cli_mkdir_parent(cfg->out));
     char impl[2048];
     fg_results_attrs attrs;
@@ -57,6 +59,7 @@ fg_status fg_sweep_part_execute(const fg_sweep_config *cfg, const fg_sweep_exec_
     for (int64_t u = first; u < end; u++) n_pending += fg_sweep_unit_count(cfg, &plan, res, u, sum);
     /* the runner's progress counts the part's runs */
     FG_CHECK_GOTO(st, fg_sweep_i_ctx_new(cfg, o, sum, res, NULL, true, &c));
+    fg_sweep_i_set_timeline(c, tl);
     printf("sweep %s part %d/%d: graph tasks %lld-%lld of %lld (%lld to do), %lld graphs (%lld done), %lld runs "
            "(%lld done), %d thread%s; results %s\n",
            cfg->path, part, n_parts, (long long)first, (long long)end - 1, (long long)n_units, (long long)n_pending,
@@ -82,6 +85,12 @@ fg_status fg_sweep_part_execute(const fg_sweep_config *cfg, const fg_sweep_exec_
     }
 done:
     sum->interrupted = o->cancel && *o->cancel;
+    if (tl) {
+        const fg_tl_info ti = {cfg->path, 1, c ? fg_sweep_i_threads(c) : cfg->threads, fg_sweep_i_hostname(), -1, 0};
+        fg_sweep_timeline_set_info(tl, &ti);
+        fg_status ts = fg_sweep_timeline_close(tl);
+        if (st == FG_OK) st = ts;
+    }
     fg_sweep_worker_release(&w);
     fg_sweep_i_ctx_free(c);
     fg_results_close(res);

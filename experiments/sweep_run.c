@@ -8,6 +8,7 @@
 #include "sweep.h"
 #include "sweep_kmeans.h"
 #include "sweep_run_i.h"
+#include "sweep_timeline.h"
 
 #include "cli.h"
 #include "fg_git_commit.h"
@@ -24,6 +25,7 @@
 #include "fnegraph/weights.h"
 
 #include <errno.h>
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +50,7 @@ typedef struct run_ctx {
     uint64_t prog_done;
     fg_net_mode_plan mode;  /* the extraction mode as this machine runs it */
     const fg_sweep_rows *rows; /* NULL: the rows are those of res */
+    fg_sweep_timeline *tl;  /* NULL: none (--timeline) */
 } run_ctx;
 
 /* What is done and where rows go: the results file, or c->rows. */
@@ -96,7 +99,14 @@ static fg_status need_ff(run_ctx *c, int kk, const fg_ff_edges **out)
             c->have_ffw = true;
         }
         double t0 = fg_cli_now();
-        FG_CHECK_GOTO(st, fg_ff_edges_compute(&c->ffw, c->cfg->k[kk], &c->ff[kk]));
+        fg_tl_event e = fg_tl_event_init(FG_TL_FF, NULL);
+        e.start = fg_sweep_timeline_now(c->tl);
+        e.k = c->cfg->k[kk];
+        st = fg_ff_edges_compute(&c->ffw, c->cfg->k[kk], &c->ff[kk]);
+        e.end = fg_sweep_timeline_now(c->tl);
+        e.ok = st == FG_OK;
+        fg_sweep_timeline_add(c->tl, &e);
+        if (st != FG_OK) goto done;
         c->have_ff[kk] = true;
         printf("feature-feature edges, k = %g: %llu pairs (%.2f s)\n", c->cfg->k[kk],
                (unsigned long long)c->ff[kk].n_pairs, fg_cli_now() - t0);
@@ -128,7 +138,7 @@ static void extract_opts(const run_ctx *c, const fg_sweep_dataset *d, fg_extract
     eo->cancel = c->o->cancel;
 }
 
-static fg_status ensure_fne(run_ctx *c, const fg_sweep_plan_ds *pd)
+static fg_status ensure_fne(run_ctx *c, const fg_sweep_plan_ds *pd, bool *cached)
 {
     const fg_sweep_config *cfg = c->cfg;
     const fg_sweep_dataset *d = pd->cfg;
@@ -156,9 +166,11 @@ static fg_status ensure_fne(run_ctx *c, const fg_sweep_plan_ds *pd)
                          "%s:%d: [dataset %s]: root '%s' does not exist and the cache %s was made by another job "
                          "(%s: '%s', this sweep: '%s')",
                          cfg->path, d->line, d->name, d->root, d->fne, df.what, df.have, df.want);
-        else
+        else {
+            *cached = true;
             printf("[%s] root %s absent: using the complete FNE cache %s (%lld images)\n", d->name, d->root, d->fne,
                    (long long)rows);
+        }
         fg_fne_meta_destroy(&have);
         goto done;
     }
@@ -175,6 +187,7 @@ static fg_status ensure_fne(run_ctx *c, const fg_sweep_plan_ds *pd)
         st = FG_FAIL(st, "[dataset %s]: extraction into %s: %s", d->name, d->fne, fg_last_error());
         goto done;
     }
+    *cached = er.already_complete;
     if (er.already_complete)
         printf("[%s] FNE cache %s complete (%lld images): reused\n", d->name, d->fne, (long long)pd->ds.n);
     else
@@ -279,7 +292,7 @@ static fg_status on_run(void *ctx, fg_cluster_outcome *o)
 /* One (dataset, lo, hi, k): graph row, then the runs still missing, in
  * parallel over the threads (the pipeline's graph task). */
 static fg_status do_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *fne, const fg_codes *codes,
-                          double t_codes, int t, int kk)
+                          double t_codes, int t, int kk, int64_t *runs)
 {
     const fg_sweep_config *cfg = c->cfg;
     graph_job j = {c, pd, cfg->lo[t], cfg->hi[t], cfg->k[kk], t_codes, false, 0, 0, false};
@@ -295,6 +308,7 @@ static fg_status do_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *
             if (!rows_has_run(c, name, j.lo, j.hi, j.k, pd->comm[ci], cfg->seeds[s],
                               fg_fluid_variant_name(cfg->variant)))
                 pr[j.np++] = (fg_cluster_run){pd->comm[ci], (uint64_t)cfg->seeds[s]};
+    *runs = j.np;
     if (j.have_graph && j.np == 0) goto done;
 
     const fg_ff_edges *ff = NULL;
@@ -329,6 +343,59 @@ done:
     return st;
 }
 
+/* ensure_fne and do_graph, each an event of the timeline (when there is one) */
+static fg_status timed_extract(run_ctx *c, const fg_sweep_plan_ds *pd)
+{
+    fg_tl_event e = fg_tl_event_init(FG_TL_EXTRACT, pd->cfg->name);
+    e.start = fg_sweep_timeline_now(c->tl);
+    e.images = pd->have_listing ? pd->ds.n : 0;
+    fg_status st = ensure_fne(c, pd, &e.cached);
+    e.end = fg_sweep_timeline_now(c->tl);
+    e.ok = st == FG_OK;
+    fg_sweep_timeline_add(c->tl, &e);
+    return st;
+}
+
+static fg_status timed_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *fne, const fg_codes *codes,
+                             double t_codes, int t, int kk)
+{
+    fg_tl_event e = fg_tl_event_init(FG_TL_GRAPH, pd->cfg->name);
+    e.start = fg_sweep_timeline_now(c->tl);
+    e.lo = c->cfg->lo[t];
+    e.hi = c->cfg->hi[t];
+    e.k = c->cfg->k[kk];
+    fg_status st = do_graph(c, pd, fne, codes, t_codes, t, kk, &e.runs);
+    e.end = fg_sweep_timeline_now(c->tl);
+    e.ok = st == FG_OK && !cancelled(c);
+    if (e.runs || !e.ok) fg_sweep_timeline_add(c->tl, &e); /* a task with nothing to do is no event */
+    return st;
+}
+
+/* The FNE's load (read + statistics) and one threshold pair's codes, as events. */
+void fg_sweep_i_timed(run_ctx *c, fg_tl_kind kind, const char *dataset, double start, int64_t images, double lo,
+                      double hi, bool ok)
+{
+    if (!c->tl) return;
+    fg_tl_event e = fg_tl_event_init(kind, dataset);
+    e.start = start;
+    e.end = fg_sweep_timeline_now(c->tl);
+    e.images = images;
+    e.lo = lo;
+    e.hi = hi;
+    e.ok = ok;
+    fg_sweep_timeline_add(c->tl, &e);
+}
+
+double fg_sweep_i_tl_now(const run_ctx *c)
+{
+    return fg_sweep_timeline_now(c->tl);
+}
+
+void fg_sweep_i_set_timeline(run_ctx *c, fg_sweep_timeline *tl)
+{
+    c->tl = tl;
+}
+
 /* Does any row of (dataset, threshold t) still need work? */
 static bool threshold_pending(const run_ctx *c, const fg_sweep_plan_ds *pd, int t)
 {
@@ -361,10 +428,14 @@ static fg_status do_dataset(run_ctx *c, const fg_sweep_plan_ds *pd)
     printf("[%s] %s dataset, root %s, split %s, %d classes: %lld of %lld runs to do\n", pd->cfg->name, pd->cfg->kind,
            pd->cfg->root, fg_split_name(pd->cfg->split), pd->n_classes,
            (long long)(pd->runs_total - pd->runs_done), (long long)pd->runs_total);
-    FG_CHECK_GOTO(st, ensure_fne(c, pd));
+    FG_CHECK_GOTO(st, timed_extract(c, pd));
     if (cancelled(c)) goto done;
-    double t0 = fg_cli_now();
-    FG_CHECK_GOTO(st, fg_fne_read(pd->cfg->fne, &fne));
+    double t0 = fg_cli_now(), e0 = fg_sweep_timeline_now(c->tl);
+    st = fg_fne_read(pd->cfg->fne, &fne);
+    if (st != FG_OK) {
+        fg_sweep_i_timed(c, FG_TL_LOAD, pd->cfg->name, e0, 0, NAN, NAN, false);
+        goto done;
+    }
     if (fne.n < 1) {
         st = FG_FAIL(FG_EINVAL, "[dataset %s]: %s holds no image", pd->cfg->name, pd->cfg->fne);
         goto done;
@@ -377,6 +448,7 @@ static fg_status do_dataset(run_ctx *c, const fg_sweep_plan_ds *pd)
         goto done;
     }
     const double t_stats = fg_cli_now() - t0;
+    fg_sweep_i_timed(c, FG_TL_LOAD, pd->cfg->name, e0, fne.n, NAN, NAN, true);
     if (!quiet())
         fprintf(stderr, "[%s] FNE %lld x %d read in %.2f s, statistics %.2f s\n", pd->cfg->name, (long long)fne.n,
                 FG_FNE_DIM, t_read, t_stats);
@@ -386,8 +458,10 @@ static fg_status do_dataset(run_ctx *c, const fg_sweep_plan_ds *pd)
     for (int t = 0; t < c->cfg->n_thresholds && !cancelled(c); t++) {
         if (!threshold_pending(c, pd, t)) continue;
         t0 = fg_cli_now();
+        e0 = fg_sweep_timeline_now(c->tl);
         st = fg_codes_ternarize(fne.x, fne.n, FG_FNE_DIM, &stats, c->cfg->lo[t], c->cfg->hi[t],
                                 (const char *const *)fne.path, &codes);
+        fg_sweep_i_timed(c, FG_TL_CODES, pd->cfg->name, e0, fne.n, c->cfg->lo[t], c->cfg->hi[t], st == FG_OK);
         if (st != FG_OK) {
             st = FG_FAIL(st, "[dataset %s]: FNE file %s: %s", pd->cfg->name, pd->cfg->fne, fg_last_error());
             goto done;
@@ -395,7 +469,7 @@ static fg_status do_dataset(run_ctx *c, const fg_sweep_plan_ds *pd)
         const double t_codes = t_stats + fg_cli_now() - t0;
         FG_CHECK_GOTO(st, fg_sweep_kmeans_ternary(&kc, pd, &fne, &codes, t));
         for (int kk = 0; kk < c->cfg->n_k && !cancelled(c) && fg_sweep_has_method(c->cfg, FG_METHOD_FLUIDC); kk++)
-            FG_CHECK_GOTO(st, do_graph(c, pd, &fne, &codes, t_codes, t, kk));
+            FG_CHECK_GOTO(st, timed_graph(c, pd, &fne, &codes, t_codes, t, kk));
         fg_codes_destroy(&codes);
     }
 done:
@@ -407,7 +481,7 @@ done:
 
 fg_status fg_sweep_execute(const fg_sweep_config *cfg, const fg_sweep_exec_opts *o, fg_sweep_summary *sum)
 {
-    static const fg_sweep_exec_opts none = {false, NULL};
+    static const fg_sweep_exec_opts none = {.dry_run = false};
     if (!o) o = &none;
     memset(sum, 0, sizeof *sum);
     fg_status st = FG_OK;
@@ -456,6 +530,7 @@ fg_status fg_sweep_execute(const fg_sweep_config *cfg, const fg_sweep_exec_opts 
         goto done;
     }
     if (c.mode.warning[0]) fprintf(stderr, "fnegraph sweep: warning: %s\n", c.mode.warning);
+    if (o->timeline) FG_CHECK_GOTO(st, fg_sweep_timeline_open(o->timeline, &c.tl));
     FG_CHECK_GOTO(st, fg_cli_mkdir_parent(cfg->out));
     char impl[2048];
     fg_results_attrs attrs;
@@ -489,6 +564,12 @@ done:
     sum->interrupted = cancelled(&c);
     fg_results_close(c.res);
     fg_sweep_plan_destroy(&plan);
+    if (c.tl) {
+        const fg_tl_info ti = {cfg->path, 1, c.threads, fg_sweep_i_hostname(), -1, 0};
+        fg_sweep_timeline_set_info(c.tl, &ti);
+        fg_status ts = fg_sweep_timeline_close(c.tl);
+        if (st == FG_OK) st = ts;
+    }
     for (int kk = 0; c.have_ff && kk < cfg->n_k; kk++)
         if (c.have_ff[kk]) fg_ff_edges_destroy(&c.ff[kk]);
     fg_free(c.ff);
@@ -500,13 +581,19 @@ done:
 
 /* ---- the pieces for --part and mpirun (sweep_run_i.h) ---- */
 
+const char *fg_sweep_i_hostname(void)
+{
+    static char host[256];
+    if (gethostname(host, sizeof host - 1) != 0) snprintf(host, sizeof host, "unknown");
+    return host;
+}
+
 void fg_sweep_i_attrs(const fg_sweep_config *cfg, const fg_net_mode_plan *mode, int threads, char *impl, size_t n,
                       fg_results_attrs *out)
 {
     static fg_build_info bi;
-    static char host[256];
+    const char *host = fg_sweep_i_hostname();
     fg_build_info_get(&bi);
-    if (gethostname(host, sizeof host - 1) != 0) snprintf(host, sizeof host, "unknown");
     impl[0] = '\0';
     fg_net *plan_net = NULL;
     fg_net_opts no = {.batch = cfg->batch, .conv = cfg->conv, .precision = cfg->precision, .plan_only = true};
@@ -584,13 +671,13 @@ const fg_net_mode_plan *fg_sweep_i_mode(const run_ctx *c)
 
 fg_status fg_sweep_i_extract(run_ctx *c, const fg_sweep_plan_ds *pd)
 {
-    return ensure_fne(c, pd);
+    return timed_extract(c, pd);
 }
 
 fg_status fg_sweep_i_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *fne, const fg_codes *codes,
                            double t_codes, int t, int kk)
 {
-    return do_graph(c, pd, fne, codes, t_codes, t, kk);
+    return timed_graph(c, pd, fne, codes, t_codes, t, kk);
 }
 
 fg_status fg_sweep_i_extract_range(run_ctx *c, const fg_sweep_plan_ds *pd, const char *path, int64_t first,

@@ -6,6 +6,7 @@
 #define FNEGRAPH_EXPERIMENTS_SWEEP_RUN_I_H
 
 #include "sweep.h"
+#include "sweep_timeline.h"
 
 #include "fnegraph/fne_file.h"
 #include "fnegraph/graph.h"
@@ -47,5 +48,15 @@ fg_status fg_sweep_i_extract_range(run_ctx *c, const fg_sweep_plan_ds *pd, const
 /* One graph task: its graph row and runs, those the rows say are missing. */
 fg_status fg_sweep_i_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *fne, const fg_codes *codes,
                            double t_codes, int t, int kk);
+
+/* This host's name (a static buffer). */
+const char *fg_sweep_i_hostname(void);
+/* The timeline this runner records into (NULL: none; one thread records). */
+void fg_sweep_i_set_timeline(run_ctx *c, fg_sweep_timeline *tl);
+/* Seconds on its timeline (0 without one). */
+double fg_sweep_i_tl_now(const run_ctx *c);
+/* Record an event of kind (load, codes) from start to now. */
+void fg_sweep_i_timed(run_ctx *c, fg_tl_kind kind, const char *dataset, double start, int64_t images, double lo,
+                      double hi, bool ok);
 
 #endif

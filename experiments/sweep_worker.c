@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "fnegraph/community.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,7 @@ fg_status fg_sweep_worker_graph(fg_sweep_worker *w, int di, int t, int kk)
     if (w->di != di) {
         unload(w);
         double t0 = fg_cli_now();
+        const double e0 = fg_sweep_i_tl_now(w->c);
         FG_CHECK_GOTO(st, fg_fne_read(path, &w->fne));
         w->di = di; /* from here unload() frees what is loaded */
         if (w->fne.n < 1) {
@@ -96,6 +98,7 @@ fg_status fg_sweep_worker_graph(fg_sweep_worker *w, int di, int t, int kk)
             goto done;
         }
         w->t_stats = fg_cli_now() - t0;
+        fg_sweep_i_timed(w->c, FG_TL_LOAD, name, e0, w->fne.n, NAN, NAN, true);
         if (!getenv("FNEGRAPH_QUIET"))
             fprintf(stderr, "[%s] FNE %lld x %d read in %.2f s, statistics %.2f s\n", name, (long long)w->fne.n,
                     FG_FNE_DIM, t_read, w->t_stats);
@@ -103,12 +106,14 @@ fg_status fg_sweep_worker_graph(fg_sweep_worker *w, int di, int t, int kk)
     if (w->t != t) {
         unload_codes(w);
         double t0 = fg_cli_now();
+        const double e0 = fg_sweep_i_tl_now(w->c);
         st = fg_codes_ternarize(w->fne.x, w->fne.n, FG_FNE_DIM, &w->stats, w->cfg->lo[t], w->cfg->hi[t],
                                 (const char *const *)w->fne.path, &w->codes);
         if (st != FG_OK) {
             st = FG_FAIL(st, "[dataset %s]: FNE file %s: %s", name, path, fg_last_error());
             goto done;
         }
+        fg_sweep_i_timed(w->c, FG_TL_CODES, name, e0, w->fne.n, w->cfg->lo[t], w->cfg->hi[t], true);
         w->t = t;
         /* as the serial runner: the statistics count towards every threshold's codes */
         w->t_codes = w->t_stats + fg_cli_now() - t0;

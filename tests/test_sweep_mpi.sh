@@ -34,7 +34,9 @@ fi
 cd "$tmp" || exit 1
 . "$src/tests/support/two_datasets.sh"
 make_two_datasets 3 3 || exit 1
-check "serial sweep" '"$exe" sweep --config s.ini --out serial.h5 >serial.log 2>&1'
+check "serial sweep" '"$exe" sweep --config s.ini --out serial.h5 --timeline serial_tl.json >serial.log 2>&1'
+tlc() { /usr/bin/python3 "$src/tests/support/timeline_check.py" "$@"; }
+check "the serial sweep's --timeline: its units are the results' graphs and runs" 'tlc serial_tl.json serial.h5 --serial'
 rows() { /usr/bin/python3 "$src/tests/support/sweep_rows.py" serial.h5 -- "$@"; }
 # every dataset and attribute of two HDF5 files equal
 same_h5() {
@@ -69,7 +71,10 @@ check "the caches of mpirun -n 1 are the serial ones (every dataset and attribut
 # extraction in shards of 4 images (a multiple of the batch) over the ranks, merged in order
 rm -rf cache
 check "mpirun -n 3 with extraction shards of 4 images" \
-  'FNEGRAPH_SHARD_IMAGES=4 mpi -n 3 "$exe" sweep --config s.ini --out s3.h5 >s3.log 2>&1 && rows s3.h5'
+  'FNEGRAPH_SHARD_IMAGES=4 mpi -n 3 "$exe" sweep --config s.ini --out s3.h5 --timeline s3_tl.json >s3.log 2>&1 && rows s3.h5'
+check "its --timeline (rank 0's): shards cover each dataset once, then its merge; the results' graphs and runs" \
+  'tlc s3_tl.json s3.h5 --ranks 3 --shards'
+check "rank 0 says its coordination's CPU once" '[ $(grep -c "^rank 0.s coordination: .* s of CPU in .* messages" s3.log) = 1 ]'
 check "3 + 2 shards made and merged" \
   'grep -q "\[tiny\] 3 shards merged" s3.log && grep -q "\[two\] 2 shards merged" s3.log && ! ls cache | grep -q shard'
 check "the merged caches are byte for byte the serial ones" \

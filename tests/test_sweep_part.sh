@@ -28,7 +28,12 @@ check "the FNE caches the parts made are the serial ones' (same rows from them)"
 check "a part run again writes nothing" \
   '"$exe" sweep --config s.ini --part 2/3 --out p2.h5 2>&1 | grep -q "sweep done: 0 runs written (18 were already there), 0 graphs"'
 check "one part of one is the whole sweep" \
-  '"$exe" sweep --config s.ini --part 1/1 --out all.h5 >/dev/null 2>&1 && /usr/bin/python3 "$src/tests/support/sweep_rows.py" serial.h5 -- all.h5'
+  '"$exe" sweep --config s.ini --part 1/1 --out all.h5 --timeline all_tl.json >/dev/null 2>&1 && /usr/bin/python3 "$src/tests/support/sweep_rows.py" serial.h5 -- all.h5'
+check "its --timeline: the whole extractions (the caches reused), a load a dataset, the results' graphs and runs" \
+  '/usr/bin/python3 "$src/tests/support/timeline_check.py" all_tl.json all.h5 --serial'
+"$exe" sweep --config s.ini --part 1/2 --out nt.h5 --timeline serial.log/t.json >out.txt 2>&1
+check "a --timeline that cannot be written (under a file) fails before any work, naming it" \
+  '[ $? = 1 ] && grep -q "serial.log/t.json" out.txt && [ ! -e nt.h5 ]'
 check "the results file says which part" \
   '/usr/bin/python3 -c "import h5py,sys; c=h5py.File(\"p2.h5\",\"r\").attrs[\"config\"]; c=c.decode() if isinstance(c,bytes) else c; sys.exit(\"part 2/3\" not in c)"'
 check "the README's Slurm script parses" 'bash -n "$src/scripts/slurm-sweep.sbatch"'
