@@ -56,8 +56,9 @@ static const char *HELP_OPTIONS =
     "                      each with its own --out (one writer a results file);\n"
     "                      `fnegraph table` reads their files together\n"
     "  --part I/N          run only part I (1..N) of the config's graph tasks, for job\n"
-    "                      arrays: (dataset, lo, hi, k) numbered dataset-major and cut\n"
-    "                      into N contiguous ranges; give each part its own --out\n"
+    "                      arrays: (dataset, lo, hi, k) numbered dataset-major, then\n"
+    "                      the k-means units, cut into N contiguous ranges; give\n"
+    "                      each part its own --out\n"
     "                      (`fnegraph table` reads the files together). A part\n"
     "                      extracts the FNE caches its tasks need; parts sharing a\n"
     "                      cache take turns (one waits on the other's lock)\n"
@@ -89,11 +90,10 @@ static const char *HELP_KEYS =
     "\n"
     "Under mpirun (builds with MPI, `fnegraph info` names it) the same command runs\n"
     "over the ranks: rank 0 plans, writes the results file and hands out the datasets'\n"
-    "extractions and then the graph tasks; the rows are those of the serial sweep.\n"
-    "A rank lost ends the job; the same command again continues (README \"Cluster\").\n"
-    "The k-means baselines (methods other than fluidc) are not distributed yet: under\n"
-    "mpirun or --part the methods must be fluidc alone; run the baselines afterwards\n"
-    "with a serial sweep on the same --out (it skips the rows already there).\n"
+    "extractions and then the graph tasks and the k-means units (one a dataset for\n"
+    "kmeans, one a dataset and threshold pair for kmeans-ternary); the rows are those\n"
+    "of the serial sweep. A rank lost ends the job; the same command again continues\n"
+    "(README \"Cluster\"). --part cuts the same units.\n"
     "\n"
     "Progress (runs done/total, rate, ETA) goes to stderr; set FNEGRAPH_QUIET=1 to\n"
     "silence it. Exit status: 0 done, 1 failed (or some runs were impossible: more\n"
@@ -164,16 +164,6 @@ static fg_status run_sweep(fg_sweep_config *cfg, const fg_sweep_exec_opts *eo, i
     *report = true;
     if (n_parts > 0 && !eo->dry_run) return fg_sweep_part_execute(cfg, eo, part, n_parts, sum);
     return fg_sweep_execute(cfg, eo, sum);
-}
-
-/* Started by mpirun (a build with MPI)? */
-static bool distributed(void)
-{
-#ifdef FNEGRAPH_HAVE_MPI
-    return fg_sweep_mpi_launched();
-#else
-    return false;
-#endif
 }
 
 /* The results file's copy of the config says which part this process ran. */
@@ -260,14 +250,6 @@ int fg_cmd_sweep(int argc, char **argv)
     }
     if (n_parts > 0 && !dry && !add_part_note(&cfg, part, n_parts)) {
         rc = FG_EXIT_FAIL;
-        goto done;
-    }
-    if ((n_parts > 0 || distributed()) && (cfg.n_methods != 1 || cfg.methods[0] != FG_METHOD_FLUIDC)) {
-        rc = fg_cli_usage_error("sweep",
-                                "%s: methods other than fluidc (the k-means baselines) run only in a serial sweep "
-                                "for now, not under %s: set sweep.methods=fluidc here, then run the baselines with "
-                                "a serial sweep on the same --out (it skips the rows already there)",
-                                cfg.path, n_parts > 0 ? "--part" : "mpirun");
         goto done;
     }
     const fg_sweep_exec_opts eo = {.dry_run = dry, .cancel = &interrupted, .timeline = dry ? NULL : timeline};

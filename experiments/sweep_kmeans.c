@@ -29,13 +29,16 @@ static bool missing(const fg_sweep_kmeans_ctx *kc, const fg_sweep_plan_ds *pd, f
                     int64_t seed)
 {
     const fg_sweep_config *cfg = kc->cfg;
+    const char *variant = fg_fluid_variant_name(cfg->variant);
+    if (kc->rows)
+        return !kc->rows->has_run(kc->rows->ctx, pd->cfg->name, cfg->lo[t], cfg->hi[t], cfg->k[kk], comm, seed,
+                                  variant, fg_method_name(m));
     return !fg_results_has_run_method(kc->res, pd->cfg->name, cfg->lo[t], cfg->hi[t], cfg->k[kk], comm, seed,
-                                      fg_fluid_variant_name(cfg->variant), fg_method_name(m));
+                                      variant, fg_method_name(m));
 }
 
-/* Any cell of (c, s) for m around threshold t0 still missing? */
-static bool run_missing(const fg_sweep_kmeans_ctx *kc, const fg_sweep_plan_ds *pd, fg_method m, int t0, int64_t comm,
-                        int64_t seed)
+bool fg_sweep_kmeans_run_missing(const fg_sweep_kmeans_ctx *kc, const fg_sweep_plan_ds *pd, fg_method m, int t0,
+                                 int64_t comm, int64_t seed)
 {
     const fg_sweep_config *cfg = kc->cfg;
     for (int t = 0; t < cfg->n_thresholds; t++)
@@ -49,8 +52,23 @@ bool fg_sweep_kmeans_pending(const fg_sweep_kmeans_ctx *kc, const fg_sweep_plan_
     if (!fg_sweep_has_method(kc->cfg, m)) return false;
     for (int ci = 0; ci < pd->n_comm; ci++)
         for (int s = 0; s < kc->cfg->n_seeds; s++)
-            if (run_missing(kc, pd, m, t, pd->comm[ci], kc->cfg->seeds[s])) return true;
+            if (fg_sweep_kmeans_run_missing(kc, pd, m, t, pd->comm[ci], kc->cfg->seeds[s])) return true;
     return false;
+}
+
+void fg_sweep_kmeans_count(const fg_sweep_config *cfg, const fg_results *res, const fg_sweep_plan_ds *pd, fg_method m,
+                           int t0, int64_t *total, int64_t *done)
+{
+    *total = *done = 0;
+    for (int t = 0; t < cfg->n_thresholds; t++)
+        for (int kk = 0; cell_of(m, t0, t) && kk < cfg->n_k; kk++)
+            for (int ci = 0; ci < pd->n_comm; ci++)
+                for (int s = 0; s < cfg->n_seeds; s++) {
+                    ++*total;
+                    *done += fg_results_has_run_method(res, pd->cfg->name, cfg->lo[t], cfg->hi[t], cfg->k[kk],
+                                                       pd->comm[ci], cfg->seeds[s], fg_fluid_variant_name(cfg->variant),
+                                                       fg_method_name(m));
+                }
 }
 
 static void progress_step(const fg_sweep_kmeans_ctx *kc)
@@ -76,7 +94,7 @@ static fg_status runs_of(const fg_sweep_kmeans_ctx *kc, const fg_sweep_plan_ds *
     for (int ci = 0; ci < pd->n_comm && !cancelled(kc); ci++)
         for (int s = 0; s < cfg->n_seeds && !cancelled(kc); s++) {
             const int64_t comm = pd->comm[ci], seed = cfg->seeds[s];
-            if (!run_missing(kc, pd, m, t0, comm, seed)) continue;
+            if (!fg_sweep_kmeans_run_missing(kc, pd, m, t0, comm, seed)) continue;
             int n_cells = 0;
             for (int t = 0; t < cfg->n_thresholds; t++)
                 for (int kk = 0; cell_of(m, t0, t) && kk < cfg->n_k; kk++)
@@ -116,7 +134,7 @@ static fg_status runs_of(const fg_sweep_kmeans_ctx *kc, const fg_sweep_plan_ds *
                     row.lo = cfg->lo[t];
                     row.hi = cfg->hi[t];
                     row.k = cfg->k[kk];
-                    st = fg_results_add_run(kc->res, &row);
+                    st = kc->rows ? kc->rows->add_run(kc->rows->ctx, &row) : fg_results_add_run(kc->res, &row);
                     if (st == FG_OK) {
                         kc->sum->runs_written++;
                         progress_step(kc);

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "sweep.h"
+#include "sweep_run_i.h"
 
 #include "fnegraph/fne_file.h"
 #include "fnegraph/graph.h"
@@ -24,7 +25,16 @@ typedef struct fg_sweep_kmeans_ctx {
     fg_progress *prog;          /* the sweep's "runs" progress, started on first use */
     bool *prog_started;
     uint64_t *prog_done;
+    const fg_sweep_rows *rows;  /* non-NULL: what is done and where rows go (an MPI rank), not res */
 } fg_sweep_kmeans_ctx;
+
+/* Is any grid cell of the (communities, seed) run of method m (kmeans-ternary:
+ * at threshold t0) still missing? */
+bool fg_sweep_kmeans_run_missing(const fg_sweep_kmeans_ctx *kc, const fg_sweep_plan_ds *pd, fg_method m, int t0,
+                                 int64_t comm, int64_t seed);
+/* The rows of method m (at t0) for pd: all of them and those res holds. */
+void fg_sweep_kmeans_count(const fg_sweep_config *cfg, const fg_results *res, const fg_sweep_plan_ds *pd, fg_method m,
+                           int t0, int64_t *total, int64_t *done);
 
 /* Are rows of method m (kmeans: any threshold, t ignored; kmeans-ternary:
  * threshold t) still missing for dataset pd? false when the config does not

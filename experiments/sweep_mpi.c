@@ -143,12 +143,25 @@ static bool wk_has_graph(void *ctx, const char *ds, double lo, double hi, double
     return wk_is_task(w, ds, lo, hi, k) ? w->task->have_graph != 0 : true;
 }
 
+/* The k-means unit in hand, of method `method`, and (kmeans-ternary) of threshold (lo, hi)? */
+static bool wk_is_kmeans_task(const wk *w, const char *ds, double lo, double hi, const char *method)
+{
+    const fg_mpi_task *t = w->task;
+    if (!t || t->kind != FG_UNIT_KMEANS || strcmp(method, fg_method_name((fg_method)t->kk)) ||
+        strcmp(ds, w->plan->d[t->di].cfg->name))
+        return false;
+    return t->kk == FG_METHOD_KMEANS || (lo == w->a->cfg->lo[t->t] && hi == w->a->cfg->hi[t->t]);
+}
+
 static bool wk_has_run(void *ctx, const char *ds, double lo, double hi, double k, int64_t comm, int64_t seed,
-                       const char *variant)
+                       const char *variant, const char *method)
 {
     wk *w = ctx;
     (void)variant; /* one variant a config */
-    if (!wk_is_task(w, ds, lo, hi, k)) return true;
+    /* a pair of the unit is run and its rows sent for every cell; rank 0
+     * keeps those it lacks (never a row twice) */
+    if (!(strcmp(method, "fluidc") ? wk_is_kmeans_task(w, ds, lo, hi, method) : wk_is_task(w, ds, lo, hi, k)))
+        return true;
     for (int32_t i = 0; i < w->task->n_runs; i++)
         if (w->pairs[i].communities == comm && w->pairs[i].seed == seed) return false;
     return true;
@@ -217,8 +230,12 @@ void fg_mpi_worker_run(fg_mpi_worker_args *a)
         ask.t = t->t;
         ask.kk = t->kk;
         const int64_t imp0 = sum.runs_impossible;
-        if (st != FG_OK || t->di < 0 || t->di >= w.plan->n || t->t < 0 || t->t >= a->cfg->n_thresholds ||
-            t->kk < 0 || t->kk >= a->cfg->n_k) {
+        const bool km = t->kind == FG_UNIT_KMEANS;
+        if (st != FG_OK || t->di < 0 || t->di >= w.plan->n || t->t < (km ? -1 : 0) ||
+            t->t >= a->cfg->n_thresholds ||
+            (km ? (t->kk != FG_METHOD_KMEANS && t->kk != FG_METHOD_KMEANS_TERNARY) ||
+                      (t->kk == FG_METHOD_KMEANS_TERNARY && t->t < 0)
+                : t->kk < 0 || t->kk >= a->cfg->n_k)) {
             if (st == FG_OK) st = FG_FAIL(FG_EFORMAT, "a task from rank 0 names no unit of the config");
         } else if (t->kind == FG_UNIT_EXTRACT) {
             st = fg_sweep_worker_extract(&sw, t->di);
@@ -228,6 +245,8 @@ void fg_mpi_worker_run(fg_mpi_worker_args *a)
             st = fg_sweep_i_extract_range(c, &w.plan->d[t->di], path, t->first, t->count);
         } else if (t->kind == FG_UNIT_MERGE) {
             st = fg_sweep_shards_merge(&w.plan->d[t->di], t->count);
+        } else if (km) {
+            st = fg_sweep_worker_kmeans(&sw, t->di, (fg_method)t->kk, t->t);
         } else {
             st = fg_sweep_worker_graph(&sw, t->di, t->t, t->kk);
         }

@@ -7,6 +7,7 @@
  * they are ~0.2 %, and a rank's request waits at most 10 ms, against units
  * of seconds; measured with bench/bench_mpi.py). */
 #include "sweep_mpi_i.h"
+#include "sweep_kmeans.h"
 #include "sweep_timeline.h"
 #include "sweep_worker_shard.h"
 
@@ -182,12 +183,20 @@ static void tl_begin(coord *c, int r, const fg_mpi_task *m)
 {
     if (!c->tl) return;
     static const fg_tl_kind kinds[] = {[FG_UNIT_EXTRACT] = FG_TL_EXTRACT, [FG_UNIT_GRAPH] = FG_TL_GRAPH,
-                                       [FG_UNIT_SHARD] = FG_TL_SHARD, [FG_UNIT_MERGE] = FG_TL_MERGE};
+                                       [FG_UNIT_SHARD] = FG_TL_SHARD, [FG_UNIT_MERGE] = FG_TL_MERGE,
+                                       [FG_UNIT_KMEANS] = FG_TL_KMEANS};
     const fg_sweep_plan_ds *pd = &c->plan.d[m->di];
     fg_tl_event e = fg_tl_event_init(kinds[m->kind], pd->cfg->name);
     e.rank = r;
     e.start = fg_sweep_timeline_now(c->tl);
-    if (m->kind == FG_UNIT_SHARD) {
+    if (m->kind == FG_UNIT_KMEANS) {
+        if (m->kk == FG_METHOD_KMEANS_TERNARY) e.kind = FG_TL_KMEANS_TERNARY;
+        if (m->t >= 0) {
+            e.lo = c->cfg->lo[m->t];
+            e.hi = c->cfg->hi[m->t];
+        }
+        e.runs = m->n_runs;
+    } else if (m->kind == FG_UNIT_SHARD) {
         e.first = m->first;
         e.images = m->count;
     } else if (m->kind != FG_UNIT_GRAPH) {
@@ -247,7 +256,7 @@ static void serve(coord *c, int r)
     }
     const int64_t u = p.u;
     int di, t, kk;
-    fg_sweep_unit_keys(c->cfg, u, &di, &t, &kk);
+    const fg_method meth = fg_sweep_unit_keys(c->cfg, u, &di, &t, &kk);
     const fg_sweep_plan_ds *pd = &c->plan.d[di];
     const fg_sweep_config *cfg = c->cfg;
     const char *name = pd->cfg->name, *variant = fg_fluid_variant_name(cfg->variant);
@@ -258,12 +267,23 @@ static void serve(coord *c, int r)
         return;
     }
     fg_mpi_task m = {FG_UNIT_GRAPH, di, t, kk, 0, 0, 0, 0};
-    m.have_graph = fg_results_has_graph(c->res, name, cfg->lo[t], cfg->hi[t], cfg->k[kk]);
-    for (int ci = 0; ci < pd->n_comm; ci++)
-        for (int s = 0; s < cfg->n_seeds; s++)
-            if (!fg_results_has_run(c->res, name, cfg->lo[t], cfg->hi[t], cfg->k[kk], pd->comm[ci], cfg->seeds[s],
-                                    variant))
-                pairs[m.n_runs++] = (fg_mpi_pair){pd->comm[ci], cfg->seeds[s]};
+    if (meth != FG_METHOD_FLUIDC) { /* a k-means unit: kk carries the method; its runs missing in any cell */
+        m.kind = FG_UNIT_KMEANS;
+        m.kk = (int32_t)meth;
+        m.have_graph = 1;
+        const fg_sweep_kmeans_ctx kc = {cfg, c->res, c->sum, NULL, NULL, NULL, NULL, NULL};
+        for (int ci = 0; ci < pd->n_comm; ci++)
+            for (int s = 0; s < cfg->n_seeds; s++)
+                if (fg_sweep_kmeans_run_missing(&kc, pd, meth, t, pd->comm[ci], cfg->seeds[s]))
+                    pairs[m.n_runs++] = (fg_mpi_pair){pd->comm[ci], cfg->seeds[s]};
+    } else {
+        m.have_graph = fg_results_has_graph(c->res, name, cfg->lo[t], cfg->hi[t], cfg->k[kk]);
+        for (int ci = 0; ci < pd->n_comm; ci++)
+            for (int s = 0; s < cfg->n_seeds; s++)
+                if (!fg_results_has_run(c->res, name, cfg->lo[t], cfg->hi[t], cfg->k[kk], pd->comm[ci],
+                                        cfg->seeds[s], variant))
+                    pairs[m.n_runs++] = (fg_mpi_pair){pd->comm[ci], cfg->seeds[s]};
+    }
     c->ustate[u] = U_FLIGHT;
     c->busy[r] = u;
     if (!c->prog_started) {
@@ -533,7 +553,7 @@ fg_status fg_mpi_coordinate(fg_sweep_config *cfg, const fg_sweep_exec_opts *o, i
             plan_shards(&c, d);
         }
         printf("sweep %s over %d MPI rank%s x %d thread%s (%s): %d dataset%s, %lld graphs (%lld done), %lld runs "
-               "(%lld done), %lld graph tasks to do; results %s\n",
+               "(%lld done), %lld units to do (graph tasks, k-means); results %s\n",
                cfg->path, n_ranks, n_ranks == 1 ? "" : "s", cfg->threads, cfg->threads == 1 ? "" : "s", hosts,
                c.plan.n, c.plan.n == 1 ? "" : "s", (long long)sum->graphs_total, (long long)sum->graphs_before,
                (long long)sum->runs_total, (long long)sum->runs_before, (long long)n_pending, cfg->out);

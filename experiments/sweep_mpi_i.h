@@ -11,7 +11,15 @@
 #include <stdint.h>
 
 enum { FG_TAG_ASK = 11, FG_TAG_TASK = 12, FG_TAG_GRAPH = 13, FG_TAG_RUN = 14 };
-enum { FG_UNIT_NONE = 0, FG_UNIT_EXTRACT = 1, FG_UNIT_GRAPH = 2, FG_UNIT_STOP = 3, FG_UNIT_SHARD = 4, FG_UNIT_MERGE = 5 };
+enum {
+    FG_UNIT_NONE = 0,
+    FG_UNIT_EXTRACT = 1,
+    FG_UNIT_GRAPH = 2,
+    FG_UNIT_STOP = 3,
+    FG_UNIT_SHARD = 4,
+    FG_UNIT_MERGE = 5,
+    FG_UNIT_KMEANS = 6 /* a k-means unit: kk is its fg_method, t its threshold (kmeans-ternary) or -1 */
+};
 
 /* worker -> 0: the unit it finished (kind NONE at the start) and how, what
  * it has loaded, then msg_len bytes of error message. */
@@ -24,7 +32,8 @@ typedef struct fg_mpi_ask {
 } fg_mpi_ask;
 
 /* 0 -> worker: a unit; for a graph task, whether its graph row is in the
- * file and the n_runs (communities, seed) pairs still missing follow. */
+ * file and the n_runs (communities, seed) pairs still missing follow (a
+ * k-means unit: the pairs missing in any of their grid cells). */
 typedef struct fg_mpi_task {
     int32_t kind, di, t, kk;
     int32_t have_graph;

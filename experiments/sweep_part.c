@@ -60,9 +60,11 @@ fg_status fg_sweep_part_execute(const fg_sweep_config *cfg, const fg_sweep_exec_
     /* the runner's progress counts the part's runs */
     FG_CHECK_GOTO(st, fg_sweep_i_ctx_new(cfg, o, sum, res, NULL, true, &c));
     fg_sweep_i_set_timeline(c, tl);
-    printf("sweep %s part %d/%d: graph tasks %lld-%lld of %lld (%lld to do), %lld graphs (%lld done), %lld runs "
+    const bool only_fluidc = cfg->n_methods == 1 && cfg->methods[0] == FG_METHOD_FLUIDC;
+    printf("sweep %s part %d/%d: %s %lld-%lld of %lld (%lld to do), %lld graphs (%lld done), %lld runs "
            "(%lld done), %d thread%s; results %s\n",
-           cfg->path, part, n_parts, (long long)first, (long long)end - 1, (long long)n_units, (long long)n_pending,
+           cfg->path, part, n_parts, only_fluidc ? "graph tasks" : "units (graph tasks, then k-means)",
+           (long long)first, (long long)end - 1, (long long)n_units, (long long)n_pending,
            (long long)sum->graphs_total, (long long)sum->graphs_before, (long long)sum->runs_total,
            (long long)sum->runs_before, fg_sweep_i_threads(c), fg_sweep_i_threads(c) == 1 ? "" : "s", cfg->out);
     fflush(stdout);
@@ -81,7 +83,7 @@ fg_status fg_sweep_part_execute(const fg_sweep_config *cfg, const fg_sweep_exec_
             extracted = di;
             if (o->cancel && *o->cancel) break;
         }
-        FG_CHECK_GOTO(st, fg_sweep_worker_graph(&w, di, t, kk));
+        FG_CHECK_GOTO(st, fg_sweep_worker_unit(&w, u));
     }
 done:
     sum->interrupted = o->cancel && *o->cancel;

@@ -62,7 +62,7 @@ static bool rows_has_graph(const run_ctx *c, const char *ds, double lo, double h
 static bool rows_has_run(const run_ctx *c, const char *ds, double lo, double hi, double k, int64_t comm,
                          int64_t seed, const char *variant)
 {
-    return c->rows ? c->rows->has_run(c->rows->ctx, ds, lo, hi, k, comm, seed, variant)
+    return c->rows ? c->rows->has_run(c->rows->ctx, ds, lo, hi, k, comm, seed, variant, "fluidc")
                    : fg_results_has_run(c->res, ds, lo, hi, k, comm, seed, variant);
 }
 
@@ -391,6 +391,12 @@ double fg_sweep_i_tl_now(const run_ctx *c)
     return fg_sweep_timeline_now(c->tl);
 }
 
+void fg_sweep_i_kmeans_ctx(run_ctx *c, fg_sweep_kmeans_ctx *kc)
+{
+    *kc = (fg_sweep_kmeans_ctx){c->cfg, c->res, c->sum, c->o->cancel, &c->prog, &c->prog_started, &c->prog_done,
+                                c->rows};
+}
+
 void fg_sweep_i_set_timeline(run_ctx *c, fg_sweep_timeline *tl)
 {
     c->tl = tl;
@@ -401,7 +407,7 @@ static bool threshold_pending(const run_ctx *c, const fg_sweep_plan_ds *pd, int 
 {
     const fg_sweep_config *cfg = c->cfg;
     if (c->res) { /* k-means rows: a serial sweep only (cmd_sweep.c refuses them under --part and mpirun) */
-        const fg_sweep_kmeans_ctx kc = {cfg, c->res, c->sum, c->o->cancel, NULL, NULL, NULL};
+        const fg_sweep_kmeans_ctx kc = {cfg, c->res, c->sum, c->o->cancel, NULL, NULL, NULL, NULL};
         if (fg_sweep_kmeans_pending(&kc, pd, FG_METHOD_KMEANS_TERNARY, t)) return true;
     }
     for (int kk = 0; kk < cfg->n_k && fg_sweep_has_method(cfg, FG_METHOD_FLUIDC); kk++) {
@@ -453,7 +459,8 @@ static fg_status do_dataset(run_ctx *c, const fg_sweep_plan_ds *pd)
         fprintf(stderr, "[%s] FNE %lld x %d read in %.2f s, statistics %.2f s\n", pd->cfg->name, (long long)fne.n,
                 FG_FNE_DIM, t_read, t_stats);
     /* the k-means baselines need no graph (sweep_kmeans.c) */
-    const fg_sweep_kmeans_ctx kc = {c->cfg, c->res, c->sum, c->o->cancel, &c->prog, &c->prog_started, &c->prog_done};
+    fg_sweep_kmeans_ctx kc;
+    fg_sweep_i_kmeans_ctx(c, &kc);
     FG_CHECK_GOTO(st, fg_sweep_kmeans_standardized(&kc, pd, &fne, &stats));
     for (int t = 0; t < c->cfg->n_thresholds && !cancelled(c); t++) {
         if (!threshold_pending(c, pd, t)) continue;

@@ -20,7 +20,7 @@ typedef struct fg_sweep_rows {
     void *ctx;
     bool (*has_graph)(void *ctx, const char *dataset, double lo, double hi, double k);
     bool (*has_run)(void *ctx, const char *dataset, double lo, double hi, double k, int64_t communities,
-                    int64_t seed, const char *variant);
+                    int64_t seed, const char *variant, const char *method);
     fg_status (*add_graph)(void *ctx, const fg_graph_row *row);
     fg_status (*add_run)(void *ctx, const fg_run_row *row);
 } fg_sweep_rows;
@@ -49,6 +49,9 @@ fg_status fg_sweep_i_extract_range(run_ctx *c, const fg_sweep_plan_ds *pd, const
 fg_status fg_sweep_i_graph(run_ctx *c, const fg_sweep_plan_ds *pd, const fg_fne *fne, const fg_codes *codes,
                            double t_codes, int t, int kk);
 
+/* The k-means runner's context of this runner (its rows, progress, cancel). */
+struct fg_sweep_kmeans_ctx;
+void fg_sweep_i_kmeans_ctx(run_ctx *c, struct fg_sweep_kmeans_ctx *kc);
 /* This host's name (a static buffer). */
 const char *fg_sweep_i_hostname(void);
 /* The timeline this runner records into (NULL: none; one thread records). */

@@ -22,7 +22,8 @@ struct fg_sweep_timeline {
     char *config, *hosts; /* copies of info's */
 };
 
-static const char *const kind_names[FG_TL_N_KINDS] = {"extract", "shard", "merge", "load", "codes", "ff", "graph"};
+static const char *const kind_names[FG_TL_N_KINDS] = {"extract", "shard", "merge", "load", "codes", "ff", "graph", "kmeans",
+                                                              "kmeans-ternary"};
 
 fg_status fg_sweep_timeline_open(const char *path, fg_sweep_timeline **out)
 {
@@ -117,7 +118,7 @@ static void write_event(FILE *f, const fg_tl_event *e)
     json_num(f, "lo", e->lo);
     json_num(f, "hi", e->hi);
     json_num(f, "k", e->k);
-    if (e->kind == FG_TL_GRAPH) fprintf(f, ", \"runs\": %lld", (long long)e->runs);
+    if (e->kind >= FG_TL_GRAPH) fprintf(f, ", \"runs\": %lld", (long long)e->runs);
     fprintf(f, ", \"ok\": %s}", e->ok ? "true" : "false");
 }
 

@@ -26,6 +26,8 @@ typedef enum fg_tl_kind {
     FG_TL_CODES,       /* the codes of one threshold pair */
     FG_TL_FF,          /* the feature-feature edges of one k */
     FG_TL_GRAPH,       /* one graph task: graph, summary, its runs (under mpirun: with its load, codes, ff) */
+    FG_TL_KMEANS,      /* a dataset's kmeans runs (on the standardized FNE) */
+    FG_TL_KMEANS_TERNARY, /* its kmeans-ternary runs on the codes of (lo, hi) */
     FG_TL_N_KINDS
 } fg_tl_kind;
 

@@ -2,6 +2,7 @@
  * sweep_worker.h). The loading is that of the serial runner's do_dataset:
  * the FNE, its statistics, then the codes of a threshold pair. */
 #include "sweep_worker.h"
+#include "sweep_kmeans.h"
 
 #include "cli.h"
 #include "fnegraph/community.h"
@@ -12,17 +13,47 @@
 #include <string.h>
 #include <time.h>
 
-int64_t fg_sweep_units_count(const fg_sweep_config *cfg)
+static int64_t graph_units(const fg_sweep_config *cfg)
 {
-    return (int64_t)cfg->n_datasets * cfg->n_thresholds * cfg->n_k;
+    return fg_sweep_has_method(cfg, FG_METHOD_FLUIDC) ? (int64_t)cfg->n_datasets * cfg->n_thresholds * cfg->n_k : 0;
 }
 
-void fg_sweep_unit_keys(const fg_sweep_config *cfg, int64_t u, int *di, int *t, int *kk)
+/* k-means units a dataset: kmeans, then kmeans-ternary of each threshold */
+static int kmeans_units(const fg_sweep_config *cfg)
 {
-    *kk = (int)(u % cfg->n_k);
-    u /= cfg->n_k;
-    *t = (int)(u % cfg->n_thresholds);
-    *di = (int)(u / cfg->n_thresholds);
+    return fg_sweep_has_method(cfg, FG_METHOD_KMEANS) +
+           (fg_sweep_has_method(cfg, FG_METHOD_KMEANS_TERNARY) ? cfg->n_thresholds : 0);
+}
+
+int64_t fg_sweep_units_count(const fg_sweep_config *cfg)
+{
+    return graph_units(cfg) + (int64_t)cfg->n_datasets * kmeans_units(cfg);
+}
+
+fg_method fg_sweep_unit_keys(const fg_sweep_config *cfg, int64_t u, int *di, int *t, int *kk)
+{
+    const int64_t ng = graph_units(cfg);
+    if (u < ng) {
+        *kk = (int)(u % cfg->n_k);
+        u /= cfg->n_k;
+        *t = (int)(u % cfg->n_thresholds);
+        *di = (int)(u / cfg->n_thresholds);
+        return FG_METHOD_FLUIDC;
+    }
+    u -= ng;
+    const int per = kmeans_units(cfg);
+    *di = (int)(u / per);
+    int j = (int)(u % per);
+    *kk = -1;
+    if (fg_sweep_has_method(cfg, FG_METHOD_KMEANS)) {
+        if (j == 0) {
+            *t = -1;
+            return FG_METHOD_KMEANS;
+        }
+        j--;
+    }
+    *t = j;
+    return FG_METHOD_KMEANS_TERNARY;
 }
 
 void fg_sweep_worker_init(fg_sweep_worker *w, run_ctx *c, const fg_sweep_config *cfg, const fg_sweep_plan *plan)
@@ -74,7 +105,8 @@ fg_status fg_sweep_worker_extract(fg_sweep_worker *w, int di)
     }
 }
 
-fg_status fg_sweep_worker_graph(fg_sweep_worker *w, int di, int t, int kk)
+/* Dataset di's FNE and statistics loaded, and (t >= 0) the codes of threshold t. */
+static fg_status load(fg_sweep_worker *w, int di, int t)
 {
     const fg_sweep_plan_ds *pd = &w->plan->d[di];
     const char *name = pd->cfg->name, *path = pd->cfg->fne;
@@ -103,7 +135,7 @@ fg_status fg_sweep_worker_graph(fg_sweep_worker *w, int di, int t, int kk)
             fprintf(stderr, "[%s] FNE %lld x %d read in %.2f s, statistics %.2f s\n", name, (long long)w->fne.n,
                     FG_FNE_DIM, t_read, w->t_stats);
     }
-    if (w->t != t) {
+    if (t >= 0 && w->t != t) {
         unload_codes(w);
         double t0 = fg_cli_now();
         const double e0 = fg_sweep_i_tl_now(w->c);
@@ -118,18 +150,52 @@ fg_status fg_sweep_worker_graph(fg_sweep_worker *w, int di, int t, int kk)
         /* as the serial runner: the statistics count towards every threshold's codes */
         w->t_codes = w->t_stats + fg_cli_now() - t0;
     }
-    st = fg_sweep_i_graph(w->c, pd, &w->fne, &w->codes, w->t_codes, t, kk);
 done:
     if (st != FG_OK) unload(w);
     return st;
+}
+
+fg_status fg_sweep_worker_graph(fg_sweep_worker *w, int di, int t, int kk)
+{
+    fg_status st = load(w, di, t);
+    if (st == FG_OK) st = fg_sweep_i_graph(w->c, &w->plan->d[di], &w->fne, &w->codes, w->t_codes, t, kk);
+    if (st != FG_OK) unload(w);
+    return st;
+}
+
+fg_status fg_sweep_worker_kmeans(fg_sweep_worker *w, int di, fg_method m, int t)
+{
+    fg_status st = load(w, di, m == FG_METHOD_KMEANS_TERNARY ? t : -1);
+    if (st != FG_OK) return st;
+    fg_sweep_kmeans_ctx kc;
+    fg_sweep_i_kmeans_ctx(w->c, &kc);
+    const fg_sweep_plan_ds *pd = &w->plan->d[di];
+    if (m == FG_METHOD_KMEANS) st = fg_sweep_kmeans_standardized(&kc, pd, &w->fne, &w->stats);
+    else st = fg_sweep_kmeans_ternary(&kc, pd, &w->fne, &w->codes, t);
+    if (st != FG_OK) unload(w);
+    return st;
+}
+
+fg_status fg_sweep_worker_unit(fg_sweep_worker *w, int64_t u)
+{
+    int di, t, kk;
+    const fg_method m = fg_sweep_unit_keys(w->cfg, u, &di, &t, &kk);
+    return m == FG_METHOD_FLUIDC ? fg_sweep_worker_graph(w, di, t, kk) : fg_sweep_worker_kmeans(w, di, m, t);
 }
 
 bool fg_sweep_unit_count(const fg_sweep_config *cfg, const fg_sweep_plan *p, const fg_results *r, int64_t u,
                          fg_sweep_summary *sum)
 {
     int di, t, kk;
-    fg_sweep_unit_keys(cfg, u, &di, &t, &kk);
+    const fg_method m = fg_sweep_unit_keys(cfg, u, &di, &t, &kk);
     const fg_sweep_plan_ds *pd = &p->d[di];
+    if (m != FG_METHOD_FLUIDC) {
+        int64_t total, done;
+        fg_sweep_kmeans_count(cfg, r, pd, m, t, &total, &done);
+        sum->runs_total += total;
+        sum->runs_before += done;
+        return done < total;
+    }
     const char *name = pd->cfg->name, *variant = fg_fluid_variant_name(cfg->variant);
     const double lo = cfg->lo[t], hi = cfg->hi[t], k = cfg->k[kk];
     bool pending = false;

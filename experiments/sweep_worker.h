@@ -1,9 +1,13 @@
 /* Running a sweep unit by unit (for `--part i/N` and `mpirun`): the units
- * of a config are its graph tasks, numbered dataset-major,
+ * of a config are its graph tasks (when its methods hold fluidc), numbered
+ * dataset-major,
  *   u = (dataset * n_thresholds + t) * n_k + kk,
- * and a worker keeps what it has loaded (one dataset's FNE and statistics,
- * the codes of one threshold pair, the feature-feature edges of every k)
- * for the next unit that needs it. */
+ * then its k-means units, dataset by dataset: kmeans (one a dataset, its
+ * rows under every (lo, hi, k)), then kmeans-ternary of each threshold t
+ * (its rows under every k), for the methods the config has. A worker keeps
+ * what it has loaded (one dataset's FNE and statistics, the codes of one
+ * threshold pair, the feature-feature edges of every k) for the next unit
+ * that needs it. */
 #ifndef FNEGRAPH_EXPERIMENTS_SWEEP_WORKER_H
 #define FNEGRAPH_EXPERIMENTS_SWEEP_WORKER_H
 
@@ -21,7 +25,9 @@ typedef struct fg_sweep_worker {
 } fg_sweep_worker;
 
 int64_t fg_sweep_units_count(const fg_sweep_config *cfg);
-void fg_sweep_unit_keys(const fg_sweep_config *cfg, int64_t u, int *di, int *t, int *kk);
+/* Unit u's dataset, threshold and k index; its method (FG_METHOD_FLUIDC: a
+ * graph task). kmeans: t = -1, kk = -1; kmeans-ternary: kk = -1. */
+fg_method fg_sweep_unit_keys(const fg_sweep_config *cfg, int64_t u, int *di, int *t, int *kk);
 
 /* Count unit u's grid rows into sum (totals, and those r holds as
  * "before"); true when any is missing from r. */
@@ -34,6 +40,10 @@ void fg_sweep_worker_init(fg_sweep_worker *w, run_ctx *c, const fg_sweep_config 
 fg_status fg_sweep_worker_extract(fg_sweep_worker *w, int di);
 /* The graph task (di, t, kk) on the dataset's complete cache. */
 fg_status fg_sweep_worker_graph(fg_sweep_worker *w, int di, int t, int kk);
+/* The k-means unit (di, m, t) on the dataset's complete cache. */
+fg_status fg_sweep_worker_kmeans(fg_sweep_worker *w, int di, fg_method m, int t);
+/* Unit u, whichever its kind. */
+fg_status fg_sweep_worker_unit(fg_sweep_worker *w, int64_t u);
 void fg_sweep_worker_release(fg_sweep_worker *w);
 
 #endif

@@ -80,6 +80,13 @@ check "3 + 2 shards made and merged" \
 check "the merged caches are byte for byte the serial ones" \
   'cmp cache/tiny_fne.h5 serial_cache/tiny_fne.h5 && cmp cache/two_fne.h5 serial_cache/two_fne.h5'
 check "progress and the summary come from rank 0 alone" '[ $(grep -c "^sweep done" m3.log) = 1 ]'
+# the k-means baselines as units: their rows are the serial sweep's too
+M="--set sweep.methods=fluidc,kmeans,kmeans-ternary"
+check "serial sweep with the k-means baselines" '"$exe" sweep --config s.ini $M --out ks.h5 >ks.log 2>&1'
+check "mpirun -n 3 with the k-means baselines: the serial rows, each method's" \
+  'mpi -n 3 "$exe" sweep --config s.ini $M --out km.h5 >km.log 2>&1 &&
+   /usr/bin/python3 "$src/tests/support/sweep_rows.py" ks.h5 -- km.h5 &&
+   [ $(/usr/bin/python3 -c "import h5py; print(len({m for m in h5py.File(\"km.h5\",\"r\")[\"runs\"][\"method\"]}))") = 3 ]'
 check "a dry run under mpirun prints the plan once" \
   '[ $(mpi -n 2 "$exe" sweep --config s.ini --out m3.h5 --dry-run 2>/dev/null | grep -c "^total over") = 1 ]'
 

@@ -41,8 +41,11 @@ for bad in 0/3 4/3 3 1/0 a/b 1/2x; do
   "$exe" sweep --config s.ini --part "$bad" --out x.h5 >out.txt 2>&1
   check "--part $bad is a usage error" '[ $? = 2 ] && grep -q "expected I/N" out.txt'
 done
-# the k-means baselines are not cut into parts: refused before any work, saying what to do
-"$exe" sweep --config s.ini --part 1/2 --out km.h5 --set sweep.methods=fluidc,kmeans >out.txt 2>&1
-check "--part with the k-means baselines is a usage error naming the way out" \
-  '[ $? = 2 ] && grep -q "serial sweep" out.txt && grep -q "sweep.methods=fluidc" out.txt && [ ! -e km.h5 ]'
+# the k-means baselines are units after the graph tasks: the parts together are the serial rows
+M="--set sweep.methods=fluidc,kmeans,kmeans-ternary"
+check "a serial sweep with the k-means baselines" '"$exe" sweep --config s.ini $M --out ks.h5 >ks.log 2>&1'
+check "three parts with the k-means baselines: the serial rows (FluidC, kmeans, kmeans-ternary)" \
+  'for i in 1 2 3; do "$exe" sweep --config s.ini $M --part $i/3 --out kp$i.h5 >kp$i.log 2>&1 || exit 1; done &&
+   /usr/bin/python3 "$src/tests/support/sweep_rows.py" ks.h5 -- kp1.h5 kp2.h5 kp3.h5 &&
+   grep -q "part 3/3: units (graph tasks, then k-means) 9-13 of 14" kp3.log'
 exit $fail

@@ -31,8 +31,9 @@ def table(paths, name, bad):
         r = rows(p, name)
         fields = [x for x in r.dtype.names if not x.startswith("seconds_")]
         for x in r:
+            keys = KEYS[name] + (("method",) if name == "runs" and "method" in r.dtype.names else ())
             key = tuple(x[k].tobytes() if isinstance(x[k], np.ndarray) else
-                        (x[k] if not isinstance(x[k], bytes) else x[k].rstrip(b"\0")) for k in KEYS[name])
+                        (x[k] if not isinstance(x[k], bytes) else x[k].rstrip(b"\0")) for k in keys)
             val = tuple(np.asarray(x[f]).tobytes() for f in fields)
             if key in out:
                 bad.append(f"{p}: /{name} row {key} appears twice")
