@@ -22,14 +22,18 @@
 #include "fnegraph/mem.h"
 #include "fnegraph/vgg16.h"
 #include "io/h5_helpers.h"
+#include "graph/graph_internal.h"
 #include "io/isolated_write.h"
 
+#include <errno.h>
 #include <hdf5.h>
+#include <omp.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define BLOCK_ROWS ((hsize_t)1 << 20)
+#define PIECE_ROWS ((uint64_t)1 << 15) /* 256 KiB: checked and counted while still in cache */
 #define MAX_CHUNK_BYTES ((hsize_t)64 << 20)
 
 typedef struct quiet_h5 {
@@ -360,6 +364,16 @@ static bool is_int32(hid_t ds)
     return yes;
 }
 
+/* The error for a bad /edges row (u, v). */
+static fg_status row_error(const char *path, unsigned long long row, int64_t u, int64_t v, int64_t nv)
+{
+    if (u < 0 || v < 0 || u >= nv || v >= nv)
+        return FG_FAIL(FG_EFORMAT, "%s: /edges row %llu is (%lld, %lld): a vertex outside 0..n_vertices-1 = %lld",
+                       path, row, (long long)u, (long long)v, (long long)(nv - 1));
+    return FG_FAIL(FG_EFORMAT, "%s: /edges row %llu is (%lld, %lld): each row must have u < v", path, row,
+                   (long long)u, (long long)v);
+}
+
 /* The first of n rows (u, v) that is not 0 <= u < v < nv, or n; in parallel. */
 static uint64_t first_bad_row_i32(const int32_t *e, uint64_t n, int64_t nv)
 {
@@ -372,15 +386,107 @@ static uint64_t first_bad_row_i32(const int32_t *e, uint64_t n, int64_t nv)
     return bad;
 }
 
-/* The error for a bad /edges row (u, v). */
-static fg_status row_error(const char *path, unsigned long long row, int64_t u, int64_t v, int64_t nv)
+/* Where ds's values lie in the file when they can be read straight from it
+ * with pread: contiguous and allocated (*addr, the byte offset in the file),
+ * int32 in the host's own layout (no conversion), the file opened by the
+ * default driver (sec2: *fd is its descriptor). */
+static bool raw_int32_at(hid_t f, hid_t ds, int *fd, int64_t *addr)
 {
-    if (u < 0 || v < 0 || u >= nv || v >= nv)
-        return FG_FAIL(FG_EFORMAT, "%s: /edges row %llu is (%lld, %lld): a vertex outside 0..n_vertices-1 = %lld",
-                       path, row, (long long)u, (long long)v, (long long)(nv - 1));
-    return FG_FAIL(FG_EFORMAT, "%s: /edges row %llu is (%lld, %lld): each row must have u < v", path, row,
-                   (long long)u, (long long)v);
+    hid_t t = H5Dget_type(ds), dcpl = H5Dget_create_plist(ds), fapl = H5Fget_access_plist(f);
+    bool yes = t >= 0 && dcpl >= 0 && fapl >= 0 && H5Tequal(t, H5T_NATIVE_INT32) > 0 &&
+               H5Pget_layout(dcpl) == H5D_CONTIGUOUS && H5Pget_external_count(dcpl) == 0 &&
+               H5Pget_driver(fapl) == H5FD_SEC2;
+    if (yes) {
+        const haddr_t a = H5Dget_offset(ds);
+        void *h = NULL;
+        yes = a != HADDR_UNDEF && a < (haddr_t)INT64_MAX / 2 && H5Fget_vfd_handle(f, fapl, &h) >= 0 && h;
+        if (yes) {
+            *fd = *(int *)h;
+            *addr = (int64_t)a;
+        }
+    }
+    if (fapl >= 0) H5Pclose(fapl);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (t >= 0) H5Tclose(t);
+    return yes;
 }
+
+/* n bytes at offset at of fd into dst; false on an error or the end of the file. */
+static bool pread_all(int fd, void *dst, size_t n, int64_t at)
+{
+    for (size_t got = 0; got < n;) {
+        const ssize_t r = pread(fd, (char *)dst + got, n - got, (off_t)(at + (int64_t)got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        got += (size_t)r;
+    }
+    return true;
+}
+
+/* All E rows of /edges (raw_int32_at: fd, addr) into e, in parallel: the
+ * rows cut into `shares` contiguous shares (as fg_i_csr_from_counted_edges
+ * takes them), each read in pieces of PIECE_ROWS, every piece checked (0 <=
+ * u < v < nv) and, when counts is not NULL, counted into counts[share][nv]
+ * while it is still in cache, and the pages of e first touched by the thread
+ * that reads them; *ascending: counted, and the rows in strictly ascending
+ * (u, v) order (fg_i_csr_from_counted_edges). The errors, and which one is named, are those of the
+ * block by block read: the first bad row, or a read failing in the block of
+ * BLOCK_ROWS rows that holds it or an earlier one. */
+static fg_status read_raw_rows(int fd, int64_t addr, uint64_t E, int64_t nv, int shares, uint32_t *counts,
+                               uint32_t *e, const char *path, bool *ascending)
+{
+    const uint32_t n = (uint32_t)nv; /* 0..2^31-1 */
+    uint64_t bad = E, failed = E;
+    int asc = 1;
+#pragma omp parallel for schedule(static, 1) reduction(min : bad, failed) reduction(&& : asc)
+    for (int s = 0; s < shares; s++) {
+        const uint64_t r0 = E * (uint64_t)s / (uint64_t)shares, r1 = E * (uint64_t)(s + 1) / (uint64_t)shares;
+        uint32_t *c = counts ? counts + (size_t)s * n : NULL;
+        uint64_t prev = 0; /* the last row's (u << 32 | v); a good first row is above 0 (v > u >= 0) */
+        int up = 1;
+        for (uint64_t p = r0; p < r1; p += PIECE_ROWS) {
+            const uint64_t cnt = r1 - p < PIECE_ROWS ? r1 - p : PIECE_ROWS;
+            const uint32_t *x = e + 2 * p;
+            if (!pread_all(fd, e + 2 * p, (size_t)cnt * 2 * sizeof *e, addr + (int64_t)(p * 2 * sizeof *e))) {
+                failed = p;
+                break;
+            }
+            /* as uint32, a negative id is >= 2^31 > n - 1: u < v < n says 0 <= u < v < nv */
+            uint64_t i = 0;
+            if (c)
+                for (; i < cnt; i++) {
+                    const uint32_t u = x[2 * i], v = x[2 * i + 1];
+                    if (u >= v || v >= n) break;
+                    const uint64_t key = (uint64_t)u << 32 | v;
+                    up &= key > prev;
+                    prev = key;
+                    c[u]++;
+                    c[v]++;
+                }
+            else
+                while (i < cnt && x[2 * i] < x[2 * i + 1] && x[2 * i + 1] < n) i++;
+            if (i < cnt) {
+                bad = p + i;
+                break;
+            }
+        }
+        asc = asc && up;
+    }
+    if (failed < E && (bad == E || failed / BLOCK_ROWS <= bad / BLOCK_ROWS)) {
+        const uint64_t b0 = failed / BLOCK_ROWS * BLOCK_ROWS, b1 = E - b0 < BLOCK_ROWS ? E : b0 + BLOCK_ROWS;
+        return FG_FAIL(FG_EIO, "%s: reading /edges rows %llu..%llu failed (truncated or damaged file?)", path,
+                       (unsigned long long)b0, (unsigned long long)(b1 - 1));
+    }
+    if (bad < E) return row_error(path, bad, (int32_t)e[2 * bad], (int32_t)e[2 * bad + 1], nv);
+    /* ascending across the shares too: each share's first row above the row before it */
+    for (int s = 1; asc && s < shares; s++) {
+        const uint64_t r = E * (uint64_t)s / (uint64_t)shares;
+        if (r > 0 && r < E) asc = ((uint64_t)e[2 * r - 2] << 32 | e[2 * r - 1]) < ((uint64_t)e[2 * r] << 32 | e[2 * r + 1]);
+    }
+    *ascending = counts && asc;
+    return FG_OK;
+}
+
 
 fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
 {
@@ -389,8 +495,9 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
     hid_t f = H5I_INVALID_HID, ds = H5I_INVALID_HID;
     int64_t *blk = NULL, fsize = 0;
     void *edges = NULL, *lab = NULL;
+    uint32_t *counts = NULL; /* [shares][n_vertices]: the degree counts of the raw read */
     hsize_t ecap = 0, lcap = 0;
-    bool filtered = false;
+    bool filtered = false, ascending = false;
     if (!path || !g || !labels) return FG_FAIL(FG_EINVAL, "fg_edges_file_read: null argument");
     memset(g, 0, sizeof *g);
     *labels = NULL;
@@ -423,13 +530,27 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
     FG_CHECK_GOTO(st, open_int_dataset(f, path, "edges", 2, 2, &ds, &E));
     FG_CHECK_GOTO(st, check_backed(ds, path, "edges", 2 * E, fsize, &filtered));
     hsize_t rows = E < BLOCK_ROWS ? E : BLOCK_ROWS;
+    const bool has_label = H5Lexists(f, "label", H5P_DEFAULT) > 0;
+    /* vertices beyond what the edges touch and the labelled images are isolated feature vertices */
+    const int64_t max_nv = 2 * (int64_t)E + 2 * FG_FNE_DIM + (has_label ? ni : 0);
+    const int shares = omp_get_max_threads();
+    int fd = -1;
+    int64_t addr = 0;
+    const bool raw = !filtered && raw_int32_at(f, ds, &fd, &addr);
     blk = fg_alloc(2 * (size_t)(rows ? rows : 1), sizeof *blk);
+    if (raw && blk && (edges = fg_i_alloc_huge(2 * (size_t)E, sizeof(uint32_t)))) ecap = 2 * E;
     if (!blk || (!filtered && !grow(&edges, &ecap, 2 * E, 2 * E, sizeof(uint32_t)))) {
         st = FG_FAIL(FG_ENOMEM, "%s: out of memory for %llu edges", path, (unsigned long long)E);
         goto done;
     }
+    if (raw) {
+        /* counted as read for the CSR builder when n_vertices is within bounds (else refused below) */
+        if (nv <= max_nv && fg_i_csr_counts_fit((uint32_t)nv, E, shares))
+            counts = fg_calloc((size_t)shares * (size_t)nv, sizeof *counts);
+        FG_CHECK_GOTO(st, read_raw_rows(fd, addr, E, nv, shares, counts, edges, path, &ascending));
+    }
     const bool as_int32 = is_int32(ds);
-    for (hsize_t r0 = 0; r0 < E; r0 += rows) {
+    for (hsize_t r0 = 0; !raw && r0 < E; r0 += rows) {
         hsize_t cnt = E - r0 < rows ? E - r0 : rows;
         if (!grow(&edges, &ecap, 2 * (r0 + cnt), 2 * E, sizeof(uint32_t))) {
             st = FG_FAIL(FG_ENOMEM, "%s: out of memory after %llu edges", path, (unsigned long long)r0);
@@ -460,7 +581,6 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
     }
     H5Dclose(ds);
     ds = H5I_INVALID_HID;
-    bool has_label = H5Lexists(f, "label", H5P_DEFAULT) > 0;
     if (has_label) {
         hsize_t nl = 0;
         FG_CHECK_GOTO(st, open_int_dataset(f, path, "label", 1, 0, &ds, &nl));
@@ -494,8 +614,6 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
             }
         }
     }
-    /* vertices beyond what the edges touch and the labelled images are isolated feature vertices */
-    int64_t max_nv = 2 * (int64_t)E + 2 * FG_FNE_DIM + (has_label ? ni : 0);
     if (nv > max_nv) {
         st = FG_FAIL(FG_EFORMAT,
                      "%s: attribute n_vertices = %lld is more than the file describes: its %llu edges touch at "
@@ -513,8 +631,11 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
         *labels = lab;
         lab = NULL;
     }
-    FG_CHECK_GOTO(st, fg_csr_from_edge_list((uint32_t)nv, (uint32_t)ni, edges, E, path, g));
+    if (counts) FG_CHECK_GOTO(st, fg_i_csr_from_counted_edges((uint32_t)nv, (uint32_t)ni, edges, E, shares, counts,
+                                                                 ascending, path, g));
+    else FG_CHECK_GOTO(st, fg_csr_from_edge_list((uint32_t)nv, (uint32_t)ni, edges, E, path, g));
 done:
+    fg_free(counts);
     fg_free(blk);
     fg_free(lab);
     fg_free(edges);
