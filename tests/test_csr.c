@@ -2,7 +2,8 @@
  * adjacency matrix, and each malformed edge list refused with its edge; the
  * parallel builder against its simple twin (fg_i_csr_from_edge_list_ref) on
  * random lists — sparse and dense, small and large vertex ids (one to four
- * radix passes), high-degree vertices, and planted faults (a vertex out of
+ * radix passes), high-degree vertices, in any order or ascending as the
+ * edge files hold them, and planted faults (a vertex out of
  * range, a self-loop, a repeated edge) — with 1, 2 and 3 threads: the same
  * graph, or the same status and message. */
 #include "fg_test.h"
@@ -12,11 +13,20 @@
 #include "graph/graph_internal.h"
 
 #include <omp.h>
+#include <stdlib.h>
 #include <string.h>
 
+static int cmp_pair(const void *a, const void *b)
+{
+    const uint32_t *x = a, *y = b;
+    return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
 /* A random list of m edges on n vertices, some vertices of high degree, with
- * one planted fault (0 none, 1 out of range, 2 self-loop, 3 a repeat). */
-static uint32_t *random_list(fg_rng *r, uint32_t n, uint64_t m, int fault, uint64_t *m_out)
+ * one planted fault (0 none, 1 out of range, 2 self-loop, 3 a repeat);
+ * ordered: the rows as (min, max) in ascending order before the fault, as
+ * the edge files hold them (the builder's lists then come out sorted). */
+static uint32_t *random_list(fg_rng *r, uint32_t n, uint64_t m, int fault, int ordered, uint64_t *m_out)
 {
     uint32_t *e = fg_alloc(2 * m + 2, sizeof *e);
     const uint32_t hubs = n < 8 ? 1 : 8;
@@ -44,6 +54,15 @@ static uint32_t *random_list(fg_rng *r, uint32_t n, uint64_t m, int fault, uint6
         k++;
     }
     fg_free(seen);
+    if (ordered) {
+        for (uint64_t i = 0; i < k; i++)
+            if (e[2 * i] > e[2 * i + 1]) {
+                uint32_t t = e[2 * i];
+                e[2 * i] = e[2 * i + 1];
+                e[2 * i + 1] = t;
+            }
+        qsort(e, k, 2 * sizeof *e, cmp_pair);
+    }
     if (k > 2 && fault) {
         uint64_t at = 1 + fg_rng_below(r, k - 1);
         if (fault == 1) e[2 * at + fg_rng_below(r, 2)] = n + (uint32_t)fg_rng_below(r, 3);
@@ -62,11 +81,12 @@ static void twin_trials(fg_rng *r)
 {
     const uint32_t sizes[] = {2, 7, 200, 300, 70000, 20000000};
     for (int si = 0; si < 6; si++)
-        for (int fault = 0; fault < 4; fault++) {
+        for (int trial = 0; trial < 8; trial++) {
+            const int fault = trial % 4, ordered = trial / 4;
             const uint32_t n = sizes[si];
             const uint64_t want = n < 300 ? (uint64_t)n * (n - 1) / 4 + 1 : 60000;
             uint64_t m = 0;
-            uint32_t *e = random_list(r, n, want, fault, &m);
+            uint32_t *e = random_list(r, n, want, fault, ordered, &m);
             fg_csr a, b;
             fg_error_clear();
             fg_status sa = fg_i_csr_from_edge_list_ref(n, n / 3, e, m, "twin", &a);
@@ -77,13 +97,14 @@ static void twin_trials(fg_rng *r)
                 fg_error_clear();
                 fg_status sb = fg_csr_from_edge_list(n, n / 3, e, m, "twin", &b);
                 CHECK(sa == sb && (sa == FG_OK || strcmp(msg_a, fg_last_error()) == 0),
-                      "n %u fault %d threads %d: twin %s '%s', fast %s '%s'", n, fault, t, fg_status_str(sa), msg_a,
+                      "n %u fault %d ordered %d threads %d: twin %s '%s', fast %s '%s'", n, fault, ordered, t,
+                      fg_status_str(sa), msg_a,
                       fg_status_str(sb), fg_last_error());
                 if (sa == FG_OK && sb == FG_OK)
                     CHECK(a.n_vertices == b.n_vertices && a.n_images == b.n_images &&
                               memcmp(a.offsets, b.offsets, ((size_t)n + 1) * sizeof *a.offsets) == 0 &&
                               memcmp(a.adj, b.adj, a.offsets[n] * sizeof *a.adj) == 0,
-                          "n %u fault %d threads %d: the graphs differ", n, fault, t);
+                          "n %u fault %d ordered %d threads %d: the graphs differ", n, fault, ordered, t);
                 CHECK(fault == 0 || m < 3 || sb != FG_OK, "n %u: planted fault %d found (%u edges)", n, fault,
                       (unsigned)m);
                 if (sb == FG_OK) fg_csr_destroy(&b);
