@@ -9,8 +9,8 @@
  *      which also says whether the rows were in strictly ascending (u, v)
  *      order with u < v, as the edge files are: then step 4 is not needed);
  *   2. the counts summed, a prefix sum, each share's cursor for each vertex
- *      after those of the shares before it; 3. each share places its edges,
- *      so every list gets its edges in list order;
+ *      after those of the shares before it (one serial pass); 3. each share
+ *      places its edges, so every list gets its edges in list order;
  *   4. each list checked: strictly ascending as it stands (a list written
  *      in ascending (u, v) order, as the edge files are, comes out sorted
  *      and is left alone), else sorted — insertion sort when short, else an
@@ -134,39 +134,29 @@ static fg_status build_counted(uint32_t n_vertices, uint32_t n_images, const uin
     uint64_t *off = out->offsets, max_degree = 0;
     uint32_t *adj = out->adj;
     const size_t n = n_vertices;
+    /* degrees, offsets and cursors in one serial pass over the counts (S x n
+     * uint32, at most PRIVATE_COUNTS_MAX: a pass no longer than the two
+     * parallel ones and the serial prefix it replaces, and no barrier): vertex
+     * v's slots for share k start after those of shares < k */
     off[0] = 0;
-#pragma omp parallel
-    {
-#pragma omp for schedule(static)
-        for (uint32_t v = 0; v < n_vertices; v++) {
-            uint64_t d = 0;
-            for (int k = 0; k < shares; k++) d += cnt[(size_t)k * n + v];
-            off[v + 1] = d;
+    for (uint32_t v = 0; v < n_vertices; v++) {
+        uint32_t at = 0;
+        for (int k = 0; k < shares; k++) {
+            const uint32_t d = cnt[(size_t)k * n + v];
+            cnt[(size_t)k * n + v] = at;
+            at += d;
         }
-#pragma omp single
-        for (uint32_t v = 0; v < n_vertices; v++) {
-            if (off[v + 1] > max_degree) max_degree = off[v + 1];
-            off[v + 1] += off[v];
-        }
-        /* cursors: vertex v's slots for share k start after those of shares < k */
-#pragma omp for schedule(static)
-        for (uint32_t v = 0; v < n_vertices; v++) {
-            uint32_t at = 0;
-            for (int k = 0; k < shares; k++) {
-                const uint32_t d = cnt[(size_t)k * n + v];
-                cnt[(size_t)k * n + v] = at;
-                at += d;
-            }
-        }
-#pragma omp for schedule(static, 1)
-        for (int s = 0; s < shares; s++) {
-            const uint64_t e0 = m * (uint64_t)s / (uint64_t)shares, e1 = m * (uint64_t)(s + 1) / (uint64_t)shares;
-            uint32_t *c = cnt + (size_t)s * n;
-            for (uint64_t e = e0; e < e1; e++) {
-                const uint32_t u = edges[2 * e], v = edges[2 * e + 1];
-                adj[off[u] + c[u]++] = v;
-                adj[off[v] + c[v]++] = u;
-            }
+        if (at > max_degree) max_degree = at;
+        off[v + 1] = off[v] + at;
+    }
+#pragma omp parallel for schedule(static, 1)
+    for (int s = 0; s < shares; s++) {
+        const uint64_t e0 = m * (uint64_t)s / (uint64_t)shares, e1 = m * (uint64_t)(s + 1) / (uint64_t)shares;
+        uint32_t *c = cnt + (size_t)s * n;
+        for (uint64_t e = e0; e < e1; e++) {
+            const uint32_t u = edges[2 * e], v = edges[2 * e + 1];
+            adj[off[u] + c[u]++] = v;
+            adj[off[v] + c[v]++] = u;
         }
     }
     /* ascending rows (u, v), u < v: vertex x's list is the u of the rows (u, x), all < x and ascending, then
