@@ -111,8 +111,9 @@ static void against_twin(const char *p, const int32_t *rows, const char *label)
         int32_t *lab = NULL;
         fg_error_clear();
         fg_status s = fg_edges_file_read(p, &g, &lab);
-        CHECK(s == sr && (s == FG_OK || strcmp(msg, fg_last_error()) == 0), "%s, %d threads: twin %s '%s', read %s '%s'",
-              label, t, fg_status_str(sr), msg, fg_status_str(s), fg_last_error());
+        CHECK(s == sr && (s == FG_OK || strcmp(msg, fg_last_error()) == 0),
+              "%s, %d threads: twin %s '%s', read %s '%s'", label, t, fg_status_str(sr), msg, fg_status_str(s),
+              fg_last_error());
         if (s == FG_OK && sr == FG_OK) {
             CHECK(same_graph(&ref, &g), "%s, %d threads: the graph read differs from the twin's", label, t);
             CHECK_OK(fg_csr_validate(&g));

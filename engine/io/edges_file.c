@@ -14,15 +14,23 @@
  * rows arrive (filtered: compressed chunks, at most 64 MiB each once
  * decompressed); n_vertices cannot exceed what the edges and labels can
  * touch plus the 2 x 12416 feature vertices. Errors name the file and the
- * dataset, attribute or edge row. Edges move in blocks of 2^20 rows: O(E)
- * time and one block of buffer besides the edge list. */
+ * dataset, attribute or edge row. An /edges stored contiguous as the host's
+ * int32 (as written here) is read straight from the file with pread on
+ * libhdf5's own descriptor, in one parallel pass: each thread reads its share
+ * of the rows in pieces of 256 KiB into the edge list (first touch), checks
+ * each piece and counts its vertices' degrees while the piece is in cache,
+ * noting whether the rows ascend; the CSR builder then starts from those
+ * counts and leaves the lists of ascending rows as they come
+ * (fg_i_csr_from_counted_edges, graph/graph_internal.h). Any other /edges
+ * moves in blocks of 2^20 rows through libhdf5: O(E) time and one block of
+ * buffer besides the edge list. */
 #include "fnegraph/edges_file.h"
 
 #include "core/file_guard.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/vgg16.h"
-#include "io/h5_helpers.h"
 #include "graph/graph_internal.h"
+#include "io/h5_helpers.h"
 #include "io/isolated_write.h"
 
 #include <errno.h>
@@ -429,9 +437,9 @@ static bool pread_all(int fd, void *dst, size_t n, int64_t at)
  * u < v < nv) and, when counts is not NULL, counted into counts[share][nv]
  * while it is still in cache, and the pages of e first touched by the thread
  * that reads them; *ascending: counted, and the rows in strictly ascending
- * (u, v) order (fg_i_csr_from_counted_edges). The errors, and which one is named, are those of the
- * block by block read: the first bad row, or a read failing in the block of
- * BLOCK_ROWS rows that holds it or an earlier one. */
+ * (u, v) order (fg_i_csr_from_counted_edges). The errors, and which one is
+ * named, are those of the block by block read: the first bad row, or a read
+ * failing in the block of BLOCK_ROWS rows that holds it or an earlier one. */
 static fg_status read_raw_rows(int fd, int64_t addr, uint64_t E, int64_t nv, int shares, uint32_t *counts,
                                uint32_t *e, const char *path, bool *ascending)
 {
@@ -481,12 +489,12 @@ static fg_status read_raw_rows(int fd, int64_t addr, uint64_t E, int64_t nv, int
     /* ascending across the shares too: each share's first row above the row before it */
     for (int s = 1; asc && s < shares; s++) {
         const uint64_t r = E * (uint64_t)s / (uint64_t)shares;
-        if (r > 0 && r < E) asc = ((uint64_t)e[2 * r - 2] << 32 | e[2 * r - 1]) < ((uint64_t)e[2 * r] << 32 | e[2 * r + 1]);
+        if (r > 0 && r < E)
+            asc = ((uint64_t)e[2 * r - 2] << 32 | e[2 * r - 1]) < ((uint64_t)e[2 * r] << 32 | e[2 * r + 1]);
     }
     *ascending = counts && asc;
     return FG_OK;
 }
-
 
 fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
 {
