@@ -5,7 +5,9 @@
  * radix passes), high-degree vertices, in any order or ascending as the
  * edge files hold them, and planted faults (a vertex out of
  * range, a self-loop, a repeated edge) — with 1, 2 and 3 threads: the same
- * graph, or the same status and message. */
+ * graph, or the same status and message; and the builder from counts and
+ * rows given again (fg_i_csr_from_counted_rows, the edge file's path) on
+ * the same lists, and refusing rows that changed after they were counted. */
 #include "fg_test.h"
 #include "fnegraph/csr.h"
 #include "fnegraph/mem.h"
@@ -115,6 +117,85 @@ static void twin_trials(fg_rng *r)
     omp_set_num_threads(omp_get_num_procs());
 }
 
+/* A source giving the rows of ctx again (into buf, as a file reader does),
+ * or failing from row `fail_at` on. */
+typedef struct copy_source {
+    const uint32_t *e;
+    uint64_t fail_at;
+} copy_source;
+
+static const uint32_t *copy_rows(void *ctx, uint64_t r, uint64_t n, uint32_t *buf)
+{
+    const copy_source *c = ctx;
+    if (r + n > c->fail_at) return NULL;
+    memcpy(buf, c->e + 2 * r, 2 * n * sizeof *buf);
+    return buf;
+}
+
+/* fg_i_csr_from_counted_rows: from the counts of a list and its rows given
+ * again, the twin's graph; rows that changed after they were counted (a
+ * vertex out of range, a self-loop, a vertex more often than counted) or that
+ * cannot be had again are refused, naming the row, and nothing is written
+ * outside the graph (the AddressSanitizer build checks that). */
+static void counted_rows(fg_rng *r)
+{
+    const uint32_t n = 3000;
+    for (int ordered = 0; ordered < 2; ordered++)
+        for (int shares = 1; shares <= 3; shares++) {
+            uint64_t m = 0;
+            uint32_t *e = random_list(r, n, 200000, 0, ordered, &m);
+            uint32_t *cnt = fg_calloc((size_t)shares * n, sizeof *cnt);
+            for (int s = 0; s < shares; s++) {
+                const uint64_t e0 = m * (uint64_t)s / (uint64_t)shares, e1 = m * (uint64_t)(s + 1) / (uint64_t)shares;
+                for (uint64_t i = e0; i < e1; i++) {
+                    cnt[(size_t)s * n + e[2 * i]]++;
+                    cnt[(size_t)s * n + e[2 * i + 1]]++;
+                }
+            }
+            fg_csr a, b;
+            CHECK_OK(fg_i_csr_from_edge_list_ref(n, 10, e, m, "twin", &a));
+            copy_source src = {e, UINT64_MAX};
+            for (int t = 1; t <= 3; t++) {
+                omp_set_num_threads(t);
+                CHECK_OK(fg_i_csr_from_counted_rows(n, 10, m, shares, cnt, copy_rows, &src, "rows", &b));
+                CHECK(memcmp(a.offsets, b.offsets, ((size_t)n + 1) * sizeof *a.offsets) == 0 &&
+                          memcmp(a.adj, b.adj, a.offsets[n] * sizeof *a.adj) == 0,
+                      "counted rows (%d shares, ordered %d, %d threads): the twin's graph", shares, ordered, t);
+                fg_csr_destroy(&b);
+            }
+            omp_set_num_threads(omp_get_num_procs());
+            const uint64_t at = m - 5; /* in the last share */
+            uint32_t *x = fg_alloc(2 * m, sizeof *x);
+            for (int change = 0; change < 4; change++) {
+                memcpy(x, e, 2 * m * sizeof *x);
+                if (change == 0) x[2 * at + 1] = n + 7;
+                if (change == 1) x[2 * at + 1] = x[2 * at];
+                if (change == 2) { /* row at - 1 twice: its vertices once more than counted */
+                    x[2 * at] = x[2 * (at - 1)];
+                    x[2 * at + 1] = x[2 * (at - 1) + 1];
+                }
+                copy_source cs = {x, change == 3 ? at : UINT64_MAX};
+                fg_status st = fg_i_csr_from_counted_rows(n, 10, m, shares, cnt, copy_rows, &cs, "rows", &b);
+                char want[128];
+                if (change < 2) snprintf(want, sizeof want, "rows: edge row %llu changed", (unsigned long long)at);
+                else if (change == 2) snprintf(want, sizeof want, "rows: edge row "); /* at or after at */
+                else { /* the piece of 2^15 rows of the last share that holds row at */
+                    const uint64_t e0 = m * (uint64_t)(shares - 1) / (uint64_t)shares;
+                    snprintf(want, sizeof want, "rows: edge rows from %llu could not be read again",
+                             (unsigned long long)(e0 + (at - e0) / 32768 * 32768));
+                }
+                CHECK(st == FG_EIO && strstr(fg_last_error(), want) &&
+                          strstr(fg_last_error(), change < 3 ? "changed" : "again") && b.adj == NULL,
+                      "a source changed (%d, %d shares): '%s'", change, shares, fg_last_error());
+                if (st == FG_OK) fg_csr_destroy(&b);
+            }
+            fg_free(x);
+            fg_csr_destroy(&a);
+            fg_free(cnt);
+            fg_free(e);
+        }
+}
+
 int main(void)
 {
     fg_rng r;
@@ -174,5 +255,6 @@ int main(void)
     fg_csr_destroy(&g);
     fg_csr_destroy(NULL);
     twin_trials(&r);
+    counted_rows(&r);
     return fg_test_done("test_csr");
 }

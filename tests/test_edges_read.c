@@ -1,15 +1,15 @@
 /* The edge file's fast read path (engine/io/edges_file.c): /edges stored
  * contiguous as the host's int32 is read straight from the file in parallel
- * shares, each piece checked and counted as it arrives, and the CSR built
- * from those counts (fg_i_csr_from_counted_edges), its lists left unsorted
- * when the rows are in ascending (u, v) order. Against the simple twin
- * (fg_i_csr_from_edge_list_ref) on the same rows, with 1, 2 and 3 threads
- * and several pieces a share: ascending rows, shuffled rows, rows ascending
- * within each share but not across a share boundary, a repeated row; the same
- * files chunked and big-endian (the other read path) give the same graph; and each bad row (u >
- * v, a self-loop, a vertex out of range, a negative one) at the start, a
- * share boundary, a piece boundary and the end is named with the message
- * of the block-by-block reader. */
+ * shares, each piece checked and counted as it arrives, then read again by
+ * the CSR builder from those counts (fg_i_csr_from_counted_rows), its lists
+ * left unsorted when the rows are in ascending (u, v) order. Against the
+ * simple twin (fg_i_csr_from_edge_list_ref) on the same rows, with 1, 2 and
+ * 3 threads and several pieces a share: ascending rows, shuffled rows, rows
+ * ascending within each share but not across a share boundary, a repeated
+ * row; the same files chunked and big-endian (the other read path) give the
+ * same graph; and each bad row (u > v, a self-loop, a vertex out of range, a
+ * negative one) at the start, a share boundary, a piece boundary and the end
+ * is named with the message of the block-by-block reader. */
 #include "fg_test.h"
 #include "fnegraph/csr.h"
 #include "fnegraph/edges_file.h"

@@ -5,19 +5,20 @@
  *   1. each share's edges are checked and counted in one pass (a vertex out
  *      of range, a self-loop: the first bad edge in list order is named, as
  *      the simple twin names it) — or by a reader that checked and counted
- *      them as it read them (fg_i_csr_from_counted_edges: io/edges_file.c,
- *      which also says whether the rows were in strictly ascending (u, v)
- *      order with u < v, as the edge files are: then step 4 is not needed);
+ *      them as it read them, and gives them again piece by piece rather than
+ *      keep them (fg_i_csr_from_counted_rows: io/edges_file.c);
  *   2. the counts summed, a prefix sum, each share's cursor for each vertex
  *      after those of the shares before it (one serial pass); 3. each share
- *      places its edges, so every list gets its edges in list order;
- *   4. each list checked: strictly ascending as it stands (a list written
- *      in ascending (u, v) order, as the edge files are, comes out sorted
- *      and is left alone), else sorted — insertion sort when short, else an
- *      LSD radix sort on bytes (as many passes as the largest vertex id
- *      needs), O(d) per list whatever the input, so no crafted file can make
- *      it quadratic — and checked for repeats: the first vertex with one is
- *      named.
+ *      places its edges, so every list gets its edges in list order, each
+ *      row checked against its share's counts first (a source that changed
+ *      cannot write outside the slots) and whether the rows ascend noted;
+ *   4. rows in strictly ascending (u, v) order with u < v, as the edge
+ *      files hold them, make sorted lists: nothing to do. Else each list
+ *      checked: strictly ascending as it stands (left alone), else sorted —
+ *      insertion sort when short, else an LSD radix sort on bytes (as many
+ *      passes as the largest vertex id needs), O(d) per list whatever the
+ *      input, so no crafted file can make it quadratic — and checked for
+ *      repeats: the first vertex with one is named.
  * When S x n_vertices counters would take too much memory (or m >= 2^32),
  * relaxed atomic counts and cursors instead (the order inside a list is then
  * arbitrary until the sort). The result equals the simple twin's
@@ -30,6 +31,7 @@
 #include <string.h>
 
 enum { INSERTION_MAX = 48 };
+#define FILL_PIECE ((uint64_t)1 << 15) /* rows asked of the source at a time: 256 KiB */
 /* Shares x vertices counts kept per share (uint32 each) at most: above, atomics. */
 #define PRIVATE_COUNTS_MAX ((uint64_t)1 << 26)
 
@@ -120,62 +122,142 @@ static fg_status sort_lists(fg_csr *out, uint64_t max_degree, const char *what)
     return FG_OK;
 }
 
-/* Steps 2 to 4 from the shares' counts (cnt [shares][n_vertices], used up as
- * cursors), into out (zeroed; allocated here); step 4 left out when the
- * edges are known to be in strictly ascending (u, v) order with u < v. */
-static fg_status build_counted(uint32_t n_vertices, uint32_t n_images, const uint32_t *edges, uint64_t m,
-                               int shares, uint32_t *cnt, bool ascending, const char *what, fg_csr *out)
+/* A share's rows as step 3 placed them. */
+typedef struct share_fill {
+    uint64_t changed;     /* the first row that disagrees with the counts, or UINT64_MAX */
+    uint64_t unread;      /* the first row of a piece the source could not give, or UINT64_MAX */
+    uint64_t first, last; /* (u << 32 | v) of its first and last rows */
+    int up, any;          /* its rows strictly ascending with u < v; it has rows */
+    int no_memory;
+} share_fill;
+
+/* Steps 2 to 4 from the shares' counts (cnt [shares][n_vertices]) and the
+ * rows again (rows, ctx), into out (zeroed; allocated here). */
+static fg_status build_counted(uint32_t n_vertices, uint32_t n_images, uint64_t m, int shares, const uint32_t *cnt,
+                               fg_i_edge_rows rows, void *ctx, const char *what, fg_csr *out)
 {
+    fg_status st = FG_OK;
+    const size_t n = n_vertices;
     out->n_vertices = n_vertices;
     out->n_images = n_images;
-    out->offsets = fg_alloc((size_t)n_vertices + 1, sizeof *out->offsets);
+    out->offsets = fg_alloc(n + 1, sizeof *out->offsets);
     out->adj = fg_i_alloc_huge(2 * (size_t)m, sizeof *out->adj);
-    if (!out->offsets || !out->adj) return out_of_memory(what, n_vertices, m);
+    uint32_t *slot = fg_alloc((size_t)shares * n, 2 * sizeof *slot); /* [shares][n]: cursor, count left */
+    share_fill *sf = fg_calloc((size_t)shares, sizeof *sf);
+    if (!out->offsets || !out->adj || !slot || !sf) {
+        st = out_of_memory(what, n_vertices, m);
+        goto done;
+    }
     uint64_t *off = out->offsets, max_degree = 0;
     uint32_t *adj = out->adj;
-    const size_t n = n_vertices;
     /* degrees, offsets and cursors in one serial pass over the counts (S x n
-     * uint32, at most PRIVATE_COUNTS_MAX: a pass no longer than the two
-     * parallel ones and the serial prefix it replaces, and no barrier): vertex
-     * v's slots for share k start after those of shares < k */
+     * uint32, at most PRIVATE_COUNTS_MAX: no longer than two parallel passes
+     * and a serial prefix, and no barrier): vertex v's slots for share k start
+     * after those of shares < k */
     off[0] = 0;
-    for (uint32_t v = 0; v < n_vertices; v++) {
+    for (size_t v = 0; v < n; v++) {
         uint32_t at = 0;
         for (int k = 0; k < shares; k++) {
             const uint32_t d = cnt[(size_t)k * n + v];
-            cnt[(size_t)k * n + v] = at;
+            slot[2 * ((size_t)k * n + v)] = at;
+            slot[2 * ((size_t)k * n + v) + 1] = d;
             at += d;
         }
         if (at > max_degree) max_degree = at;
         off[v + 1] = off[v] + at;
     }
+    /* each share's rows read again, each row checked against its share's
+     * counts before it is placed (a source that changed in between cannot
+     * write outside its slots), whether they ascend noted */
 #pragma omp parallel for schedule(static, 1)
     for (int s = 0; s < shares; s++) {
         const uint64_t e0 = m * (uint64_t)s / (uint64_t)shares, e1 = m * (uint64_t)(s + 1) / (uint64_t)shares;
-        uint32_t *c = cnt + (size_t)s * n;
-        for (uint64_t e = e0; e < e1; e++) {
-            const uint32_t u = edges[2 * e], v = edges[2 * e + 1];
-            adj[off[u] + c[u]++] = v;
-            adj[off[v] + c[v]++] = u;
+        uint32_t *c = slot + 2 * (size_t)s * n;
+        share_fill *f = &sf[s];
+        uint32_t *buf = fg_alloc(2 * (size_t)FILL_PIECE, sizeof *buf);
+        uint64_t prev = 0; /* (u << 32 | v) of the row before; a row with u < v is above 0 */
+        int up = 1;
+        f->changed = f->unread = UINT64_MAX;
+        f->any = e1 > e0;
+        f->no_memory = !buf;
+        for (uint64_t p = e0; buf && p < e1; p += FILL_PIECE) {
+            const uint64_t cnt_p = e1 - p < FILL_PIECE ? e1 - p : FILL_PIECE;
+            const uint32_t *x = rows(ctx, p, cnt_p, buf);
+            if (!x) {
+                f->unread = p;
+                break;
+            }
+            if (p == e0) f->first = (uint64_t)x[0] << 32 | x[1];
+            uint64_t i = 0;
+            for (; i < cnt_p; i++) {
+                const uint32_t u = x[2 * i], v = x[2 * i + 1];
+                if (u >= n_vertices || v >= n_vertices || u == v || !c[2 * u + 1] || !c[2 * v + 1]) break;
+                const uint64_t key = (uint64_t)u << 32 | v;
+                up &= u < v && key > prev;
+                prev = key;
+                c[2 * u + 1]--;
+                c[2 * v + 1]--;
+                adj[off[u] + c[2 * u]++] = v;
+                adj[off[v] + c[2 * v]++] = u;
+            }
+            if (i < cnt_p) {
+                f->changed = p + i;
+                break;
+            }
         }
+        f->last = prev;
+        f->up = up;
+        fg_free(buf);
     }
+    /* every row within its counts: each share placed exactly its counts (2 a
+     * row), every slot is filled */
+    int ascending = 1;
+    for (int s = 0; s < shares && st == FG_OK; s++) {
+        if (sf[s].no_memory) st = out_of_memory(what, n_vertices, m);
+        else if (sf[s].unread != UINT64_MAX)
+            st = FG_FAIL(FG_EIO, "%s: edge rows from %llu could not be read again (the file changed while it was "
+                         "read?)", what, (unsigned long long)sf[s].unread);
+        else if (sf[s].changed != UINT64_MAX)
+            st = FG_FAIL(FG_EIO, "%s: edge row %llu changed while the edges were read (it no longer agrees with "
+                         "the first pass); read them again", what, (unsigned long long)sf[s].changed);
+        ascending &= sf[s].up;
+    }
+    if (st != FG_OK) goto done;
+    for (int s = 0, last = -1; ascending && s < shares; s++)
+        if (sf[s].any) {
+            if (last >= 0 && sf[last].last >= sf[s].first) ascending = 0;
+            last = s;
+        }
     /* ascending rows (u, v), u < v: vertex x's list is the u of the rows (u, x), all < x and ascending, then
      * the v of the rows (x, v), all > x and ascending, since the shares keep the list order: sorted, no repeat */
-    return ascending ? FG_OK : sort_lists(out, max_degree, what);
+    if (!ascending) st = sort_lists(out, max_degree, what);
+done:
+    fg_free(sf);
+    fg_free(slot);
+    return st;
 }
 
-fg_status fg_i_csr_from_counted_edges(uint32_t n_vertices, uint32_t n_images, const uint32_t *edges, uint64_t m,
-                                      int shares, uint32_t *counts, bool ascending, const char *what, fg_csr *out)
+fg_status fg_i_csr_from_counted_rows(uint32_t n_vertices, uint32_t n_images, uint64_t m, int shares,
+                                     const uint32_t *counts, fg_i_edge_rows rows, void *ctx, const char *what,
+                                     fg_csr *out)
 {
-    if (!out || (m && !edges) || !counts || !fg_i_csr_counts_fit(n_vertices, m, shares))
-        return FG_FAIL(FG_EINVAL, "fg_i_csr_from_counted_edges: bad argument");
+    if (!out || !rows || !counts || !fg_i_csr_counts_fit(n_vertices, m, shares))
+        return FG_FAIL(FG_EINVAL, "fg_i_csr_from_counted_rows: bad argument");
     memset(out, 0, sizeof *out);
     if (!what) what = "edge list";
     if (n_images > n_vertices)
         return FG_FAIL(FG_EINVAL, "%s: %u image vertices but only %u vertices", what, n_images, n_vertices);
-    fg_status st = build_counted(n_vertices, n_images, edges, m, shares, counts, ascending, what, out);
+    fg_status st = build_counted(n_vertices, n_images, m, shares, counts, rows, ctx, what, out);
     if (st != FG_OK) fg_csr_destroy(out);
     return st;
+}
+
+/* The rows of an edge list in memory (ctx), where they are. */
+static const uint32_t *rows_in_memory(void *ctx, uint64_t r, uint64_t n, uint32_t *buf)
+{
+    (void)n;
+    (void)buf;
+    return (const uint32_t *)ctx + 2 * r;
 }
 
 /* The error for the first bad edge, as the simple twin words it. */
@@ -273,7 +355,7 @@ fg_status fg_csr_from_edge_list(uint32_t n_vertices, uint32_t n_images, const ui
         uint64_t bad = m;
         check_and_count(edges, m, n_vertices, shares, cnt, &bad);
         st = bad < m ? bad_edge(what, edges, bad, n_vertices)
-                     : build_counted(n_vertices, n_images, edges, m, shares, cnt, false, what, out);
+                     : build_counted(n_vertices, n_images, m, shares, cnt, rows_in_memory, (void *)edges, what, out);
         fg_free(cnt);
     } else st = build_atomic(n_vertices, n_images, edges, m, what, out);
     if (st != FG_OK) fg_csr_destroy(out);

@@ -17,13 +17,13 @@
  * dataset, attribute or edge row. An /edges stored contiguous as the host's
  * int32 (as written here) is read straight from the file with pread on
  * libhdf5's own descriptor, in one parallel pass: each thread reads its share
- * of the rows in pieces of 256 KiB into the edge list (first touch), checks
- * each piece and counts its vertices' degrees while the piece is in cache,
- * noting whether the rows ascend; the CSR builder then starts from those
- * counts and leaves the lists of ascending rows as they come
- * (fg_i_csr_from_counted_edges, graph/graph_internal.h). Any other /edges
- * moves in blocks of 2^20 rows through libhdf5: O(E) time and one block of
- * buffer besides the edge list. */
+ * of the rows in pieces of 256 KiB, checks each piece and counts its
+ * vertices' degrees while the piece is in cache; the CSR builder then starts
+ * from those counts and reads the rows again, piece by piece, from the page
+ * cache (fg_i_csr_from_counted_rows, graph/graph_internal.h: no copy of the
+ * edge list is kept, and rows that changed in between are refused, never
+ * placed). Any other /edges moves in blocks of 2^20 rows through libhdf5:
+ * O(E) time and one block of buffer besides the edge list. */
 #include "fnegraph/edges_file.h"
 
 #include "core/file_guard.h"
@@ -431,32 +431,41 @@ static bool pread_all(int fd, void *dst, size_t n, int64_t at)
     return true;
 }
 
-/* All E rows of /edges (raw_int32_at: fd, addr) into e, in parallel: the
- * rows cut into `shares` contiguous shares (as fg_i_csr_from_counted_edges
+/* What one share of the raw read found. */
+typedef struct raw_share {
+    uint64_t bad, failed; /* the first bad row, the first row of a piece that could not be read; or E */
+    int32_t u, v;         /* the bad row */
+    int no_memory;
+} raw_share;
+
+/* All E rows of /edges (raw_int32_at: fd, addr) in one parallel pass: the
+ * rows cut into `shares` contiguous shares (as fg_i_csr_from_counted_rows
  * takes them), each read in pieces of PIECE_ROWS, every piece checked (0 <=
  * u < v < nv) and, when counts is not NULL, counted into counts[share][nv]
- * while it is still in cache, and the pages of e first touched by the thread
- * that reads them; *ascending: counted, and the rows in strictly ascending
- * (u, v) order (fg_i_csr_from_counted_edges). The errors, and which one is
- * named, are those of the block by block read: the first bad row, or a read
- * failing in the block of BLOCK_ROWS rows that holds it or an earlier one. */
+ * while it is still in cache. e: the rows kept there (its pages first
+ * touched by the thread that reads them); NULL: each piece read into a
+ * buffer of the thread's own and dropped. The errors, and which one is named,
+ * are those of the block by block read: the first bad row, or a read failing
+ * in the block of BLOCK_ROWS rows that holds it or an earlier one. */
 static fg_status read_raw_rows(int fd, int64_t addr, uint64_t E, int64_t nv, int shares, uint32_t *counts,
-                               uint32_t *e, const char *path, bool *ascending)
+                               uint32_t *e, const char *path)
 {
     const uint32_t n = (uint32_t)nv; /* 0..2^31-1 */
-    uint64_t bad = E, failed = E;
-    int asc = 1;
-#pragma omp parallel for schedule(static, 1) reduction(min : bad, failed) reduction(&& : asc)
+    raw_share *rs = fg_calloc((size_t)shares, sizeof *rs);
+    if (!rs) return FG_FAIL(FG_ENOMEM, "%s: out of memory", path);
+#pragma omp parallel for schedule(static, 1)
     for (int s = 0; s < shares; s++) {
         const uint64_t r0 = E * (uint64_t)s / (uint64_t)shares, r1 = E * (uint64_t)(s + 1) / (uint64_t)shares;
         uint32_t *c = counts ? counts + (size_t)s * n : NULL;
-        uint64_t prev = 0; /* the last row's (u << 32 | v); a good first row is above 0 (v > u >= 0) */
-        int up = 1;
-        for (uint64_t p = r0; p < r1; p += PIECE_ROWS) {
+        uint32_t *tmp = e ? NULL : fg_alloc(2 * (size_t)PIECE_ROWS, sizeof *tmp);
+        raw_share *q = &rs[s];
+        q->bad = q->failed = E;
+        q->no_memory = !e && !tmp;
+        for (uint64_t p = r0; !q->no_memory && p < r1; p += PIECE_ROWS) {
             const uint64_t cnt = r1 - p < PIECE_ROWS ? r1 - p : PIECE_ROWS;
-            const uint32_t *x = e + 2 * p;
-            if (!pread_all(fd, e + 2 * p, (size_t)cnt * 2 * sizeof *e, addr + (int64_t)(p * 2 * sizeof *e))) {
-                failed = p;
+            uint32_t *x = e ? e + 2 * p : tmp;
+            if (!pread_all(fd, x, (size_t)cnt * 2 * sizeof *x, addr + (int64_t)(p * 2 * sizeof *x))) {
+                q->failed = p;
                 break;
             }
             /* as uint32, a negative id is >= 2^31 > n - 1: u < v < n says 0 <= u < v < nv */
@@ -465,35 +474,45 @@ static fg_status read_raw_rows(int fd, int64_t addr, uint64_t E, int64_t nv, int
                 for (; i < cnt; i++) {
                     const uint32_t u = x[2 * i], v = x[2 * i + 1];
                     if (u >= v || v >= n) break;
-                    const uint64_t key = (uint64_t)u << 32 | v;
-                    up &= key > prev;
-                    prev = key;
                     c[u]++;
                     c[v]++;
                 }
             else
                 while (i < cnt && x[2 * i] < x[2 * i + 1] && x[2 * i + 1] < n) i++;
             if (i < cnt) {
-                bad = p + i;
+                q->bad = p + i;
+                q->u = (int32_t)x[2 * i];
+                q->v = (int32_t)x[2 * i + 1];
                 break;
             }
         }
-        asc = asc && up;
+        fg_free(tmp);
     }
-    if (failed < E && (bad == E || failed / BLOCK_ROWS <= bad / BLOCK_ROWS)) {
-        const uint64_t b0 = failed / BLOCK_ROWS * BLOCK_ROWS, b1 = E - b0 < BLOCK_ROWS ? E : b0 + BLOCK_ROWS;
+    /* shares in row order, each stopped at its first problem: the first share with one has the first */
+    raw_share r = {E, E, 0, 0, 0};
+    for (int s = 0; s < shares && r.bad == E && r.failed == E && !r.no_memory; s++) r = rs[s];
+    fg_free(rs);
+    if (r.no_memory) return FG_FAIL(FG_ENOMEM, "%s: out of memory for reading /edges", path);
+    if (r.failed < E && (r.bad == E || r.failed / BLOCK_ROWS <= r.bad / BLOCK_ROWS)) {
+        const uint64_t b0 = r.failed / BLOCK_ROWS * BLOCK_ROWS, b1 = E - b0 < BLOCK_ROWS ? E : b0 + BLOCK_ROWS;
         return FG_FAIL(FG_EIO, "%s: reading /edges rows %llu..%llu failed (truncated or damaged file?)", path,
                        (unsigned long long)b0, (unsigned long long)(b1 - 1));
     }
-    if (bad < E) return row_error(path, bad, (int32_t)e[2 * bad], (int32_t)e[2 * bad + 1], nv);
-    /* ascending across the shares too: each share's first row above the row before it */
-    for (int s = 1; asc && s < shares; s++) {
-        const uint64_t r = E * (uint64_t)s / (uint64_t)shares;
-        if (r > 0 && r < E)
-            asc = ((uint64_t)e[2 * r - 2] << 32 | e[2 * r - 1]) < ((uint64_t)e[2 * r] << 32 | e[2 * r + 1]);
-    }
-    *ascending = counts && asc;
+    if (r.bad < E) return row_error(path, r.bad, r.u, r.v, nv);
     return FG_OK;
+}
+
+/* Where the raw rows are read again from (fg_i_edge_rows). */
+typedef struct raw_source {
+    int fd;
+    int64_t addr;
+} raw_source;
+
+static const uint32_t *raw_rows_again(void *ctx, uint64_t r, uint64_t n, uint32_t *buf)
+{
+    const raw_source *src = ctx;
+    return pread_all(src->fd, buf, (size_t)n * 2 * sizeof *buf, src->addr + (int64_t)(r * 2 * sizeof *buf)) ? buf
+                                                                                                            : NULL;
 }
 
 fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
@@ -505,7 +524,7 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
     void *edges = NULL, *lab = NULL;
     uint32_t *counts = NULL; /* [shares][n_vertices]: the degree counts of the raw read */
     hsize_t ecap = 0, lcap = 0;
-    bool filtered = false, ascending = false;
+    bool filtered = false;
     if (!path || !g || !labels) return FG_FAIL(FG_EINVAL, "fg_edges_file_read: null argument");
     memset(g, 0, sizeof *g);
     *labels = NULL;
@@ -546,17 +565,18 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
     int64_t addr = 0;
     const bool raw = !filtered && raw_int32_at(f, ds, &fd, &addr);
     blk = fg_alloc(2 * (size_t)(rows ? rows : 1), sizeof *blk);
-    if (raw && blk && (edges = fg_i_alloc_huge(2 * (size_t)E, sizeof(uint32_t)))) ecap = 2 * E;
-    if (!blk || (!filtered && !grow(&edges, &ecap, 2 * E, 2 * E, sizeof(uint32_t)))) {
+    if (raw && blk) {
+        /* n_vertices within bounds (else refused below): the rows counted as read and read again by the CSR
+         * builder (no copy of them kept) when the counts fit, else kept for fg_csr_from_edge_list */
+        if (nv <= max_nv && fg_i_csr_counts_fit((uint32_t)nv, E, shares))
+            counts = fg_calloc((size_t)shares * (size_t)nv, sizeof *counts);
+        if (!counts && nv <= max_nv && (edges = fg_i_alloc_huge(2 * (size_t)E, sizeof(uint32_t)))) ecap = 2 * E;
+    }
+    if (!blk || (!filtered && !counts && nv <= max_nv && !grow(&edges, &ecap, 2 * E, 2 * E, sizeof(uint32_t)))) {
         st = FG_FAIL(FG_ENOMEM, "%s: out of memory for %llu edges", path, (unsigned long long)E);
         goto done;
     }
-    if (raw) {
-        /* counted as read for the CSR builder when n_vertices is within bounds (else refused below) */
-        if (nv <= max_nv && fg_i_csr_counts_fit((uint32_t)nv, E, shares))
-            counts = fg_calloc((size_t)shares * (size_t)nv, sizeof *counts);
-        FG_CHECK_GOTO(st, read_raw_rows(fd, addr, E, nv, shares, counts, edges, path, &ascending));
-    }
+    if (raw) FG_CHECK_GOTO(st, read_raw_rows(fd, addr, E, nv, shares, counts, edges, path));
     const bool as_int32 = is_int32(ds);
     for (hsize_t r0 = 0; !raw && r0 < E; r0 += rows) {
         hsize_t cnt = E - r0 < rows ? E - r0 : rows;
@@ -639,9 +659,11 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
         *labels = lab;
         lab = NULL;
     }
-    if (counts) FG_CHECK_GOTO(st, fg_i_csr_from_counted_edges((uint32_t)nv, (uint32_t)ni, edges, E, shares, counts,
-                                                                 ascending, path, g));
-    else FG_CHECK_GOTO(st, fg_csr_from_edge_list((uint32_t)nv, (uint32_t)ni, edges, E, path, g));
+    if (counts) {
+        raw_source src = {fd, addr};
+        FG_CHECK_GOTO(st, fg_i_csr_from_counted_rows((uint32_t)nv, (uint32_t)ni, E, shares, counts, raw_rows_again,
+                                                     &src, path, g));
+    } else FG_CHECK_GOTO(st, fg_csr_from_edge_list((uint32_t)nv, (uint32_t)ni, edges, E, path, g));
 done:
     fg_free(counts);
     fg_free(blk);
