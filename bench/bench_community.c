@@ -7,6 +7,9 @@
  *   igraph 0.10's C igraph_community_fluid_communities on the same graph with
  *   the same number of communities, side by side (when built with Debian's
  *   libigraph-dev), the ratio as a counter;
+ *   the whole `fnegraph cluster --edges` path (edge file read, CSR, largest
+ *   component, FluidC, scores) against igraph's C reading the same file
+ *   (HDF5, igraph_create, FluidC), the ratio as a counter;
  *   NMI + AMI under all four normalizations for 8,189 labels, 102 x 102.
  *
  * The graphs are synthetic and deterministic (fixed seeds): image vertex i
@@ -24,13 +27,17 @@
 #include "fnegraph/edges_file.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/metrics.h"
+#include "fnegraph/pipeline.h"
 #include "fnegraph/rng.h"
+
+#include <hdf5.h>
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifdef FG_HAVE_IGRAPH
 #include <igraph/igraph.h>
@@ -262,6 +269,142 @@ static void bm_fluid_vs_igraph(bench_state *st, void *ctx)
 #endif
 }
 
+#ifdef FG_HAVE_IGRAPH
+/* The flowers102-shaped graph as an edge file (with its /label), written
+ * once to a temporary folder removed at exit. */
+static char edges_dir[] = "/tmp/fg_bench_community_XXXXXX";
+static char edges_path[4200];
+
+static void remove_edges_file(void)
+{
+    unlink(edges_path);
+    rmdir(edges_dir);
+}
+
+static const char *ensure_edges_file(shape *s)
+{
+    if (edges_path[0]) return edges_path;
+    if (!build_shape(s)) return NULL;
+    if (!mkdtemp(edges_dir)) return NULL;
+    snprintf(edges_path, sizeof edges_path, "%s/%s.h5", edges_dir, s->name);
+    atexit(remove_edges_file);
+    if (fg_edges_file_write(edges_path, &s->g, s->labels) != FG_OK) {
+        fprintf(stderr, "bench_community: %s\n", fg_last_error());
+        return NULL;
+    }
+    return edges_path;
+}
+
+/* igraph's side of reading an edge file: /edges (int32, as stored: no
+ * conversion in HDF5) and n_vertices with HDF5, widened to igraph_integer_t,
+ * then igraph_create. *t_read, *t_create: the two parts' seconds. */
+static int igraph_from_edge_file(const char *path, igraph_t *ig, double *t_read, double *t_create)
+{
+    double t0 = now();
+    int ok = 0;
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t a = f < 0 ? H5I_INVALID_HID : H5Aopen(f, "n_vertices", H5P_DEFAULT);
+    hid_t ds = f < 0 ? H5I_INVALID_HID : H5Dopen2(f, "edges", H5P_DEFAULT);
+    hid_t sp = ds < 0 ? H5I_INVALID_HID : H5Dget_space(ds);
+    int64_t nv = 0;
+    hsize_t dims[2] = {0, 0};
+    int32_t *buf = NULL;
+    igraph_vector_int_t ev;
+    if (a < 0 || sp < 0 || H5Aread(a, H5T_NATIVE_INT64, &nv) < 0 || H5Sget_simple_extent_dims(sp, dims, NULL) != 2)
+        goto done;
+    buf = malloc(2 * (size_t)dims[0] * sizeof *buf + 1);
+    if (!buf || H5Dread(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) goto done;
+    if (igraph_vector_int_init(&ev, (igraph_integer_t)(2 * dims[0])) != IGRAPH_SUCCESS) goto done;
+    for (size_t i = 0; i < 2 * (size_t)dims[0]; i++) VECTOR(ev)[i] = buf[i];
+    double t1 = now();
+    ok = igraph_create(ig, &ev, (igraph_integer_t)nv, IGRAPH_UNDIRECTED) == IGRAPH_SUCCESS;
+    igraph_vector_int_destroy(&ev);
+    *t_read = t1 - t0;
+    *t_create = now() - t1;
+done:
+    free(buf);
+    if (sp >= 0) H5Sclose(sp);
+    if (ds >= 0) H5Dclose(ds);
+    if (a >= 0) H5Aclose(a);
+    if (f >= 0) H5Fclose(f);
+    return ok;
+}
+#endif
+
+/* The whole of `fnegraph cluster --edges F --communities k` against igraph's
+ * C on the same file, back to back in each iteration. Ours is
+ * experiments/cmd_cluster.c's call path: fg_edges_file_read (read, check,
+ * CSR), then fg_cluster_graph as cluster_graph() calls it (the largest
+ * component, one FluidC run keeping its membership, NMI/AMI against the
+ * file's /label). igraph: the file's edges read into memory (HDF5), igraph_create,
+ * igraph_community_fluid_communities. The standard variant, the one igraph
+ * implements; the same k and seeds. */
+static void bm_cluster_edges_vs_igraph(bench_state *st, void *ctx)
+{
+    fluid_case *fc = ctx;
+#ifndef FG_HAVE_IGRAPH
+    (void)fc;
+    bench_skip(st, "built without igraph (Debian libigraph-dev not found by pkg-config)");
+#else
+    const char *path = ensure_edges_file(fc->s);
+    if (!path) {
+        bench_skip(st, "could not write the edge file");
+        return;
+    }
+    double t_ours = 0, t_read = 0, t_igraph = 0, t_ig_read = 0, t_ig_create = 0, t_ig_fluid = 0;
+    uint64_t seed = 1, runs = 0;
+    igraph_vector_int_t memb;
+    igraph_vector_int_init(&memb, 0);
+    while (bench_keep_running(st)) {
+        const fg_cluster_run run = {(int64_t)fc->s->classes, seed};
+        const fg_cluster_opts o = {.variant = fc->variant, .threads = 1, .membership = true, .what = path};
+        fg_csr g;
+        int32_t *labels = NULL;
+        fg_cluster_component cc;
+        double t0 = now();
+        fg_status s = fg_edges_file_read(path, &g, &labels);
+        double t1 = now();
+        if (s == FG_OK) s = fg_cluster_graph(&g, NULL, labels, &run, 1, &o, NULL, NULL, &cc);
+        double t2 = now();
+        fg_csr_destroy(&g);
+        fg_free(labels);
+        igraph_t ig;
+        double tr = 0, tc = 0;
+        int ok = igraph_from_edge_file(path, &ig, &tr, &tc);
+        double t3 = now();
+        igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed);
+        igraph_error_t ie = ok ? igraph_community_fluid_communities(&ig, (igraph_integer_t)fc->s->classes, &memb)
+                               : IGRAPH_FAILURE;
+        double t4 = now();
+        if (ok) igraph_destroy(&ig);
+        if (s != FG_OK || ie != IGRAPH_SUCCESS) {
+            bench_skip(st, s != FG_OK ? fg_last_error() : "igraph could not read the file or run FluidC");
+            break;
+        }
+        t_ours += t2 - t0;
+        t_read += t1 - t0;
+        t_igraph += tr + tc + (t4 - t3);
+        t_ig_read += tr;
+        t_ig_create += tc;
+        t_ig_fluid += t4 - t3;
+        seed++;
+        runs++;
+    }
+    igraph_vector_int_destroy(&memb);
+    if (runs) {
+        const double r = (double)runs;
+        bench_set_counter(st, "fnegraph_s", t_ours / r, BENCH_COUNTER_DEFAULT);
+        bench_set_counter(st, "fnegraph_read_s", t_read / r, BENCH_COUNTER_DEFAULT);
+        bench_set_counter(st, "fnegraph_cluster_s", (t_ours - t_read) / r, BENCH_COUNTER_DEFAULT);
+        bench_set_counter(st, "igraph_s", t_igraph / r, BENCH_COUNTER_DEFAULT);
+        bench_set_counter(st, "igraph_read_s", t_ig_read / r, BENCH_COUNTER_DEFAULT);
+        bench_set_counter(st, "igraph_create_s", t_ig_create / r, BENCH_COUNTER_DEFAULT);
+        bench_set_counter(st, "igraph_fluid_s", t_ig_fluid / r, BENCH_COUNTER_DEFAULT);
+        bench_set_counter(st, "speedup_vs_igraph", t_igraph / t_ours, BENCH_COUNTER_DEFAULT);
+    }
+#endif
+}
+
 /* NMI + AMI, all four normalizations, for labels shaped like flowers102's:
  * 8,189 labels in 102 classes against 102 communities of uneven sizes. */
 static void bm_scores(bench_state *st, void *ctx)
@@ -321,6 +464,10 @@ int main(int argc, char **argv)
         bench_case_unit_ms(
             bench_case_iterations(bench_case_real_time(bench_register(name, bm_fluid_vs_igraph, &run_cases[g][1])), 2));
     }
+    bench_case_unit_ms(bench_case_iterations(
+        bench_case_real_time(bench_register("community/cluster_edges_vs_igraph/standard/flowers102",
+                                            bm_cluster_edges_vs_igraph, &run_cases[0][1])),
+        2));
     bench_case_unit_ms(bench_register("metrics/nmi_ami_all4/scalar/8189x102x102", bm_scores, NULL));
     return bench_main(argc, argv);
 }

@@ -2,9 +2,12 @@
  * adjacency matrix, and each malformed edge list refused with its edge; the
  * parallel builder against its simple twin (fg_i_csr_from_edge_list_ref) on
  * random lists — sparse and dense, small and large vertex ids (one to four
- * radix passes), high-degree vertices, and planted faults (a vertex out of
+ * radix passes), high-degree vertices, in any order or ascending as the
+ * edge files hold them, and planted faults (a vertex out of
  * range, a self-loop, a repeated edge) — with 1, 2 and 3 threads: the same
- * graph, or the same status and message. */
+ * graph, or the same status and message; and the builder from counts and
+ * rows given again (fg_i_csr_from_counted_rows, the edge file's path) on
+ * the same lists, and refusing rows that changed after they were counted. */
 #include "fg_test.h"
 #include "fnegraph/csr.h"
 #include "fnegraph/mem.h"
@@ -12,11 +15,20 @@
 #include "graph/graph_internal.h"
 
 #include <omp.h>
+#include <stdlib.h>
 #include <string.h>
 
+static int cmp_pair(const void *a, const void *b)
+{
+    const uint32_t *x = a, *y = b;
+    return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
 /* A random list of m edges on n vertices, some vertices of high degree, with
- * one planted fault (0 none, 1 out of range, 2 self-loop, 3 a repeat). */
-static uint32_t *random_list(fg_rng *r, uint32_t n, uint64_t m, int fault, uint64_t *m_out)
+ * one planted fault (0 none, 1 out of range, 2 self-loop, 3 a repeat);
+ * ordered: the rows as (min, max) in ascending order before the fault, as
+ * the edge files hold them (the builder's lists then come out sorted). */
+static uint32_t *random_list(fg_rng *r, uint32_t n, uint64_t m, int fault, int ordered, uint64_t *m_out)
 {
     uint32_t *e = fg_alloc(2 * m + 2, sizeof *e);
     const uint32_t hubs = n < 8 ? 1 : 8;
@@ -44,6 +56,15 @@ static uint32_t *random_list(fg_rng *r, uint32_t n, uint64_t m, int fault, uint6
         k++;
     }
     fg_free(seen);
+    if (ordered) {
+        for (uint64_t i = 0; i < k; i++)
+            if (e[2 * i] > e[2 * i + 1]) {
+                uint32_t t = e[2 * i];
+                e[2 * i] = e[2 * i + 1];
+                e[2 * i + 1] = t;
+            }
+        qsort(e, k, 2 * sizeof *e, cmp_pair);
+    }
     if (k > 2 && fault) {
         uint64_t at = 1 + fg_rng_below(r, k - 1);
         if (fault == 1) e[2 * at + fg_rng_below(r, 2)] = n + (uint32_t)fg_rng_below(r, 3);
@@ -62,11 +83,12 @@ static void twin_trials(fg_rng *r)
 {
     const uint32_t sizes[] = {2, 7, 200, 300, 70000, 20000000};
     for (int si = 0; si < 6; si++)
-        for (int fault = 0; fault < 4; fault++) {
+        for (int trial = 0; trial < 8; trial++) {
+            const int fault = trial % 4, ordered = trial / 4;
             const uint32_t n = sizes[si];
             const uint64_t want = n < 300 ? (uint64_t)n * (n - 1) / 4 + 1 : 60000;
             uint64_t m = 0;
-            uint32_t *e = random_list(r, n, want, fault, &m);
+            uint32_t *e = random_list(r, n, want, fault, ordered, &m);
             fg_csr a, b;
             fg_error_clear();
             fg_status sa = fg_i_csr_from_edge_list_ref(n, n / 3, e, m, "twin", &a);
@@ -77,13 +99,14 @@ static void twin_trials(fg_rng *r)
                 fg_error_clear();
                 fg_status sb = fg_csr_from_edge_list(n, n / 3, e, m, "twin", &b);
                 CHECK(sa == sb && (sa == FG_OK || strcmp(msg_a, fg_last_error()) == 0),
-                      "n %u fault %d threads %d: twin %s '%s', fast %s '%s'", n, fault, t, fg_status_str(sa), msg_a,
+                      "n %u fault %d ordered %d threads %d: twin %s '%s', fast %s '%s'", n, fault, ordered, t,
+                      fg_status_str(sa), msg_a,
                       fg_status_str(sb), fg_last_error());
                 if (sa == FG_OK && sb == FG_OK)
                     CHECK(a.n_vertices == b.n_vertices && a.n_images == b.n_images &&
                               memcmp(a.offsets, b.offsets, ((size_t)n + 1) * sizeof *a.offsets) == 0 &&
                               memcmp(a.adj, b.adj, a.offsets[n] * sizeof *a.adj) == 0,
-                          "n %u fault %d threads %d: the graphs differ", n, fault, t);
+                          "n %u fault %d ordered %d threads %d: the graphs differ", n, fault, ordered, t);
                 CHECK(fault == 0 || m < 3 || sb != FG_OK, "n %u: planted fault %d found (%u edges)", n, fault,
                       (unsigned)m);
                 if (sb == FG_OK) fg_csr_destroy(&b);
@@ -92,6 +115,85 @@ static void twin_trials(fg_rng *r)
             fg_free(e);
         }
     omp_set_num_threads(omp_get_num_procs());
+}
+
+/* A source giving the rows of ctx again (into buf, as a file reader does),
+ * or failing from row `fail_at` on. */
+typedef struct copy_source {
+    const uint32_t *e;
+    uint64_t fail_at;
+} copy_source;
+
+static const uint32_t *copy_rows(void *ctx, uint64_t r, uint64_t n, uint32_t *buf)
+{
+    const copy_source *c = ctx;
+    if (r + n > c->fail_at) return NULL;
+    memcpy(buf, c->e + 2 * r, 2 * n * sizeof *buf);
+    return buf;
+}
+
+/* fg_i_csr_from_counted_rows: from the counts of a list and its rows given
+ * again, the twin's graph; rows that changed after they were counted (a
+ * vertex out of range, a self-loop, a vertex more often than counted) or that
+ * cannot be had again are refused, naming the row, and nothing is written
+ * outside the graph (the AddressSanitizer build checks that). */
+static void counted_rows(fg_rng *r)
+{
+    const uint32_t n = 3000;
+    for (int ordered = 0; ordered < 2; ordered++)
+        for (int shares = 1; shares <= 3; shares++) {
+            uint64_t m = 0;
+            uint32_t *e = random_list(r, n, 200000, 0, ordered, &m);
+            uint32_t *cnt = fg_calloc((size_t)shares * n, sizeof *cnt);
+            for (int s = 0; s < shares; s++) {
+                const uint64_t e0 = m * (uint64_t)s / (uint64_t)shares, e1 = m * (uint64_t)(s + 1) / (uint64_t)shares;
+                for (uint64_t i = e0; i < e1; i++) {
+                    cnt[(size_t)s * n + e[2 * i]]++;
+                    cnt[(size_t)s * n + e[2 * i + 1]]++;
+                }
+            }
+            fg_csr a, b;
+            CHECK_OK(fg_i_csr_from_edge_list_ref(n, 10, e, m, "twin", &a));
+            copy_source src = {e, UINT64_MAX};
+            for (int t = 1; t <= 3; t++) {
+                omp_set_num_threads(t);
+                CHECK_OK(fg_i_csr_from_counted_rows(n, 10, m, shares, cnt, copy_rows, &src, "rows", &b));
+                CHECK(memcmp(a.offsets, b.offsets, ((size_t)n + 1) * sizeof *a.offsets) == 0 &&
+                          memcmp(a.adj, b.adj, a.offsets[n] * sizeof *a.adj) == 0,
+                      "counted rows (%d shares, ordered %d, %d threads): the twin's graph", shares, ordered, t);
+                fg_csr_destroy(&b);
+            }
+            omp_set_num_threads(omp_get_num_procs());
+            const uint64_t at = m - 5; /* in the last share */
+            uint32_t *x = fg_alloc(2 * m, sizeof *x);
+            for (int change = 0; change < 4; change++) {
+                memcpy(x, e, 2 * m * sizeof *x);
+                if (change == 0) x[2 * at + 1] = n + 7;
+                if (change == 1) x[2 * at + 1] = x[2 * at];
+                if (change == 2) { /* row at - 1 twice: its vertices once more than counted */
+                    x[2 * at] = x[2 * (at - 1)];
+                    x[2 * at + 1] = x[2 * (at - 1) + 1];
+                }
+                copy_source cs = {x, change == 3 ? at : UINT64_MAX};
+                fg_status st = fg_i_csr_from_counted_rows(n, 10, m, shares, cnt, copy_rows, &cs, "rows", &b);
+                char want[128];
+                if (change < 2) snprintf(want, sizeof want, "rows: edge row %llu changed", (unsigned long long)at);
+                else if (change == 2) snprintf(want, sizeof want, "rows: edge row "); /* at or after at */
+                else { /* the piece of 2^15 rows of the last share that holds row at */
+                    const uint64_t e0 = m * (uint64_t)(shares - 1) / (uint64_t)shares;
+                    snprintf(want, sizeof want, "rows: edge rows from %llu could not be read again",
+                             (unsigned long long)(e0 + (at - e0) / 32768 * 32768));
+                }
+                CHECK(st == FG_EIO && strstr(fg_last_error(), want) &&
+                          strstr(fg_last_error(), change < 3 ? "changed" : "again") && b.adj == NULL,
+                      "a source changed (%d, %d shares): '%s'", change, shares, fg_last_error());
+                if (st == FG_OK) fg_csr_destroy(&b);
+            }
+            fg_free(x);
+            fg_csr_destroy(&a);
+            fg_free(cnt);
+            fg_free(e);
+        }
 }
 
 int main(void)
@@ -153,5 +255,6 @@ int main(void)
     fg_csr_destroy(&g);
     fg_csr_destroy(NULL);
     twin_trials(&r);
+    counted_rows(&r);
     return fg_test_done("test_csr");
 }

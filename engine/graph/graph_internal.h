@@ -7,6 +7,7 @@
 #include "fnegraph/csr.h"
 #include "fnegraph/graph.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,26 @@ void fg_i_ff_signs(const double *W64, const float *W32, int n_in, int n_out, con
  * graph, or the same error and message, for any input. */
 fg_status fg_i_csr_from_edge_list_ref(uint32_t n_vertices, uint32_t n_images, const uint32_t *edges, uint64_t m,
                                       const char *what, fg_csr *out);
+
+/* The parallel builder's later steps (csr_edges.c), for a reader that checks
+ * and counts the edges as it reads them (io/edges_file.c) and gives them
+ * again, piece by piece, rather than keep them in memory. The list is cut
+ * into `shares` contiguous shares, share s = rows [m s / shares, m (s + 1) /
+ * shares); counts[s * n_vertices + v] = how many times v appears in share s.
+ * rows(ctx, r, n, buf) gives rows [r, r + n) (a pointer to them, into the
+ * source's memory or buf[2n] filled; NULL when they cannot be had), from
+ * several threads at once. A row that disagrees with the counts (a vertex out
+ * of range, a self-loop, a vertex more often than counted: the source changed)
+ * or cannot be had again is FG_EIO naming it; a repeated edge is the error of
+ * fg_csr_from_edge_list; lists of rows in strictly ascending (u, v) order
+ * with u < v come out sorted and are not sorted again. fg_i_csr_counts_fit:
+ * whether such counts are within the builder's memory bound (else
+ * fg_csr_from_edge_list). */
+typedef const uint32_t *(*fg_i_edge_rows)(void *ctx, uint64_t r, uint64_t n, uint32_t *buf);
+bool fg_i_csr_counts_fit(uint32_t n_vertices, uint64_t m, int shares);
+fg_status fg_i_csr_from_counted_rows(uint32_t n_vertices, uint32_t n_images, uint64_t m, int shares,
+                                     const uint32_t *counts, fg_i_edge_rows rows, void *ctx, const char *what,
+                                     fg_csr *out);
 
 fg_status fg_i_ff_weights_aggregate(const fg_weights *w, fg_isa isa, fg_ff_weights *out);
 fg_status fg_i_ff_edges_compute(const fg_ff_weights *a, double k, fg_isa isa, fg_ff_edges *out);

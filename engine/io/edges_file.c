@@ -14,22 +14,34 @@
  * rows arrive (filtered: compressed chunks, at most 64 MiB each once
  * decompressed); n_vertices cannot exceed what the edges and labels can
  * touch plus the 2 x 12416 feature vertices. Errors name the file and the
- * dataset, attribute or edge row. Edges move in blocks of 2^20 rows: O(E)
- * time and one block of buffer besides the edge list. */
+ * dataset, attribute or edge row. An /edges stored contiguous as the host's
+ * int32 (as written here) is read straight from the file with pread on
+ * libhdf5's own descriptor, in one parallel pass: each thread reads its share
+ * of the rows in pieces of 256 KiB, checks each piece and counts its
+ * vertices' degrees while the piece is in cache; the CSR builder then starts
+ * from those counts and reads the rows again, piece by piece, from the page
+ * cache (fg_i_csr_from_counted_rows, graph/graph_internal.h: no copy of the
+ * edge list is kept, and rows that changed in between are refused, never
+ * placed). Any other /edges moves in blocks of 2^20 rows through libhdf5:
+ * O(E) time and one block of buffer besides the edge list. */
 #include "fnegraph/edges_file.h"
 
 #include "core/file_guard.h"
 #include "fnegraph/mem.h"
 #include "fnegraph/vgg16.h"
+#include "graph/graph_internal.h"
 #include "io/h5_helpers.h"
 #include "io/isolated_write.h"
 
+#include <errno.h>
 #include <hdf5.h>
+#include <omp.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define BLOCK_ROWS ((hsize_t)1 << 20)
+#define PIECE_ROWS ((uint64_t)1 << 15) /* 256 KiB: checked and counted while still in cache */
 #define MAX_CHUNK_BYTES ((hsize_t)64 << 20)
 
 typedef struct quiet_h5 {
@@ -360,6 +372,16 @@ static bool is_int32(hid_t ds)
     return yes;
 }
 
+/* The error for a bad /edges row (u, v). */
+static fg_status row_error(const char *path, unsigned long long row, int64_t u, int64_t v, int64_t nv)
+{
+    if (u < 0 || v < 0 || u >= nv || v >= nv)
+        return FG_FAIL(FG_EFORMAT, "%s: /edges row %llu is (%lld, %lld): a vertex outside 0..n_vertices-1 = %lld",
+                       path, row, (long long)u, (long long)v, (long long)(nv - 1));
+    return FG_FAIL(FG_EFORMAT, "%s: /edges row %llu is (%lld, %lld): each row must have u < v", path, row,
+                   (long long)u, (long long)v);
+}
+
 /* The first of n rows (u, v) that is not 0 <= u < v < nv, or n; in parallel. */
 static uint64_t first_bad_row_i32(const int32_t *e, uint64_t n, int64_t nv)
 {
@@ -372,14 +394,125 @@ static uint64_t first_bad_row_i32(const int32_t *e, uint64_t n, int64_t nv)
     return bad;
 }
 
-/* The error for a bad /edges row (u, v). */
-static fg_status row_error(const char *path, unsigned long long row, int64_t u, int64_t v, int64_t nv)
+/* Where ds's values lie in the file when they can be read straight from it
+ * with pread: contiguous and allocated (*addr, the byte offset in the file),
+ * int32 in the host's own layout (no conversion), the file opened by the
+ * default driver (sec2: *fd is its descriptor). */
+static bool raw_int32_at(hid_t f, hid_t ds, int *fd, int64_t *addr)
 {
-    if (u < 0 || v < 0 || u >= nv || v >= nv)
-        return FG_FAIL(FG_EFORMAT, "%s: /edges row %llu is (%lld, %lld): a vertex outside 0..n_vertices-1 = %lld",
-                       path, row, (long long)u, (long long)v, (long long)(nv - 1));
-    return FG_FAIL(FG_EFORMAT, "%s: /edges row %llu is (%lld, %lld): each row must have u < v", path, row,
-                   (long long)u, (long long)v);
+    hid_t t = H5Dget_type(ds), dcpl = H5Dget_create_plist(ds), fapl = H5Fget_access_plist(f);
+    bool yes = t >= 0 && dcpl >= 0 && fapl >= 0 && H5Tequal(t, H5T_NATIVE_INT32) > 0 &&
+               H5Pget_layout(dcpl) == H5D_CONTIGUOUS && H5Pget_external_count(dcpl) == 0 &&
+               H5Pget_driver(fapl) == H5FD_SEC2;
+    if (yes) {
+        const haddr_t a = H5Dget_offset(ds);
+        void *h = NULL;
+        yes = a != HADDR_UNDEF && a < (haddr_t)INT64_MAX / 2 && H5Fget_vfd_handle(f, fapl, &h) >= 0 && h;
+        if (yes) {
+            *fd = *(int *)h;
+            *addr = (int64_t)a;
+        }
+    }
+    if (fapl >= 0) H5Pclose(fapl);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (t >= 0) H5Tclose(t);
+    return yes;
+}
+
+/* n bytes at offset at of fd into dst; false on an error or the end of the file. */
+static bool pread_all(int fd, void *dst, size_t n, int64_t at)
+{
+    for (size_t got = 0; got < n;) {
+        const ssize_t r = pread(fd, (char *)dst + got, n - got, (off_t)(at + (int64_t)got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        got += (size_t)r;
+    }
+    return true;
+}
+
+/* What one share of the raw read found. */
+typedef struct raw_share {
+    uint64_t bad, failed; /* the first bad row, the first row of a piece that could not be read; or E */
+    int32_t u, v;         /* the bad row */
+    int no_memory;
+} raw_share;
+
+/* All E rows of /edges (raw_int32_at: fd, addr) in one parallel pass: the
+ * rows cut into `shares` contiguous shares (as fg_i_csr_from_counted_rows
+ * takes them), each read in pieces of PIECE_ROWS, every piece checked (0 <=
+ * u < v < nv) and, when counts is not NULL, counted into counts[share][nv]
+ * while it is still in cache. e: the rows kept there (its pages first
+ * touched by the thread that reads them); NULL: each piece read into a
+ * buffer of the thread's own and dropped. The errors, and which one is named,
+ * are those of the block by block read: the first bad row, or a read failing
+ * in the block of BLOCK_ROWS rows that holds it or an earlier one. */
+static fg_status read_raw_rows(int fd, int64_t addr, uint64_t E, int64_t nv, int shares, uint32_t *counts,
+                               uint32_t *e, const char *path)
+{
+    const uint32_t n = (uint32_t)nv; /* 0..2^31-1 */
+    raw_share *rs = fg_calloc((size_t)shares, sizeof *rs);
+    if (!rs) return FG_FAIL(FG_ENOMEM, "%s: out of memory", path);
+#pragma omp parallel for schedule(static, 1)
+    for (int s = 0; s < shares; s++) {
+        const uint64_t r0 = E * (uint64_t)s / (uint64_t)shares, r1 = E * (uint64_t)(s + 1) / (uint64_t)shares;
+        uint32_t *c = counts ? counts + (size_t)s * n : NULL;
+        uint32_t *tmp = e ? NULL : fg_alloc(2 * (size_t)PIECE_ROWS, sizeof *tmp);
+        raw_share *q = &rs[s];
+        q->bad = q->failed = E;
+        q->no_memory = !e && !tmp;
+        for (uint64_t p = r0; !q->no_memory && p < r1; p += PIECE_ROWS) {
+            const uint64_t cnt = r1 - p < PIECE_ROWS ? r1 - p : PIECE_ROWS;
+            uint32_t *x = e ? e + 2 * p : tmp;
+            if (!pread_all(fd, x, (size_t)cnt * 2 * sizeof *x, addr + (int64_t)(p * 2 * sizeof *x))) {
+                q->failed = p;
+                break;
+            }
+            /* as uint32, a negative id is >= 2^31 > n - 1: u < v < n says 0 <= u < v < nv */
+            uint64_t i = 0;
+            if (c)
+                for (; i < cnt; i++) {
+                    const uint32_t u = x[2 * i], v = x[2 * i + 1];
+                    if (u >= v || v >= n) break;
+                    c[u]++;
+                    c[v]++;
+                }
+            else
+                while (i < cnt && x[2 * i] < x[2 * i + 1] && x[2 * i + 1] < n) i++;
+            if (i < cnt) {
+                q->bad = p + i;
+                q->u = (int32_t)x[2 * i];
+                q->v = (int32_t)x[2 * i + 1];
+                break;
+            }
+        }
+        fg_free(tmp);
+    }
+    /* shares in row order, each stopped at its first problem: the first share with one has the first */
+    raw_share r = {E, E, 0, 0, 0};
+    for (int s = 0; s < shares && r.bad == E && r.failed == E && !r.no_memory; s++) r = rs[s];
+    fg_free(rs);
+    if (r.no_memory) return FG_FAIL(FG_ENOMEM, "%s: out of memory for reading /edges", path);
+    if (r.failed < E && (r.bad == E || r.failed / BLOCK_ROWS <= r.bad / BLOCK_ROWS)) {
+        const uint64_t b0 = r.failed / BLOCK_ROWS * BLOCK_ROWS, b1 = E - b0 < BLOCK_ROWS ? E : b0 + BLOCK_ROWS;
+        return FG_FAIL(FG_EIO, "%s: reading /edges rows %llu..%llu failed (truncated or damaged file?)", path,
+                       (unsigned long long)b0, (unsigned long long)(b1 - 1));
+    }
+    if (r.bad < E) return row_error(path, r.bad, r.u, r.v, nv);
+    return FG_OK;
+}
+
+/* Where the raw rows are read again from (fg_i_edge_rows). */
+typedef struct raw_source {
+    int fd;
+    int64_t addr;
+} raw_source;
+
+static const uint32_t *raw_rows_again(void *ctx, uint64_t r, uint64_t n, uint32_t *buf)
+{
+    const raw_source *src = ctx;
+    return pread_all(src->fd, buf, (size_t)n * 2 * sizeof *buf, src->addr + (int64_t)(r * 2 * sizeof *buf)) ? buf
+                                                                                                            : NULL;
 }
 
 fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
@@ -389,6 +522,7 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
     hid_t f = H5I_INVALID_HID, ds = H5I_INVALID_HID;
     int64_t *blk = NULL, fsize = 0;
     void *edges = NULL, *lab = NULL;
+    uint32_t *counts = NULL; /* [shares][n_vertices]: the degree counts of the raw read */
     hsize_t ecap = 0, lcap = 0;
     bool filtered = false;
     if (!path || !g || !labels) return FG_FAIL(FG_EINVAL, "fg_edges_file_read: null argument");
@@ -423,13 +557,28 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
     FG_CHECK_GOTO(st, open_int_dataset(f, path, "edges", 2, 2, &ds, &E));
     FG_CHECK_GOTO(st, check_backed(ds, path, "edges", 2 * E, fsize, &filtered));
     hsize_t rows = E < BLOCK_ROWS ? E : BLOCK_ROWS;
+    const bool has_label = H5Lexists(f, "label", H5P_DEFAULT) > 0;
+    /* vertices beyond what the edges touch and the labelled images are isolated feature vertices */
+    const int64_t max_nv = 2 * (int64_t)E + 2 * FG_FNE_DIM + (has_label ? ni : 0);
+    const int shares = omp_get_max_threads();
+    int fd = -1;
+    int64_t addr = 0;
+    const bool raw = !filtered && raw_int32_at(f, ds, &fd, &addr);
     blk = fg_alloc(2 * (size_t)(rows ? rows : 1), sizeof *blk);
-    if (!blk || (!filtered && !grow(&edges, &ecap, 2 * E, 2 * E, sizeof(uint32_t)))) {
+    if (raw && blk) {
+        /* n_vertices within bounds (else refused below): the rows counted as read and read again by the CSR
+         * builder (no copy of them kept) when the counts fit, else kept for fg_csr_from_edge_list */
+        if (nv <= max_nv && fg_i_csr_counts_fit((uint32_t)nv, E, shares))
+            counts = fg_calloc((size_t)shares * (size_t)nv, sizeof *counts);
+        if (!counts && nv <= max_nv && (edges = fg_i_alloc_huge(2 * (size_t)E, sizeof(uint32_t)))) ecap = 2 * E;
+    }
+    if (!blk || (!filtered && !counts && nv <= max_nv && !grow(&edges, &ecap, 2 * E, 2 * E, sizeof(uint32_t)))) {
         st = FG_FAIL(FG_ENOMEM, "%s: out of memory for %llu edges", path, (unsigned long long)E);
         goto done;
     }
+    if (raw) FG_CHECK_GOTO(st, read_raw_rows(fd, addr, E, nv, shares, counts, edges, path));
     const bool as_int32 = is_int32(ds);
-    for (hsize_t r0 = 0; r0 < E; r0 += rows) {
+    for (hsize_t r0 = 0; !raw && r0 < E; r0 += rows) {
         hsize_t cnt = E - r0 < rows ? E - r0 : rows;
         if (!grow(&edges, &ecap, 2 * (r0 + cnt), 2 * E, sizeof(uint32_t))) {
             st = FG_FAIL(FG_ENOMEM, "%s: out of memory after %llu edges", path, (unsigned long long)r0);
@@ -460,7 +609,6 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
     }
     H5Dclose(ds);
     ds = H5I_INVALID_HID;
-    bool has_label = H5Lexists(f, "label", H5P_DEFAULT) > 0;
     if (has_label) {
         hsize_t nl = 0;
         FG_CHECK_GOTO(st, open_int_dataset(f, path, "label", 1, 0, &ds, &nl));
@@ -494,8 +642,6 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
             }
         }
     }
-    /* vertices beyond what the edges touch and the labelled images are isolated feature vertices */
-    int64_t max_nv = 2 * (int64_t)E + 2 * FG_FNE_DIM + (has_label ? ni : 0);
     if (nv > max_nv) {
         st = FG_FAIL(FG_EFORMAT,
                      "%s: attribute n_vertices = %lld is more than the file describes: its %llu edges touch at "
@@ -513,8 +659,13 @@ fg_status fg_edges_file_read(const char *path, fg_csr *g, int32_t **labels)
         *labels = lab;
         lab = NULL;
     }
-    FG_CHECK_GOTO(st, fg_csr_from_edge_list((uint32_t)nv, (uint32_t)ni, edges, E, path, g));
+    if (counts) {
+        raw_source src = {fd, addr};
+        FG_CHECK_GOTO(st, fg_i_csr_from_counted_rows((uint32_t)nv, (uint32_t)ni, E, shares, counts, raw_rows_again,
+                                                     &src, path, g));
+    } else FG_CHECK_GOTO(st, fg_csr_from_edge_list((uint32_t)nv, (uint32_t)ni, edges, E, path, g));
 done:
+    fg_free(counts);
     fg_free(blk);
     fg_free(lab);
     fg_free(edges);
