@@ -3,8 +3,10 @@
  * fill gigabytes inside Mat_VarReadInfo (105 and 289 bytes: an imagelabels.mat
  * and a setid.mat) give an error naming the file, and this process's peak
  * resident memory stays small (before: about 2 GB, or an abort on a memory
- * limit). No memory limit is set here: the containment alone bounds it. The
- * miniature layout's good files still read. */
+ * limit). No memory limit is set here: the containment alone bounds it; the
+ * children's own limit holds too (their CPU time and peak memory stay small,
+ * also under AddressSanitizer, where they once filled ~2 GB). The miniature
+ * layout's good files still read. */
 #include "fg_test.h"
 #include "fnegraph/dataset.h"
 #include "native_layouts.h"
@@ -19,6 +21,22 @@ static long peak_mb(void)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss / 1024;
+}
+
+/* The children's (the reading processes') CPU seconds and largest peak resident memory. */
+static double children_cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           1e-6 * (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+static double children_peak_mb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    return (double)ru.ru_maxrss / 1024.0;
 }
 
 /* The regress input's content without its first byte (fuzz_labels' selector). */
@@ -77,6 +95,12 @@ int main(void)
     long peak = peak_mb();
     printf("  peak resident memory: %ld MB before the damaged files, %ld MB after\n", base, peak);
     CHECK(peak - base < 256, "matio's gigabytes stayed in the child: peak grew by %ld MB", peak - base);
+    /* the children's own memory limit held (256 MiB more than at the fork, under
+     * ASan too): matio's allocation failed at once instead of being filled */
+    double cpu = children_cpu_s(), child_mb = children_peak_mb();
+    printf("  the reading children: %.2f s of CPU, peak %.0f MB\n", cpu, child_mb);
+    CHECK(child_mb < 1024, "a child's peak resident memory was %.0f MB: its memory limit did not hold", child_mb);
+    CHECK(cpu < 1.0, "the children took %.2f s of CPU: matio filled what the damaged header declared", cpu);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) return 1;
     return fg_test_done("test_flowers102_contained");

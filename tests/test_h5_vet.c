@@ -8,8 +8,8 @@
  * chunk whose address points past the end of the file are refused by the
  * storage checks, naming the dataset; external links and external storage
  * are refused (not self-contained); FNEGRAPH_H5_VET_SECONDS=1 times out the
- * hanging file in about a second, 0 skips the check, a malformed value is
- * refused; a FIFO is refused without blocking; no child is left behind. It
+ * hanging file in about a second, 0.3 in about 0.3 s, 0 skips the check, a
+ * malformed value is refused; a FIFO is refused without blocking; no child is left behind. It
  * prints the cost of one vet of a ~10 KB file. */
 #include "fg_test.h"
 #include "io/h5_helpers.h"
@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -39,6 +40,15 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* CPU seconds of the ended children (the vetting processes). */
+static double children_cpu(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           1e-6 * (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
 static int64_t file_size(const char *p)
@@ -259,6 +269,21 @@ static void test_regress(void)
     double dt = now() - t0;
     CHECK(dt >= 0.9 && dt < 4.0, "timed out after %.2f s", dt);
     printf("  hang, FNEGRAPH_H5_VET_SECONDS=1: %.2f s: %s\n", dt, fg_last_error());
+    /* a limit under a second (ITIMER_PROF): the same file in about 0.3 s of CPU */
+    setenv("FNEGRAPH_H5_VET_SECONDS", "0.3", 1);
+    t0 = now();
+    double cpu0 = children_cpu();
+    CHECK_FAILS(fg_i_h5_probe(h, "an FNE file", NULL), FG_EFORMAT,
+                "damaged HDF5 file: libhdf5 timed out after 0.3 s");
+    dt = now() - t0;
+    double cpu = children_cpu() - cpu0; /* CPU time: a loaded machine stretches the wall time */
+    CHECK(cpu >= 0.25 && cpu < 0.7 && dt < 4.0, "timed out after %.2f s of CPU (%.2f s) at a 0.3 s limit", cpu, dt);
+    printf("  hang, FNEGRAPH_H5_VET_SECONDS=0.3: %.2f s of CPU, %.2f s: %s\n", cpu, dt, fg_last_error());
+    static const char *const bad[] = {"1.", ".5", "0.0001", "+1", "-1", "3600.5", "1.5s"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        setenv("FNEGRAPH_H5_VET_SECONDS", bad[i], 1);
+        CHECK_FAILS(fg_i_h5_probe(h, "an FNE file", NULL), FG_EINVAL, "expected whole seconds");
+    }
     setenv("FNEGRAPH_H5_VET_SECONDS", "0", 1); /* off: nothing parsed, so nothing can hang */
     t0 = now();
     CHECK_OK(fg_i_h5_vet(h, file_size(h)));

@@ -15,20 +15,10 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#if defined(__SANITIZE_ADDRESS__)
-#define CHILD_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CHILD_ASAN 1
-#endif
-#endif
-#ifndef CHILD_ASAN
-#define CHILD_ASAN 0
-#endif
 
 /* Set by the sanitizers' runtime when linked: libFuzzer's saves the input as
  * a crash; a child's death is the parent's finding, reported as an error. */
@@ -47,8 +37,8 @@ static bool write_all(int fd, const void *p, size_t n)
     return true;
 }
 
-static void child(fg_i_child_fn fn, void *ctx, const fg_i_child_limits *lim, unsigned seconds, uint64_t memory,
-                  int fd)
+static void child(fg_i_child_fn fn, void *ctx, const fg_i_child_limits *lim, unsigned seconds, unsigned millis,
+                  uint64_t memory, int fd)
 {
     if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(NULL);
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -58,7 +48,7 @@ static void child(fg_i_child_fn fn, void *ctx, const fg_i_child_limits *lim, uns
         if (!lim->keep_stderr) dup2(null, 2);
     }
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM, SIGXCPU};
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM, SIGXCPU, SIGPROF};
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -68,16 +58,21 @@ static void child(fg_i_child_fn fn, void *ctx, const fg_i_child_limits *lim, uns
     if (!lim->unlimited) {
         struct rlimit cpu = {seconds, seconds + 1}; /* SIGXCPU at the limit, SIGKILL 1 s after */
         setrlimit(RLIMIT_CPU, &cpu);
-        if (!CHILD_ASAN) { /* ASan reserves terabytes of address space: no limit there */
-            FILE *f = fopen("/proc/self/statm", "r");
-            unsigned long long pages = 0;
-            if (f && fscanf(f, "%llu", &pages) == 1) {
-                rlim_t as_lim = (rlim_t)(pages * (unsigned long long)sysconf(_SC_PAGESIZE) + memory);
-                struct rlimit as = {as_lim, as_lim};
-                setrlimit(RLIMIT_AS, &as);
-            }
-            if (f) fclose(f);
+        if (millis % 1000) { /* under a whole second: the process's CPU time, SIGPROF at the limit */
+            struct itimerval prof = {{0, 0}, {(time_t)(millis / 1000), (suseconds_t)(millis % 1000) * 1000}};
+            setitimer(ITIMER_PROF, &prof, NULL);
         }
+        /* a limit on what the child adds to the address space it has now, so it
+         * holds under ASan too: its terabytes of shadow are mapped at start-up and
+         * already counted; what it maps later (heap, ASan's quarantine) counts */
+        FILE *f = fopen("/proc/self/statm", "r");
+        unsigned long long pages = 0;
+        if (f && fscanf(f, "%llu", &pages) == 1) {
+            rlim_t as_lim = (rlim_t)(pages * (unsigned long long)sysconf(_SC_PAGESIZE) + memory);
+            struct rlimit as = {as_lim, as_lim};
+            setrlimit(RLIMIT_AS, &as);
+        }
+        if (f) fclose(f);
         alarm(fg_i_child_wall(seconds));
     }
     void *out = NULL;
@@ -134,9 +129,14 @@ fg_status fg_i_child_start(fg_i_child_fn fn, void *ctx, const fg_i_child_limits 
     bool late = false;
     if (!fn || !lim || !o) return FG_FAIL(FG_EINVAL, "fg_i_child_start: null argument");
     memset(o, 0, sizeof *o);
-    const unsigned seconds = lim->unlimited ? 0 : lim->seconds ? lim->seconds : 10;
+    const unsigned millis = lim->unlimited ? 0
+                            : lim->millis  ? lim->millis
+                            : lim->seconds ? lim->seconds * 1000u
+                                           : 10000u;
+    const unsigned seconds = (millis + 999) / 1000;
     const uint64_t memory = lim->unlimited ? 0 : lim->memory ? lim->memory : (uint64_t)1 << 30;
     o->seconds = seconds;
+    o->millis = millis;
     o->memory = memory;
     if (pipe(p) != 0 || fcntl(p[0], F_SETFD, FD_CLOEXEC) != 0 || fcntl(p[1], F_SETFD, FD_CLOEXEC) != 0) {
         st = FG_FAIL(FG_EIO, "%s: cannot start %s: pipe: %s", file, what, strerror(errno));
@@ -149,7 +149,7 @@ fg_status fg_i_child_start(fg_i_child_fn fn, void *ctx, const fg_i_child_limits 
     }
     if (pid == 0) {
         close(p[0]);
-        child(fn, ctx, lim, seconds, memory, p[1]);
+        child(fn, ctx, lim, seconds, millis, memory, p[1]);
     }
     close(p[1]);
     p[1] = -1;
@@ -176,7 +176,8 @@ fg_status fg_i_child_start(fg_i_child_fn fn, void *ctx, const fg_i_child_limits 
     if (late || too_big) kill(pid, SIGKILL);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (late || (WIFSIGNALED(status) && (WTERMSIG(status) == SIGALRM || WTERMSIG(status) == SIGXCPU))) {
+    if (late || (WIFSIGNALED(status) &&
+                 (WTERMSIG(status) == SIGALRM || WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGPROF))) {
         o->end = FG_I_CHILD_LATE;
     } else if (too_big) {
         o->end = FG_I_CHILD_TOO_BIG;
@@ -213,8 +214,8 @@ fg_status fg_i_child_run(fg_i_child_fn fn, void *ctx, const fg_i_child_limits *l
     if (st != FG_OK) return st;
     switch (o.end) {
     case FG_I_CHILD_LATE:
-        st = FG_FAIL(FG_EFORMAT, "%s: damaged file: %s did not finish within %u s; delete it or replace it", file,
-                     what, o.seconds);
+        st = FG_FAIL(FG_EFORMAT, "%s: damaged file: %s did not finish within %g s; delete it or replace it", file,
+                     what, o.millis / 1000.0);
         break;
     case FG_I_CHILD_TOO_BIG:
         st = FG_FAIL(FG_EFORMAT, "%s: %s gave a result of %llu bytes, more than the %zu expected: a damaged file?",

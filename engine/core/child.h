@@ -35,7 +35,12 @@ typedef struct fg_i_child_limits {
     unsigned seconds;      /* CPU time of the child (0: 10 s); its wall time may be
                             * fg_i_child_wall(seconds), so that a child slowed by a
                             * loaded machine (not spinning) is not taken as hung */
-    uint64_t memory;       /* address space the child may add (0: 1 GiB); not under ASan */
+    unsigned millis;       /* when set, the CPU time in milliseconds instead (a limit
+                            * under a second: ITIMER_PROF, SIGPROF at the limit); its
+                            * whole seconds rounded up are the backstop and the wall time */
+    uint64_t memory;       /* address space the child may add to what it has at the
+                            * fork (0: 1 GiB); under ASan too (its shadow is mapped at
+                            * start-up; the quarantine counts) */
     size_t max_out;        /* largest result accepted */
     bool unlimited;        /* no time and no memory limit (a write of any size) */
     bool keep_stderr;      /* the child's stderr stays the parent's */
@@ -44,7 +49,8 @@ typedef struct fg_i_child_limits {
 /* How a child ended. */
 typedef enum fg_i_child_end {
     FG_I_CHILD_DONE = 0,   /* fn returned: code and body */
-    FG_I_CHILD_LATE,       /* out of time: killed by the parent, its alarm or its CPU limit */
+    FG_I_CHILD_LATE,       /* out of time: killed by the parent, its alarm or its CPU limit
+                              (SIGXCPU, or SIGPROF for a limit in milliseconds) */
     FG_I_CHILD_SIGNAL,     /* died by another signal (sig) */
     FG_I_CHILD_SILENT,     /* ended without a whole result (exit_status, -1 if unknown):
                               out of memory, or an exit inside a library */
@@ -59,7 +65,8 @@ typedef struct fg_i_child_outcome {
     size_t size;           /* bytes of body, the NUL not counted */
     int sig;               /* SIGNAL */
     int exit_status;       /* SILENT */
-    unsigned seconds;      /* the time limit applied (0: none) */
+    unsigned seconds;      /* the time limit applied, whole seconds rounded up (0: none) */
+    unsigned millis;       /* the time limit applied in milliseconds (0: none) */
     uint64_t memory;       /* the memory limit applied */
 } fg_i_child_outcome;
 

@@ -31,8 +31,8 @@ fg_status fg_i_h5_probe(const char *path, const char *what, int64_t *size);
 
 /* Let libhdf5 parse path (file_size bytes) in a short-lived child process
  * (fork, no exec) that touches everything the readers touch, under a time
- * limit (FNEGRAPH_H5_VET_SECONDS, default 5; 0 skips the check) and a memory
- * limit: a child that crashes, hangs or finds the file inconsistent becomes
+ * limit (FNEGRAPH_H5_VET_SECONDS, default 5; up to 3 decimals, 0.25; 0 skips
+ * the check) and a memory limit: a child that crashes, hangs or finds the file inconsistent becomes
  * FG_EFORMAT "<path>: damaged HDF5 file: libhdf5 crashed (signal N) reading
  * its metadata; delete it and rerun" (or "timed out after S s", or "libhdf5
  * refused it: <what>"); an HDF5 file that is not self-contained (external

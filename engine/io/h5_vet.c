@@ -7,9 +7,9 @@
  * H5VM_memcpyvv in a contiguous read, H5C_protect loops). Their parse cannot
  * be made safe from outside, so it is contained: a fork()ed child (no exec)
  * opens the file and touches everything the readers will touch, under a time
- * limit (alarm and RLIMIT_CPU, and the parent's own kill as a second guard)
- * and a memory limit (RLIMIT_AS; not under AddressSanitizer, which reserves
- * terabytes of address space). A child that dies by a signal, times out or
+ * limit (alarm and RLIMIT_CPU, or ITIMER_PROF for a limit under a second, and
+ * the parent's own kill as a second guard) and a memory limit (RLIMIT_AS on
+ * what the child adds, under AddressSanitizer too). A child that dies by a signal, times out or
  * finds the file inconsistent becomes an FG_EFORMAT error naming the file;
  * the parent's own process never parses what the child could not.
  *
@@ -553,36 +553,42 @@ static fg_status vet_in_child(void *ctx, void **out, size_t *out_size)
 
 /* ---- the parent ---- */
 
-static fg_status vet_seconds(unsigned *out)
+/* FNEGRAPH_H5_VET_SECONDS: whole seconds, or seconds with up to 3 decimals
+ * (0.25: a limit under a second, for a fuzzer that meets many hanging files),
+ * into milliseconds. */
+static fg_status vet_millis(unsigned *out)
 {
     const char *s = getenv("FNEGRAPH_H5_VET_SECONDS");
-    *out = VET_DEFAULT_SECONDS;
+    *out = VET_DEFAULT_SECONDS * 1000u;
     if (!s || !*s) return FG_OK;
     char *end = NULL;
     errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || v < 0 || v > VET_MAX_SECONDS)
-        return FG_FAIL(FG_EINVAL, "FNEGRAPH_H5_VET_SECONDS='%s': expected whole seconds 0..%d (0 turns the check "
-                       "of HDF5 input files off)", s, VET_MAX_SECONDS);
-    *out = (unsigned)v;
+    long v = s[0] >= '0' && s[0] <= '9' ? strtol(s, &end, 10) : -1;
+    unsigned ms = 0, scale = 100;
+    if (v >= 0 && !errno && *end == '.' && end[1]) /* the decimals */
+        for (end++; *end >= '0' && *end <= '9' && scale; end++, scale /= 10) ms += (unsigned)(*end - '0') * scale;
+    if (v < 0 || errno || *end || v > VET_MAX_SECONDS || (v == VET_MAX_SECONDS && ms))
+        return FG_FAIL(FG_EINVAL, "FNEGRAPH_H5_VET_SECONDS='%s': expected whole seconds 0..%d, or seconds with up to 3 "
+                       "decimals (0.25) (0 turns the check of HDF5 input files off)", s, VET_MAX_SECONDS);
+    *out = (unsigned)v * 1000u + ms;
     return FG_OK;
 }
 
 fg_status fg_i_h5_vet(const char *path, int64_t file_size)
 {
-    unsigned seconds = 0;
-    fg_status st = vet_seconds(&seconds);
-    if (st != FG_OK || seconds == 0) return st;
+    unsigned millis = 0;
+    fg_status st = vet_millis(&millis);
+    if (st != FG_OK || millis == 0) return st;
     vet_job job = {path, (uint64_t)file_size};
-    const fg_i_child_limits lim = {.seconds = seconds, .memory = VET_MEMORY, .max_out = VET_MSG + 2,
+    const fg_i_child_limits lim = {.millis = millis, .memory = VET_MEMORY, .max_out = VET_MSG + 2,
                                    .keep_stderr = getenv("FNEGRAPH_H5_VET_STDERR") != NULL};
     fg_i_child_outcome o;
     st = fg_i_child_start(vet_in_child, &job, &lim, path, "the check of the HDF5 file", &o);
     if (st != FG_OK) return st;
     const char *msg = o.body ? o.body : "";
     if (o.end == FG_I_CHILD_LATE) {
-        st = FG_FAIL(FG_EFORMAT, "%s: damaged HDF5 file: libhdf5 timed out after %u s reading its metadata; delete "
-                     "it and rerun (FNEGRAPH_H5_VET_SECONDS sets the limit)", path, seconds);
+        st = FG_FAIL(FG_EFORMAT, "%s: damaged HDF5 file: libhdf5 timed out after %g s reading its metadata; delete "
+                     "it and rerun (FNEGRAPH_H5_VET_SECONDS sets the limit)", path, millis / 1000.0);
     } else if (o.end == FG_I_CHILD_SIGNAL) {
         st = FG_FAIL(FG_EFORMAT, "%s: damaged HDF5 file: libhdf5 crashed (signal %d, %s) reading its metadata; "
                      "delete it and rerun", path, o.sig, strsignal(o.sig));
