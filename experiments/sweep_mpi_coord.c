@@ -59,6 +59,12 @@ typedef struct coord {
     fg_tl_event *ev;        /* [n_ranks]: the unit in hand, as the timeline will say */
     bool *ev_on;
     int64_t n_msgs;         /* messages handled */
+    /* libhdf5 is not thread-safe: while rank 0's worker thread is in a unit
+     * (it reads FNE files, forks the HDF5 vetting child, writes caches) the
+     * coordinator does not call it; rows arriving then are held and appended
+     * when that worker asks for its next unit (or at the end) */
+    bool local_busy;
+    fg_mpi_msg *held_head, *held_tail;
 } coord;
 
 static void fail_rank(coord *c, int r, fg_status st, const char *msg)
@@ -83,6 +89,7 @@ static void send_task(coord *c, int r, const fg_mpi_task *t, const fg_mpi_pair *
         }
         memcpy(m, t, sizeof *t);
         if (t->n_runs && pairs) memcpy(m + 1, pairs, (size_t)t->n_runs * sizeof *pairs);
+        c->local_busy = t->kind != FG_UNIT_STOP;
         pthread_mutex_lock(&c->local.mu);
         c->local.task = m;
         c->local.task_len = n;
@@ -313,7 +320,7 @@ static bool row_size_ok(coord *c, int r, const char *what, size_t n, size_t size
     return false;
 }
 
-static void on_row(coord *c, int r, int tag, unsigned char *data, size_t n)
+static void write_row(coord *c, int r, int tag, unsigned char *data, size_t n)
 {
     fg_status st = FG_OK;
     if (tag == FG_TAG_GRAPH) {
@@ -341,6 +348,39 @@ static void on_row(coord *c, int r, int tag, unsigned char *data, size_t n)
     if (st != FG_OK) fail_rank(c, 0, st, fg_last_error());
 }
 
+/* The rows held while rank 0's worker was in a unit, appended in order. */
+static void flush_held(coord *c)
+{
+    while (c->held_head) {
+        fg_mpi_msg *m = c->held_head;
+        c->held_head = m->next;
+        if (!c->held_head) c->held_tail = NULL;
+        write_row(c, 0, m->tag, m->data, m->len);
+        free(m);
+    }
+}
+
+static void on_row(coord *c, int r, int tag, unsigned char *data, size_t n)
+{
+    const size_t size = tag == FG_TAG_GRAPH ? sizeof(fg_graph_row) : sizeof(fg_run_row);
+    if (!c->local_busy || n != size) { /* a row of the wrong size fails rank r there, no libhdf5 call */
+        write_row(c, r, tag, data, n);
+        return;
+    }
+    fg_mpi_msg *m = malloc(sizeof *m + n);
+    if (!m) {
+        fail_rank(c, 0, FG_ENOMEM, "out of memory for a row held while rank 0 works");
+        return;
+    }
+    m->next = NULL;
+    m->tag = tag;
+    m->len = n;
+    memcpy(m->data, data, n);
+    if (c->held_tail) c->held_tail->next = m;
+    else c->held_head = m;
+    c->held_tail = m;
+}
+
 static void on_ask(coord *c, int r, unsigned char *data, size_t n)
 {
     fg_mpi_ask a;
@@ -355,6 +395,10 @@ static void on_ask(coord *c, int r, unsigned char *data, size_t n)
     if (ml >= sizeof msg) ml = sizeof msg - 1;
     memcpy(msg, data + sizeof a, ml);
     msg[ml] = '\0';
+    if (r == 0) { /* its worker waits for the next unit: libhdf5 is free */
+        c->local_busy = false;
+        flush_held(c);
+    }
     const int64_t was = c->busy[r];
     const int bk = c->bkind[r], bd = c->bdi[r];
     const bool ok = a.status == FG_OK;
@@ -576,6 +620,8 @@ fg_status fg_mpi_coordinate(fg_sweep_config *cfg, const fg_sweep_exec_opts *o, i
         if (next_message(&c, &us)) us = 50;
     }
     if (thread) pthread_join(th, NULL);
+    c.local_busy = false;
+    flush_held(&c);
     while (c.local.head) { /* rows the worker sent after its last request cannot exist; drop leftovers */
         fg_mpi_msg *m = c.local.head;
         c.local.head = m->next;
