@@ -139,28 +139,28 @@ def main():
     write_config(os.path.join(d, "g.ini"), GRID, sizes)
     res = {m: {"extract": [], "graph": [], "extract_wall": [], "graph_wall": [], "coord": []}
            for m in ("serial", "mpi")}
-    mpi_tl = None
+    last = {}  # phase -> the MPI timeline of its last run
+
+    def phase(m, rep, name, ini, tl_name, kinds):
+        wall, tl, _ = sweep(m, exe, d, ini, tl_name, log)
+        res[m][name].append(span(tl, kinds))
+        res[m][name + "_wall"].append(wall)
+        if m == "mpi":
+            res[m]["coord"].append((tl["coordinator_cpu_seconds"], tl["wall_seconds"], tl["coordinator_messages"]))
+            last[name] = tl
+        print("rep %d %s %s %.1f s" % (rep, m, name, res[m][name][-1]), file=sys.stderr)
+
     for rep in range(a.reps):
-        for m in (("serial", "mpi") if rep % 2 == 0 else ("mpi", "serial")):
+        order = ("serial", "mpi") if rep % 2 == 0 else ("mpi", "serial")
+        for m in order:
             for x in ("cache", "out"):
                 shutil.rmtree(os.path.join(d, x), ignore_errors=True)
-            wall, tl, _ = sweep(m, exe, d, "e.ini", "tl_e.json", log)
-            res[m]["extract"].append(span(tl, EXTRACT_KINDS))
-            res[m]["extract_wall"].append(wall)
-            if m == "mpi":
-                res[m]["coord"].append((tl["coordinator_cpu_seconds"], tl["wall_seconds"], tl["coordinator_messages"]))
-                mpi_e = tl
-            print("rep %d %s extraction %.1f s" % (rep, m, res[m]["extract"][-1]), file=sys.stderr)
+            phase(m, rep, "extract", "e.ini", "tl_e.json", EXTRACT_KINDS)
         # the graph phase of both modes on the same caches (those the last mode made)
-        for m in (("serial", "mpi") if rep % 2 == 0 else ("mpi", "serial")):
+        for m in order:
             shutil.rmtree(os.path.join(d, "out"), ignore_errors=True)
-            wall, tl, _ = sweep(m, exe, d, "g.ini", "tl_g_%s.json" % m, log)
-            res[m]["graph"].append(span(tl, GRAPH_KINDS))
-            res[m]["graph_wall"].append(wall)
-            if m == "mpi":
-                res[m]["coord"].append((tl["coordinator_cpu_seconds"], tl["wall_seconds"], tl["coordinator_messages"]))
-                mpi_tl = tl
-            print("rep %d %s graph %.1f s" % (rep, m, res[m]["graph"][-1]), file=sys.stderr)
+            phase(m, rep, "graph", "g.ini", "tl_g_%s.json" % m, GRAPH_KINDS)
+    mpi_e, mpi_tl = last["extract"], last["graph"]
     # one thread, one process: the units as a one-thread rank runs them
     shutil.rmtree(os.path.join(d, "out"), ignore_errors=True)
     _, tl1, _ = sweep("serial", exe, d, "g.ini", "tl_g_1.json", log, threads=1)
