@@ -149,6 +149,51 @@ static void test_refusals(void)
     expect(root, FG_EFORMAT, "setid.mat", ": not a readable MATLAB .mat file");
 }
 
+/* Bytes at offset off of path replaced by n bytes of b. */
+static void patch(const char *path, long off, const char *b, size_t n)
+{
+    FILE *f = fopen(path, "r+b");
+    CHECK(f && fseek(f, off, SEEK_SET) == 0 && fwrite(b, 1, n, f) == n, "patch %s", path);
+    if (f) fclose(f);
+}
+
+/* Only MATLAB v5 files reach matio: without the v5 header matio reads a file
+ * as MATLAB v4, whose reader fills what a few damaged bytes declare (a 104-byte
+ * imagelabels.mat under tests/fuzz/regress/fuzz_labels/ made it fill 2 GB);
+ * v7.3 is HDF5. Each is refused naming the file, before any child is forked. */
+static void test_header(void)
+{
+    static const double good[] = {2, 1, 3, 2, 1, 3, 3};
+    const char *root = fresh("hdr", 0);
+    const char *lab = nl_path(root, "imagelabels.mat");
+    char big[200];
+    memset(big, ' ', sizeof big);
+    CHECK(nl_write_text(lab, "labels = [1 2 3]\n") == 0, "write");
+    expect(root, FG_EFORMAT, "imagelabels.mat",
+           ": not a readable MATLAB .mat file: 17 bytes, shorter than a MATLAB v5 header (128 bytes");
+    FILE *f = fopen(lab, "wb");
+    CHECK(f && fwrite(big, 1, sizeof big, f) == sizeof big && fclose(f) == 0, "write");
+    expect(root, FG_EFORMAT, "imagelabels.mat", ": not a readable MATLAB .mat file: no MATLAB v5 header");
+    mat1(root, "imagelabels.mat", "labels", NL_MAT_DOUBLE, 1, 7, good);
+    fg_dataset ds;
+    CHECK_OK(fg_dataset_flowers102(root, &ds));
+    fg_dataset_destroy(&ds);
+    patch(lab, 126, "MI", 2); /* big-endian indicator: the version is then read as 0x0001 */
+    expect(root, FG_EFORMAT, "imagelabels.mat", ": not a readable MATLAB .mat file: header version 0x0001, expected "
+                                                "0x0100 (MATLAB v5)");
+    patch(lab, 124, "\x00\x02IM", 4);
+    expect(root, FG_EFORMAT, "imagelabels.mat", ": not a readable MATLAB .mat file: MATLAB v7.3 (HDF5)");
+    patch(lab, 124, "\x01\x00MI", 4); /* big-endian, version 0x0100: v5 as far as the header goes */
+    memset(&ds, 0, sizeof ds);
+    fg_status st = fg_dataset_flowers102(root, &ds);
+    CHECK(st != FG_OK ? strstr(fg_last_error(), "imagelabels.mat") != NULL : 1,
+          "a big-endian header reaches matio; any refusal names the file: %s", fg_last_error());
+    fg_dataset_destroy(&ds);
+    patch(lab, 124, "\x00\x01IM", 4);
+    CHECK_OK(fg_dataset_flowers102(root, &ds));
+    fg_dataset_destroy(&ds);
+}
+
 static void test_real_labels(void)
 {
     const char *shared = getenv("FG_SHARED_DATA");
@@ -191,6 +236,7 @@ int main(void)
     if (fx_tmpdir("fg_test_dataset_flowers102", dir, sizeof dir)) return 1;
     test_layout();
     test_refusals();
+    test_header();
     test_real_labels();
     fx_rmtree(dir);
     return fg_test_done("test_dataset_flowers102");

@@ -17,6 +17,7 @@
 #include "fnegraph/dataset.h"
 #include "fnegraph/mem.h"
 
+#include <errno.h>
 #include <math.h>
 #include <matio.h>
 #include <pthread.h>
@@ -173,6 +174,41 @@ done:
     return st;
 }
 
+/* flowers102's files are MATLAB v5 (text, subsystem offset, version 0x0100,
+ * endian indicator "IM" or "MI": the 128-byte header). Anything else is
+ * refused here, before matio: a file without that header is read by matio as
+ * MATLAB v4, whose reader allocates and fills what a few damaged bytes declare
+ * (hundreds of MB, under the child's limit), and v7.3 is HDF5. */
+static fg_status check_mat5_header(const char *path, int64_t size)
+{
+    unsigned char h[128];
+    if (size == 0) return FG_FAIL(FG_EFORMAT, "%s: not a readable MATLAB .mat file: empty", path);
+    if (size < (int64_t)sizeof h)
+        return FG_FAIL(FG_EFORMAT,
+                       "%s: not a readable MATLAB .mat file: %lld bytes, shorter than a MATLAB v5 header (128 "
+                       "bytes; flowers102's files are MATLAB v5)", path, (long long)size);
+    FILE *f = fopen(path, "rb");
+    if (!f) return FG_FAIL(FG_EIO, "%s: cannot open: %s", path, strerror(errno));
+    size_t got = fread(h, 1, sizeof h, f);
+    fclose(f);
+    if (got != sizeof h) return FG_FAIL(FG_EIO, "%s: cannot read its first 128 bytes", path);
+    bool le = h[126] == 'I' && h[127] == 'M', be = h[126] == 'M' && h[127] == 'I';
+    if (!le && !be)
+        return FG_FAIL(FG_EFORMAT,
+                       "%s: not a readable MATLAB .mat file: no MATLAB v5 header (bytes 126-127 are not the endian "
+                       "indicator \"IM\" or \"MI\"; flowers102's files are MATLAB v5)", path);
+    unsigned version = le ? (unsigned)h[124] | (unsigned)h[125] << 8 : (unsigned)h[125] | (unsigned)h[124] << 8;
+    if (version == 0x0200)
+        return FG_FAIL(FG_EFORMAT,
+                       "%s: not a readable MATLAB .mat file: MATLAB v7.3 (HDF5); flowers102's files are MATLAB v5: "
+                       "save them again with save(..., '-v7')", path);
+    if (version != 0x0100)
+        return FG_FAIL(FG_EFORMAT,
+                       "%s: not a readable MATLAB .mat file: header version 0x%04x, expected 0x0100 (MATLAB v5)",
+                       path, version);
+    return FG_OK;
+}
+
 /* The variables names[0..k) of a .mat file as integer vectors in lo..hi,
  * read by matio in a child process (core/child.h): a damaged file can make
  * matio allocate and fill gigabytes inside Mat_VarReadInfo itself, before
@@ -229,6 +265,7 @@ static fg_status read_vectors(const char *path, const char *const *names, int k,
     pthread_once(&mat_log_once, mat_log_install);
     /* a FIFO would block the child's open: refused here, at once */
     FG_CHECK_GOTO(st, fg_i_input_file(path, "a MATLAB .mat file", &sz));
+    FG_CHECK_GOTO(st, check_mat5_header(path, sz));
     mat_job job = {path, names, k, lo, hi, what};
     fg_i_child_limits lim = {
         .seconds = 10,
