@@ -42,6 +42,18 @@ def table(a, b, name_a, name_b):
     return "\n".join(out)
 
 
+def differences(a, b):
+    """Warnings for runs made differently: their numbers are not the same measurement."""
+    ra, rb = a.get("run", {}), b.get("run", {})
+    env = lambda r, k: r.get("env", {}).get(k, "unset")
+    what = [("--quick", lambda r: "quick" if r.get("quick") else "full"),
+            ("input scale", lambda r: r.get("scale")),
+            ("VGG16 batch", lambda r: r.get("batch")),
+            ("binding", lambda r: f"OMP_PROC_BIND={env(r, 'OMP_PROC_BIND')}, OMP_PLACES={env(r, 'OMP_PLACES')}")]
+    out = [f"**Warning:** the runs differ in {label}: A {f(ra)}, B {f(rb)}." for label, f in what if f(ra) != f(rb)]
+    return out + [""] if out else []
+
+
 def raw_pairs(da, db):
     ra, rb = os.path.join(da, "raw"), os.path.join(db, "raw")
     if not (os.path.isdir(ra) and os.path.isdir(rb)):
@@ -55,6 +67,8 @@ def main(da, db):
     name = lambda p, d: f"{p['machine']['cpu']} {p['machine']['cores']}c ({os.path.basename(os.path.normpath(d))})"
     print(f"# Profile comparison\n\nA = {name(a, da)}, B = {name(b, db)}; throughput in each stage's unit "
           "(higher is faster), B/A > 1: B is faster.\n")
+    for line in differences(a, b):
+        print(line)
     print(table(a, b, name(a, da), name(b, db)))
     pairs = raw_pairs(da, db)
     if pairs and os.path.exists(COMPARE_PY):
